@@ -1,0 +1,65 @@
+/**
+ * The execution plan: what `compile()` makes of a definition and what a case workflow interprets.
+ *
+ * Plain JSON (no classes, no functions) because it is workflow input, stored in Temporal history and
+ * pinned by every case for its whole life: a new version of a bundle never changes a case in flight.
+ * Workflow code imports this file, so it must stay free of Node modules.
+ */
+import type { Condition, Department, Field, ItemResult, LocalizedText, Material, Step, TimeoutPolicy } from './schema';
+
+/** Version of the plan format itself; bump when a workflow must tell old plans from new ones. */
+export const PLAN_FORMAT = 1;
+
+export interface PlanItem {
+  id: string;
+  code: string;
+  title: LocalizedText;
+  department: string;
+  kind: 'instant' | 'promised';
+  statutoryDays: number;
+  promisedDays: number;
+  steps: Step[];
+  trips: number;
+  fields: string[];
+  optionalFields: string[];
+  materials: string[];
+  /** Items that must be approved (or skipped) before this one is dispatched. */
+  dependsOn: string[];
+  /** Items that wait for this one. */
+  dependents: string[];
+  /** 0 for items with no dependencies; otherwise 1 + the highest level among dependencies. */
+  level: number;
+  condition?: Condition;
+  result: ItemResult;
+  defaultable: boolean;
+  timeout: TimeoutPolicy;
+  /** Earliest start and finish, in working days from acceptance, on promised limits. */
+  earliestStartDay: number;
+  earliestFinishDay: number;
+  onCriticalPath: boolean;
+}
+
+export interface ExecutionPlan {
+  planFormat: typeof PLAN_FORMAT;
+  bundleId: string;
+  version: number;
+  /** sha256 (hex) of the canonical JSON of the parsed definition. */
+  hash: string;
+  title: LocalizedText;
+  description?: LocalizedText;
+  promisedDays: number;
+  calendar: string;
+  window: { department: string; title?: LocalizedText };
+  steps: number;
+  trips: number;
+  departments: Department[];
+  sections: Array<{ id: string; title: LocalizedText; help?: LocalizedText }>;
+  fields: Field[];
+  materials: Material[];
+  /** Items in a topological order (dependencies first, ties by definition order). */
+  items: PlanItem[];
+  /** Item ids grouped by level: every item of a level can run in parallel once the levels before it are done. */
+  levels: string[][];
+  /** The longest dependency chain on promised limits. */
+  criticalPath: { items: string[]; days: number };
+}
