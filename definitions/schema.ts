@@ -50,7 +50,7 @@ export type Condition =
   | { any: Condition[] }
   | { not: Condition };
 
-export const Condition: z.ZodType<Condition> = z
+export const Condition: z.ZodType<Condition, Condition> = z
   .lazy(() =>
     z.union([
       z.object({ field: FieldId, equals: Scalar }).strict(),
@@ -194,7 +194,7 @@ export const Item = z
     kind: z.enum(['instant', 'promised']).meta({ description: '即办件 (decided at once) or 承诺件 (within a limit).' }),
     statutoryDays: WorkingDays.meta({ description: 'Statutory limit (法定时限) in working days.' }),
     promisedDays: WorkingDays.meta({ description: 'Promised limit (承诺时限) in working days; at most the statutory one.' }),
-    steps: z.array(Step).min(1),
+    steps: z.array(Step).min(1).meta({ description: 'Steps (办理环节) of the item, in order.' }),
     trips: z
       .number()
       .int()
@@ -237,11 +237,20 @@ export const BundleDefinition = z
     window: Window,
     steps: z.number().int().min(1).default(1).meta({ description: 'Steps the applicant goes through in the bundle.' }),
     trips: z.number().int().min(0).max(1).default(1).meta({ description: 'Trips to a hall the bundle needs: 1 or 0.' }),
-    departments: z.array(Department).min(1),
-    sections: z.array(Section).default([]),
-    fields: z.array(Field).default([]),
-    materials: z.array(Material).default([]),
-    items: z.array(Item).min(1),
+    departments: z
+      .array(Department)
+      .min(1)
+      .meta({ description: 'Every department the bundle names: deciding items, staffing the window, taking escalations.' }),
+    sections: z.array(Section).default([]).meta({ description: 'Sections of the merged form, in display order.' }),
+    fields: z
+      .array(Field)
+      .default([])
+      .meta({ description: 'The one form (一表申请): each field once, referenced by id from the items.' }),
+    materials: z
+      .array(Material)
+      .default([])
+      .meta({ description: 'The one set of materials (一套材料): each material once, referenced by id from the items.' }),
+    items: z.array(Item).min(1).meta({ description: 'The items (事项) of the bundle; order breaks ties in the plan.' }),
   })
   .strict()
   .meta({
