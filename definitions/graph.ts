@@ -65,8 +65,8 @@ const DONE = 2;
 
 /**
  * Every back edge of a depth-first search from each node in definition order, as a cycle. Removing the
- * closing entry of every reported cycle makes the graph acyclic, so fixing what is reported is enough;
- * an entry repeated in a list is reported once. Self-loops are not reported (see `distinctDependencies`).
+ * dependency that closes each reported cycle makes the graph acyclic, so fixing what is reported is
+ * enough; a dependency listed twice is reported once. Self-loops are not reported (see `distinctDependencies`).
  */
 export function findCycles(edges: Edges): Cycle[] {
   const deps = distinctDependencies(edges);
@@ -145,9 +145,9 @@ export interface CriticalPath {
 
 /**
  * Longest path by duration over an acyclic graph, given a topological `order`. The chain ends at the node
- * that finishes last and walks back through the dependency that finishes last; ties go to the node first
- * in definition order. The chain always runs back to a node without dependencies, so zero-day items
- * (instant items) that gate the chain are on it too.
+ * without dependents that finishes last and walks back through the dependency that finishes last; ties go
+ * to the node first in definition order. The chain is maximal (from a node without dependencies to one
+ * without dependents), so zero-day items (instant items) on it are not cut off.
  */
 export function criticalPath(edges: Edges, order: readonly number[], durations: readonly number[]): CriticalPath {
   const deps = distinctEdges(edges);
@@ -157,7 +157,8 @@ export function criticalPath(edges: Edges, order: readonly number[], durations: 
     start[node] = Math.max(0, ...deps[node]!.map((dep) => finish[dep]!));
     finish[node] = start[node]! + durations[node]!;
   }
-  let end = latest(finish, edges.length > 0 ? [...Array(edges.length).keys()] : []);
+  const hasDependents = new Set(deps.flat());
+  let end = latest(finish, order.filter((node) => !hasDependents.has(node)));
   const path: number[] = [];
   while (end !== undefined) {
     path.push(end);

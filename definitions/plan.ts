@@ -36,6 +36,7 @@ export interface PlanItem {
   /** Earliest start and finish, in working days from acceptance, on promised limits. */
   earliestStartDay: number;
   earliestFinishDay: number;
+  /** Whether the item is on `criticalPath.items` (one chain; where chains tie, the one first in definition order). */
   onCriticalPath: boolean;
 }
 
