@@ -1,0 +1,212 @@
+/**
+ * The registry of published bundle definitions. A published id+version is immutable: publishing the
+ * same content again is a no-op, different content under the same version is a conflict. Cases pin the
+ * plan of the version they started with, so a new version never changes a case in flight.
+ */
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { compile, hashDefinition } from './compile';
+import { DefinitionError, DefinitionNotFoundError, VersionConflictError } from './errors';
+import { lint } from './lint';
+import type { ExecutionPlan } from './plan';
+import type { BundleDefinition, LocalizedText } from './schema';
+
+/** A published version: the parsed definition and the plan compiled from it at publication. */
+export interface StoredDefinition {
+  definition: BundleDefinition;
+  plan: ExecutionPlan;
+  /** ISO 8601 instant of publication. */
+  publishedAt: string;
+  /** Published through the API, or loaded from `definitions/bundles/`. */
+  source: 'api' | 'file';
+}
+
+/** Where published versions are kept. `save` is only ever called once per id+version. */
+export interface RegistryStore {
+  loadAll(): Promise<StoredDefinition[]>;
+  save(entry: StoredDefinition): Promise<void>;
+}
+
+/** Keeps published versions in memory only (tests, or a registry rebuilt from files at each start). */
+export class MemoryRegistryStore implements RegistryStore {
+  private readonly entries: StoredDefinition[] = [];
+
+  async loadAll(): Promise<StoredDefinition[]> {
+    return structuredClone(this.entries);
+  }
+
+  async save(entry: StoredDefinition): Promise<void> {
+    this.entries.push(structuredClone(entry));
+  }
+}
+
+/**
+ * Keeps each published version in `<dir>/<bundleId>/<version>.json`. Writes go to a temporary file that is
+ * then renamed, so a crash never leaves a half-written version behind.
+ */
+export class FileRegistryStore implements RegistryStore {
+  constructor(private readonly dir: string) {}
+
+  async loadAll(): Promise<StoredDefinition[]> {
+    const entries: StoredDefinition[] = [];
+    for (const bundleId of await listDir(this.dir)) {
+      for (const name of await listDir(join(this.dir, bundleId))) {
+        if (!/^\d+\.json$/.test(name)) continue; // temporary files of interrupted writes
+        const file = join(this.dir, bundleId, name);
+        const entry = JSON.parse(await readFile(file, 'utf8')) as StoredDefinition;
+        checkStored(entry, file, bundleId, Number(name.slice(0, -'.json'.length)));
+        entries.push(entry);
+      }
+    }
+    return entries;
+  }
+
+  async save(entry: StoredDefinition): Promise<void> {
+    const dir = join(this.dir, entry.definition.id);
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, `${entry.definition.version}.json`);
+    const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+    await writeFile(temporary, JSON.stringify(entry, null, 2) + '\n', 'utf8');
+    await rename(temporary, file);
+  }
+}
+
+/** Directory entries in a stable order; a missing directory is empty. */
+async function listDir(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).sort();
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw cause;
+  }
+}
+
+/** A stored file must be where its content says and must not have been edited since publication. */
+function checkStored(entry: StoredDefinition, file: string, bundleId: string, version: number): void {
+  const { definition, plan } = entry;
+  if (definition?.id !== bundleId || definition.version !== version) {
+    throw new Error(`${file}: holds ${definition?.id} version ${definition?.version}, not ${bundleId} version ${version}`);
+  }
+  if (plan?.hash !== hashDefinition(definition)) {
+    throw new Error(`${file}: the definition does not match the hash of its plan; published versions must not be edited`);
+  }
+}
+
+/** One line per bundle in `DefinitionRegistry.list()`. */
+export interface BundleSummary {
+  id: string;
+  title: LocalizedText;
+  latestVersion: number;
+  /** Published versions, ascending. */
+  versions: number[];
+}
+
+export interface RegistryOptions {
+  /** Bundle files (`*.json`) published with source "file" at start, e.g. `definitions/bundles`. */
+  bundlesDir?: string;
+  store?: RegistryStore;
+  /** Clock for `publishedAt`; tests pass a fixed one. */
+  now?: () => Date;
+}
+
+/** Published bundle definitions by id and version. Create with `DefinitionRegistry.open`. */
+export class DefinitionRegistry {
+  private readonly bundles = new Map<string, Map<number, StoredDefinition>>();
+  /** Publications run one at a time, so two concurrent publishes of one version cannot both create it. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly store: RegistryStore,
+    private readonly now: () => Date,
+  ) {}
+
+  /**
+   * Loads every version from the store, then publishes every `bundlesDir/*.json` (in name order). A file
+   * that is invalid, or whose id+version is already published with other content, fails the whole open
+   * with an error naming the file: the repository and the published versions must agree.
+   */
+  static async open(options: RegistryOptions = {}): Promise<DefinitionRegistry> {
+    const registry = new DefinitionRegistry(options.store ?? new MemoryRegistryStore(), options.now ?? (() => new Date()));
+    for (const entry of await registry.store.loadAll()) registry.remember(entry);
+    if (options.bundlesDir) await registry.publishFiles(options.bundlesDir);
+    return registry;
+  }
+
+  /**
+   * Lints, compiles and publishes a definition as written. Returns "unchanged" with the existing entry
+   * when the same id+version is already published with the same content.
+   * @throws DefinitionError when lint finds errors (every issue is in `issues`).
+   * @throws VersionConflictError when the id+version is published with different content.
+   */
+  publish(input: unknown, source: 'api' | 'file'): Promise<{ status: 'created' | 'unchanged'; entry: StoredDefinition }> {
+    const result = this.queue.then(() => this.publishNow(input, source));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * A published version, or the latest (highest) version when `version` is omitted.
+   * @throws DefinitionNotFoundError
+   */
+  get(bundleId: string, version?: number): StoredDefinition {
+    const versions = this.bundles.get(bundleId);
+    const entry = versions?.get(version ?? Math.max(...(versions?.keys() ?? [])));
+    if (!entry) throw new DefinitionNotFoundError(bundleId, version);
+    return entry;
+  }
+
+  /**
+   * The published versions of a bundle, ascending.
+   * @throws DefinitionNotFoundError when no version of the bundle is published.
+   */
+  versions(bundleId: string): number[] {
+    const versions = this.bundles.get(bundleId);
+    if (!versions) throw new DefinitionNotFoundError(bundleId);
+    return [...versions.keys()].sort((a, b) => a - b);
+  }
+
+  /** One summary per bundle (title of the latest version), by id. */
+  list(): BundleSummary[] {
+    return [...this.bundles.keys()].sort().map((id) => {
+      const versions = this.versions(id);
+      const latestVersion = versions[versions.length - 1]!;
+      return { id, title: this.get(id, latestVersion).definition.title, latestVersion, versions };
+    });
+  }
+
+  private async publishNow(input: unknown, source: 'api' | 'file') {
+    const linted = lint(input);
+    if (!linted.ok) throw new DefinitionError(linted.issues);
+    // `$schema` is an editor hint relative to the file it came from, not content (the hash ignores it too).
+    const { $schema: _editorHint, ...definition } = linted.definition!;
+    const plan = compile(definition);
+    const existing = this.bundles.get(plan.bundleId)?.get(plan.version);
+    if (existing) {
+      if (existing.plan.hash !== plan.hash) throw new VersionConflictError(plan.bundleId, plan.version);
+      return { status: 'unchanged' as const, entry: existing };
+    }
+    const entry: StoredDefinition = { definition, plan, publishedAt: this.now().toISOString(), source };
+    await this.store.save(entry);
+    this.remember(entry);
+    return { status: 'created' as const, entry };
+  }
+
+  private async publishFiles(dir: string): Promise<void> {
+    const names = (await readdir(dir)).filter((name) => name.endsWith('.json')).sort();
+    for (const name of names) {
+      const file = join(dir, name);
+      try {
+        await this.publish(JSON.parse(await readFile(file, 'utf8')), 'file');
+      } catch (cause) {
+        throw new Error(`${file}: ${(cause as Error).message}`, { cause });
+      }
+    }
+  }
+
+  private remember(entry: StoredDefinition): void {
+    const { id, version } = entry.definition;
+    const versions = this.bundles.get(id) ?? new Map<number, StoredDefinition>();
+    versions.set(version, entry);
+    this.bundles.set(id, versions);
+  }
+}
