@@ -55,7 +55,7 @@ function distinctDependencies(edges: Edges): Dependency[][] {
 }
 
 /** `distinctDependencies` without positions. */
-export function distinctEdges(edges: Edges): number[][] {
+function distinctEdges(edges: Edges): number[][] {
   return distinctDependencies(edges).map((dependencies) => dependencies.map((dependency) => dependency.to));
 }
 

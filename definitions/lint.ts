@@ -48,7 +48,7 @@ type PathSegment = PropertyKey;
 const SCHEMA_HINT = 'See bundle.schema.json; start the file with "$schema": "../bundle.schema.json" so the editor checks it as you type.';
 
 /** zod issues as lint issues with JSON pointers, one issue per unknown property. */
-export function schemaIssues(error: z.ZodError): LintIssue[] {
+function schemaIssues(error: z.ZodError): LintIssue[] {
   return error.issues.flatMap((issue) => fromZodIssue(issue, []));
 }
 
@@ -360,7 +360,7 @@ const dependencyCycles: Rule = (definition, context) =>
     return error(
       'dependency-cycle',
       ['items', cycle.from, 'dependsOn', cycle.position],
-      `dependency cycle: ${[...ids, ids[0]].join(' → ')} (each item depends on the next)`,
+      `dependency cycle: ${chain([...ids, ids[0]!])} (each item depends on the next)`,
       `Remove the dependency of "${closing}" on "${ids[0]}", or another link of the cycle, so the items can start.`,
     );
   });
@@ -391,12 +391,12 @@ const bundlePromiseBelowCriticalPath: Rule = (definition, context) => {
   const durations = definition.items.map((item) => item.promisedDays);
   const { path, days } = criticalPath(context.edges, layout.order, durations);
   if (definition.promisedDays >= days) return [];
-  const chain = path.map((node) => `${definition.items[node]!.id} (${durations[node]})`).join(' → ');
+  const named = chain(path.map((node) => `${definition.items[node]!.id} (${durations[node]})`));
   return [
     error(
       'bundle-promise-below-critical-path',
       ['promisedDays'],
-      `the bundle promises ${definition.promisedDays} working days, but its critical path ${chain} takes ${days}`,
+      `the bundle promises ${definition.promisedDays} working days, but its critical path ${named} takes ${days}`,
       `Promise at least ${days} working days, shorten the promised limits on this path, or drop a dependency that is not real so the items run in parallel.`,
     ),
   ];
@@ -761,6 +761,12 @@ function leafAt(condition: Condition, path: string[]): Leaf {
   let node: unknown = condition;
   for (const segment of path) node = (node as Record<string, unknown>)[segment];
   return node as Leaf;
+}
+
+/** Steps of a chain joined by arrows; a very long chain shows its ends, so the message stays readable. */
+function chain(steps: string[]): string {
+  if (steps.length <= 12) return steps.join(' → ');
+  return [...steps.slice(0, 5), `… ${steps.length - 10} more …`, ...steps.slice(-5)].join(' → ');
 }
 
 /** The declared ids for a hint; long lists are cut, the hint is not a listing. */

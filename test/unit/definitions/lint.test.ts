@@ -1,18 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { lint, pointer, SEMANTIC_RULES } from '../../../definitions/lint';
 import type { BundleDefinitionInput } from '../../../definitions/schema';
-import { item, validDefinition } from './fixtures';
+import { item, layeredDefinition, validDefinition } from './fixtures';
 
-/** The valid fixture changed by `change`, linted. */
-function lintWith(change: (definition: BundleDefinitionInput) => void) {
-  const definition = validDefinition();
+/** The definition (by default the valid fixture) changed by `change`, linted. */
+function lintWith(change: (definition: BundleDefinitionInput) => void, definition = validDefinition()) {
   change(definition);
   return lint(definition);
 }
 
 /** The only issue of a lint result (fails when there is not exactly one). */
-function onlyIssue(change: (definition: BundleDefinitionInput) => void) {
-  const { issues } = lintWith(change);
+function onlyIssue(change: (definition: BundleDefinitionInput) => void, definition = validDefinition()) {
+  const { issues } = lintWith(change, definition);
   expect(issues).toHaveLength(1);
   return issues[0]!;
 }
@@ -257,6 +256,14 @@ describe('lint: dependencies', () => {
     expect(issue).toMatchObject({ path: '/promisedDays', code: 'bundle-promise-below-critical-path' });
     expect(issue.message).toContain('a (1) → b (2) takes 3');
     expect(issue.hint).toContain('at least 3');
+  });
+
+  it('shortens the named path when a long critical path exceeds the promise', () => {
+    const definition = layeredDefinition(40, 1, 1);
+    definition.promisedDays = 39;
+    const issue = onlyIssue(() => undefined, definition);
+    expect(issue.message).toContain('n-0-0 (1) → n-1-0 (1) → n-2-0 (1) → n-3-0 (1) → n-4-0 (1) → … 30 more … → n-35-0 (1)');
+    expect(issue.message).toMatch(/n-39-0 \(1\) takes 40$/);
   });
 
   it('counts conditional items in the critical path when checking the bundle promise', () => {
