@@ -2,8 +2,14 @@
  * Lint for bundle definitions: structure (the zod schema) first, then every semantic rule, so a policy
  * designer sees all problems of a definition in one run, each at an exact JSON pointer with a hint.
  *
- * Codes are stable (tests, editors and the API match on them): structural problems are
- * `schema/<zod issue code>`; the semantic codes are listed in `SEMANTIC_RULES`.
+ * Codes are stable (tests, editors and the API match on them). Structural problems are
+ * `schema/<zod issue code>`. Semantic codes, errors unless marked, each documented on its rule below:
+ * duplicate-id, duplicate-code, duplicate-reference, required-and-optional-field, unknown-department,
+ * unknown-field, unknown-material, unknown-item, unknown-section, self-dependency, dependency-cycle,
+ * promised-exceeds-statutory, bundle-promise-below-critical-path, non-defaultable-default, escalate-to-self,
+ * unused-material, unused-field (warning), unused-department (warning), enum-without-options,
+ * options-without-enum, invalid-range, invalid-pattern, condition-type-mismatch, instant-with-limit (warning),
+ * commitment-days-without-tolerable, commitment-exceeds-limit.
  */
 import type { z } from 'zod';
 import { conditionFields } from './condition';
