@@ -1,0 +1,74 @@
+/**
+ * The HTTP application as a fastify plugin tree: public routes (health, docs, OpenAPI) at the root,
+ * everything else behind authentication. Only `runtime/` listens; tests `inject`.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Client } from '@temporalio/client';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { DefinitionRegistry } from '../definitions/registry';
+import { authentication, type Authenticator } from './auth';
+import { installProblemHandlers } from './problems';
+import { caseRoutes } from './routes/cases';
+import { definitionRoutes } from './routes/definitions';
+import { departmentRoutes } from './routes/departments';
+import { metaRoutes } from './routes/meta';
+import { CaseService } from './services/case-service';
+
+export interface AppOptions {
+  client: Client;
+  namespace: string;
+  registry: DefinitionRegistry;
+  authenticator: Authenticator;
+  taskQueue?: string;
+  logger?: boolean;
+  /** Requests per minute per principal (or address, before authentication). */
+  rateLimitPerMinute?: number;
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: false } },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installProblemHandlers(app);
+
+  await app.register(rateLimit, {
+    max: options.rateLimitPerMinute ?? 6000,
+    timeWindow: '1 minute',
+    keyGenerator: (request) => request.headers.authorization ?? request.ip,
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'yijianshi — one thing (高效办成一件事) API', version: '1' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key' } } },
+      security: [{ apiKey: [] }],
+      tags: [
+        { name: 'cases', description: 'Start and follow cases' },
+        { name: 'window', description: 'The one window (一窗受理)' },
+        { name: 'departments', description: 'Department decisions and inboxes' },
+        { name: 'definitions', description: 'Bundle definitions for policy designers' },
+        { name: 'meta', description: 'Health, schemas and docs' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const cases = new CaseService(options.client, options.registry, options.namespace, options.taskQueue);
+  await app.register(metaRoutes);
+  await app.register(async (secured) => {
+    await secured.register(authentication, { authenticator: options.authenticator });
+    await secured.register(definitionRoutes, { registry: options.registry });
+    await secured.register(caseRoutes, { cases });
+    await secured.register(departmentRoutes, { cases });
+  });
+  return app;
+}

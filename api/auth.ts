@@ -1,0 +1,102 @@
+/**
+ * Authentication and department-scoped authorization.
+ *
+ * Callers present `Authorization: Bearer <api key>`. Keys are stored only as SHA-256 digests (in a
+ * key file outside the repository, see `runtime/api-keys.ts`), each mapped to a principal with roles
+ * and, for department officers, their department. A province fronting the API with its own identity
+ * provider replaces `ApiKeyAuthenticator` with one that reads its tokens; the roles stay.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { HttpProblem } from './problems';
+
+export const ROLES = ['integrator', 'window', 'department', 'designer', 'supervisor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Principal {
+  id: string;
+  roles: Role[];
+  /** The department a window or department officer acts for. */
+  department?: string;
+}
+
+export interface ApiKeyRecord extends Principal {
+  /** SHA-256 (hex) of the key; the key itself is never stored. */
+  tokenSha256: string;
+}
+
+export interface Authenticator {
+  authenticate(token: string): Principal | undefined;
+}
+
+export const sha256Hex = (value: string): string => createHash('sha256').update(value).digest('hex');
+
+export class ApiKeyAuthenticator implements Authenticator {
+  private readonly byDigest: Map<string, ApiKeyRecord>;
+
+  constructor(records: ApiKeyRecord[]) {
+    this.byDigest = new Map(records.map((r) => [r.tokenSha256, r]));
+  }
+
+  authenticate(token: string): Principal | undefined {
+    const digest = sha256Hex(token);
+    const record = this.byDigest.get(digest);
+    // Compare digests in constant time as well, so a lookup hit reveals nothing about near misses.
+    if (!record || !timingSafeEqual(Buffer.from(record.tokenSha256, 'hex'), Buffer.from(digest, 'hex'))) return undefined;
+    const { tokenSha256: _ignored, ...principal } = record;
+    return principal;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+/** Authenticates every request of the scope it is registered in (public routes live outside it). */
+export const authentication = fp<{ authenticator: Authenticator }>(
+  async (app: FastifyInstance, { authenticator }) => {
+    app.decorateRequest('principal', undefined);
+    app.addHook('onRequest', async (request) => {
+      const header = request.headers.authorization ?? '';
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!match) throw new HttpProblem('unauthenticated', 'Send "Authorization: Bearer <api key>".');
+      const principal = authenticator.authenticate(match[1]!);
+      if (!principal) throw new HttpProblem('unauthenticated', 'The API key is not valid.');
+      request.principal = principal;
+    });
+  },
+  { name: 'yijianshi-authentication' },
+);
+
+/** The authenticated principal; throws if a route forgot to sit behind `authentication`. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new HttpProblem('unauthenticated');
+  return request.principal;
+}
+
+export function hasRole(principal: Principal, ...roles: Role[]): boolean {
+  return principal.roles.includes('admin') || roles.some((r) => principal.roles.includes(r));
+}
+
+/** Refuses with 403 unless the principal has one of the roles. */
+export function requireRole(request: FastifyRequest, ...roles: Role[]): Principal {
+  const principal = principalOf(request);
+  if (!hasRole(principal, ...roles)) {
+    throw new HttpProblem('forbidden', `This needs one of the roles: ${roles.join(', ')}.`);
+  }
+  return principal;
+}
+
+/** The department a principal acts for; officers without one cannot act. */
+export function actingDepartment(principal: Principal): string {
+  if (!principal.department) throw new HttpProblem('forbidden', `Principal "${principal.id}" acts for no department.`);
+  return principal.department;
+}
+
+/** Whether the principal may see the work of `department` (its own, or any as supervisor/admin). */
+export function maySeeDepartment(principal: Principal, department: string): boolean {
+  return hasRole(principal, 'supervisor') || principal.department === department;
+}

@@ -1,0 +1,156 @@
+/**
+ * Cases: start one (idempotently), follow its progress, accept or refuse it at the window, and let
+ * departments decide its items.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { actingDepartment, hasRole, principalOf, requireRole, type Principal } from '../auth';
+import { HttpProblem, ProblemSchema } from '../problems';
+import {
+  AcceptBody,
+  ApproveBody,
+  CaseParams,
+  CaseProgressResponse,
+  IdempotencyHeaders,
+  ItemParams,
+  ItemViewResponse,
+  RefuseBody,
+  RejectBody,
+  StartCaseBody,
+  StartedCaseResponse,
+} from '../schemas';
+import type { CaseService } from '../services/case-service';
+
+const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema };
+
+export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (app, { cases }) => {
+  app.post(
+    '/cases',
+    {
+      schema: {
+        tags: ['cases'],
+        operationId: 'startCase',
+        summary: 'Start a case: one application for one bundle',
+        headers: IdempotencyHeaders,
+        body: StartCaseBody,
+        response: { 200: StartedCaseResponse, 201: StartedCaseResponse, ...problems },
+      },
+    },
+    async (request, reply) => {
+      const principal = requireRole(request, 'integrator', 'window');
+      const started = await cases.start(request.body, principal.id, request.headers['idempotency-key']);
+      const self = `/cases/${started.caseId}`;
+      if (!started.created) reply.header('idempotent-replayed', 'true');
+      return reply.status(started.created ? 201 : 200).header('location', self).send({ ...started, links: { self } });
+    },
+  );
+
+  app.get(
+    '/cases/:caseId',
+    {
+      schema: {
+        tags: ['cases'],
+        operationId: 'getCaseProgress',
+        summary: "A case's progress: its status and each department's",
+        params: CaseParams,
+        response: { 200: CaseProgressResponse, ...problems },
+      },
+    },
+    async (request) => {
+      const progress = await cases.progress(request.params.caseId);
+      authorizeCaseRead(principalOf(request), progress);
+      return progress;
+    },
+  );
+
+  app.post(
+    '/cases/:caseId/accept',
+    {
+      schema: {
+        tags: ['window'],
+        operationId: 'acceptCase',
+        summary: 'Accept the application at the window (一窗受理)',
+        params: CaseParams,
+        headers: IdempotencyHeaders,
+        body: AcceptBody,
+        response: { 200: CaseProgressResponse, ...problems },
+      },
+    },
+    async (request) => {
+      const actor = actorFor(requireRole(request, 'window'));
+      return cases.accept(request.params.caseId, actor, request.body.note, request.headers['idempotency-key']);
+    },
+  );
+
+  app.post(
+    '/cases/:caseId/refuse',
+    {
+      schema: {
+        tags: ['window'],
+        operationId: 'refuseCase',
+        summary: 'Refuse the application at the window, with reasons',
+        params: CaseParams,
+        headers: IdempotencyHeaders,
+        body: RefuseBody,
+        response: { 200: CaseProgressResponse, ...problems },
+      },
+    },
+    async (request) => {
+      const actor = actorFor(requireRole(request, 'window'));
+      return cases.refuse(request.params.caseId, actor, request.body.reasons, request.headers['idempotency-key']);
+    },
+  );
+
+  app.post(
+    '/cases/:caseId/items/:itemId/approve',
+    {
+      schema: {
+        tags: ['departments'],
+        operationId: 'approveItem',
+        summary: "Approve an item as its department",
+        params: ItemParams,
+        headers: IdempotencyHeaders,
+        body: ApproveBody,
+        response: { 200: ItemViewResponse, ...problems },
+      },
+    },
+    async (request) => {
+      const actor = actorFor(requireRole(request, 'department'));
+      const { caseId, itemId } = request.params;
+      return cases.decide(caseId, itemId, actor, { kind: 'approve', comment: request.body.comment }, request.headers['idempotency-key']);
+    },
+  );
+
+  app.post(
+    '/cases/:caseId/items/:itemId/reject',
+    {
+      schema: {
+        tags: ['departments'],
+        operationId: 'rejectItem',
+        summary: 'Reject an item as its department, with a reason; the case ends',
+        params: ItemParams,
+        headers: IdempotencyHeaders,
+        body: RejectBody,
+        response: { 200: ItemViewResponse, ...problems },
+      },
+    },
+    async (request) => {
+      const actor = actorFor(requireRole(request, 'department'));
+      const { caseId, itemId } = request.params;
+      return cases.decide(caseId, itemId, actor, { kind: 'reject', reason: request.body.reason }, request.headers['idempotency-key']);
+    },
+  );
+};
+
+function actorFor(principal: Principal): { department: string; officer: string } {
+  return { department: actingDepartment(principal), officer: principal.id };
+}
+
+/**
+ * Integrators, the window and supervisors follow any case; a department officer only cases in which
+ * its department has an item.
+ */
+function authorizeCaseRead(principal: Principal, progress: { items: Array<{ department: string }> }): void {
+  if (hasRole(principal, 'integrator', 'window', 'supervisor')) return;
+  if (principal.department && progress.items.some((item) => item.department === principal.department)) return;
+  throw new HttpProblem('forbidden', 'This case involves none of your departments.');
+}

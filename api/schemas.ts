@@ -1,0 +1,159 @@
+/**
+ * zod schemas of the REST API's requests and responses: they validate input, serialize output and
+ * generate `/openapi.json`. Response schemas mirror the workflow views in `workflows/messages.ts`;
+ * the type assertions at the end fail compilation if the two drift apart.
+ */
+import { z } from 'zod';
+import type { CaseProgress, ItemView } from '../workflows/messages';
+import type { InboxPage, StartedCase } from './services/case-service';
+
+const Localized = z.object({ zh: z.string(), en: z.string() });
+const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected a lower-case identifier');
+export const CaseId = z.string().regex(/^[a-z0-9]{1,64}$/, 'expected a case id');
+
+export const BundleIdParams = z.object({ id: Slug });
+export const BundleVersionParams = z.object({ id: Slug, version: z.coerce.number().int().min(1) });
+export const CaseParams = z.object({ caseId: CaseId });
+export const ItemParams = z.object({ caseId: CaseId, itemId: Slug });
+export const DepartmentParams = z.object({ department: Slug });
+
+export const IdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .meta({ description: 'Retries with the same key have the effect of one request (IETF draft-ietf-httpapi-idempotency-key-header).' }),
+});
+
+export const Actor = z.object({ department: z.string(), officer: z.string().optional() });
+
+export const StartCaseBody = z
+  .object({
+    bundleId: Slug,
+    version: z.number().int().min(1).optional().meta({ description: 'Defaults to the latest published version.' }),
+    applicant: z.object({
+      subjectId: z.string().min(1).max(64).meta({ description: '统一社会信用代码 or ID number.' }),
+      kind: z.enum(['person', 'company']),
+      name: z.string().min(1).max(200),
+    }),
+    form: z.record(z.string(), z.unknown()).default({}).meta({ description: 'The one form: values by field id.' }),
+    materials: z
+      .array(
+        z.object({
+          id: Slug,
+          sha256: z.string().regex(/^[a-f0-9]{64}$/).optional(),
+          ref: z.string().max(500).optional(),
+        }),
+      )
+      .max(200)
+      .default([]),
+  })
+  .meta({ id: 'StartCase' });
+
+export const StartedCaseResponse = z
+  .object({ caseId: z.string(), bundleId: z.string(), bundleVersion: z.number(), created: z.boolean(), links: z.object({ self: z.string() }) })
+  .meta({ id: 'StartedCase' });
+
+export const AcceptBody = z.object({ note: z.string().max(2000).optional() }).default({});
+export const RefuseBody = z.object({ reasons: z.array(z.string().min(1).max(2000)).min(1).max(50) });
+export const ApproveBody = z.object({ comment: z.string().max(2000).optional() }).default({});
+export const RejectBody = z.object({ reason: z.string().trim().min(1).max(2000) });
+
+const ItemStatus = z.enum(['pending', 'in-review', 'supplementing', 'approved', 'defaulted', 'rejected', 'skipped', 'cancelled', 'revoked']);
+
+export const CaseProgressResponse = z
+  .object({
+    caseId: z.string(),
+    bundleId: z.string(),
+    bundleVersion: z.number(),
+    planHash: z.string(),
+    title: Localized,
+    status: z.enum(['submitted', 'accepted', 'processing', 'supplementing', 'issuing', 'completed', 'refused', 'rejected', 'withdrawn', 'terminated', 'revoked', 'archived']),
+    applicant: z.object({ subjectId: z.string(), kind: z.enum(['person', 'company']), name: z.string() }),
+    submittedAt: z.string(),
+    acceptedAt: z.string().optional(),
+    refusal: z.object({ at: z.string(), reasons: z.array(z.string()), by: Actor }).optional(),
+    rejection: z.object({ at: z.string(), item: z.string(), reason: z.string(), by: Actor.optional() }).optional(),
+    completedAt: z.string().optional(),
+    items: z.array(
+      z.object({
+        id: z.string(),
+        code: z.string(),
+        title: Localized,
+        department: z.string(),
+        status: ItemStatus,
+        level: z.number(),
+        dependsOn: z.array(z.string()),
+        startedAt: z.string().optional(),
+        decidedAt: z.string().optional(),
+        decidedBy: Actor.optional(),
+        reason: z.string().optional(),
+        note: z.string().optional(),
+      }),
+    ),
+    results: z.array(
+      z.object({
+        itemId: z.string(),
+        documentId: z.string(),
+        certificateNumber: z.string(),
+        kind: z.string(),
+        title: Localized,
+        department: z.string(),
+        issuedAt: z.string(),
+        decision: z.enum(['approved', 'defaulted']),
+      }),
+    ),
+    events: z.array(
+      z.object({ at: z.string(), type: z.string(), item: z.string().optional(), department: z.string().optional(), detail: z.string().optional() }),
+    ),
+  })
+  .meta({ id: 'CaseProgress' });
+
+export const ItemViewResponse = z
+  .object({
+    caseId: z.string(),
+    itemId: z.string(),
+    department: z.string(),
+    status: ItemStatus,
+    startedAt: z.string(),
+    decidedAt: z.string().optional(),
+    decidedBy: Actor.optional(),
+    reason: z.string().optional(),
+  })
+  .meta({ id: 'ItemView' });
+
+export const InboxQuery = z.object({
+  status: ItemStatus.optional(),
+  card: z.enum(['none', 'yellow', 'red', 'overdue']).optional(),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  pageToken: z.string().max(4096).regex(/^[A-Za-z0-9_-]*$/).optional(),
+});
+
+export const InboxResponse = z
+  .object({
+    items: z.array(
+      z.object({
+        caseId: z.string(),
+        itemId: z.string(),
+        bundleId: z.string(),
+        department: z.string(),
+        status: z.string(),
+        code: z.string().optional(),
+        title: Localized.optional(),
+        startedAt: z.string().optional(),
+        deadline: z.string().optional(),
+        card: z.string().optional(),
+      }),
+    ),
+    nextPageToken: z.string().optional(),
+  })
+  .meta({ id: 'InboxPage' });
+
+// Compile-time guards: the response schemas accept exactly what the services return.
+type Assert<T extends true> = T;
+type Accepts<Schema extends z.ZodType, Value> = Value extends z.input<Schema> ? true : false;
+export type _ProgressMatches = Assert<Accepts<typeof CaseProgressResponse, CaseProgress>>;
+export type _ItemViewMatches = Assert<Accepts<typeof ItemViewResponse, ItemView>>;
+export type _InboxMatches = Assert<Accepts<typeof InboxResponse, InboxPage>>;
+export type _StartedMatches = Assert<Accepts<typeof StartedCaseResponse, StartedCase & { links: { self: string } }>>;

@@ -1,0 +1,230 @@
+/**
+ * Cases over the Temporal client: start (idempotently), read progress, act at the window, decide
+ * items, list a department's inbox. Routes stay thin and call this.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { DefinitionRegistry } from '../../definitions/registry';
+import type { ExecutionPlan } from '../../definitions/plan';
+import { validateApplication } from '../../forms/validate';
+import {
+  acceptCase,
+  approveItem,
+  caseWorkflowId,
+  getCaseInput,
+  getProgress,
+  itemWorkflowId,
+  refuseCase,
+  rejectItem,
+  TASK_QUEUE,
+  type Actor,
+  type Application,
+  type CaseInput,
+  type CaseProgress,
+  type ItemView,
+} from '../../workflows/messages';
+import { BundleIdKey, CaseIdKey, CaseStatusKey } from '../../workflows/search-attributes';
+import { HttpProblem } from '../problems';
+
+export interface StartCaseRequest extends Application {
+  bundleId: string;
+  version?: number;
+}
+
+export interface StartedCase {
+  caseId: string;
+  bundleId: string;
+  bundleVersion: number;
+  /** False when an earlier request with the same Idempotency-Key had already started it. */
+  created: boolean;
+}
+
+export interface InboxEntry {
+  caseId: string;
+  itemId: string;
+  bundleId: string;
+  department: string;
+  status: string;
+  code?: string;
+  title?: { zh: string; en: string };
+  startedAt?: string;
+  deadline?: string;
+  card?: string;
+}
+
+export interface InboxPage {
+  items: InboxEntry[];
+  nextPageToken?: string;
+}
+
+export type Decision = { kind: 'approve'; comment?: string } | { kind: 'reject'; reason: string };
+
+export class CaseService {
+  constructor(
+    private readonly client: Client,
+    private readonly registry: DefinitionRegistry,
+    private readonly namespace: string,
+    private readonly taskQueue: string = TASK_QUEUE,
+  ) {}
+
+  /**
+   * Starts a case on the bundle's plan (latest version unless one is named). With an idempotency key,
+   * the same key from the same principal always names the same case: a repeat returns it unchanged,
+   * and a repeat with a different request is refused.
+   */
+  async start(request: StartCaseRequest, startedBy: string, idempotencyKey?: string): Promise<StartedCase> {
+    const { plan } = this.registry.get(request.bundleId, request.version);
+    const application: Application = { applicant: request.applicant, form: request.form, materials: request.materials };
+    const issues = validateApplication(plan, application);
+    if (issues.length > 0) {
+      throw new HttpProblem('invalid-application', `${issues.length} problem(s) in the application.`, issues);
+    }
+    const requestHash = sha256(canonicalize({ ...request, version: plan.version }) ?? '');
+    const caseId = idempotencyKey ? sha256(`${startedBy}\n${idempotencyKey}`).slice(0, 24) : randomUUID().replaceAll('-', '').slice(0, 24);
+    const existing = await this.existingCase(caseId, requestHash);
+    if (existing) return existing;
+
+    const input: CaseInput = { caseId, plan, application, submittedAt: new Date().toISOString() };
+    try {
+      await this.client.workflow.start('caseWorkflow', {
+        taskQueue: this.taskQueue,
+        workflowId: caseWorkflowId(caseId),
+        args: [input],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        memo: { requestHash, startedBy, bundleId: plan.bundleId, bundleVersion: plan.version },
+        typedSearchAttributes: [
+          { key: CaseIdKey, value: caseId },
+          { key: BundleIdKey, value: plan.bundleId },
+          { key: CaseStatusKey, value: 'submitted' },
+        ],
+      });
+    } catch (err) {
+      // A concurrent request with the same key won the race: answer with its case.
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        const raced = await this.existingCase(caseId, requestHash);
+        if (raced) return raced;
+      }
+      throw err;
+    }
+    return { caseId, bundleId: plan.bundleId, bundleVersion: plan.version, created: true };
+  }
+
+  async progress(caseId: string): Promise<CaseProgress> {
+    return this.client.workflow.getHandle(caseWorkflowId(caseId)).query(getProgress);
+  }
+
+  /** The plan a case is pinned to (not the registry's latest). */
+  async planOf(caseId: string): Promise<ExecutionPlan> {
+    const input = await this.client.workflow.getHandle(caseWorkflowId(caseId)).query(getCaseInput);
+    return input.plan;
+  }
+
+  async accept(caseId: string, actor: Actor, note: string | undefined, updateId?: string): Promise<CaseProgress> {
+    return this.client.workflow
+      .getHandle(caseWorkflowId(caseId))
+      .executeUpdate(acceptCase, { args: [{ actor, note }], ...(updateId ? { updateId } : {}) });
+  }
+
+  async refuse(caseId: string, actor: Actor, reasons: string[], updateId?: string): Promise<CaseProgress> {
+    return this.client.workflow
+      .getHandle(caseWorkflowId(caseId))
+      .executeUpdate(refuseCase, { args: [{ actor, reasons }], ...(updateId ? { updateId } : {}) });
+  }
+
+  /**
+   * A department's decision on an item. The item workflow's validators have the last word (department,
+   * state); the case's progress explains items that have no workflow yet (unknown, waiting, skipped).
+   */
+  async decide(caseId: string, itemId: string, actor: Actor, decision: Decision, updateId?: string): Promise<ItemView> {
+    const progress = await this.progress(caseId);
+    const item = progress.items.find((i) => i.id === itemId);
+    if (!item) throw new HttpProblem('unknown-item', `Case ${caseId} has no item "${itemId}".`);
+    if (item.status === 'pending' || item.status === 'skipped') {
+      if (item.department !== actor.department) {
+        throw new HttpProblem('wrong-department', `Item "${itemId}" belongs to department "${item.department}".`);
+      }
+      const why = item.status === 'pending' ? 'is waiting for the items it depends on' : 'was skipped';
+      throw new HttpProblem('illegal-transition', `Item "${itemId}" ${why}; it cannot be decided now.`);
+    }
+    const handle = this.client.workflow.getHandle(itemWorkflowId(caseId, itemId));
+    const options = updateId ? { updateId } : {};
+    try {
+      return decision.kind === 'approve'
+        ? await handle.executeUpdate(approveItem, { args: [{ actor, comment: decision.comment }], ...options })
+        : await handle.executeUpdate(rejectItem, { args: [{ actor, reason: decision.reason }], ...options });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        throw new HttpProblem('illegal-transition', `Item "${itemId}" is ${item.status}; it cannot be decided now.`);
+      }
+      throw err;
+    }
+  }
+
+  /** A department's inbox: its item workflows, newest first, from Temporal visibility. */
+  async inbox(department: string, filter: { status?: string; card?: string; pageSize: number; pageToken?: string }): Promise<InboxPage> {
+    const clauses = [`WorkflowType = 'itemWorkflow'`, `Department = '${department}'`];
+    if (filter.status) clauses.push(`ItemStatus = '${filter.status}'`);
+    if (filter.card) clauses.push(`Card = '${filter.card}'`);
+    const response = await this.client.workflowService.listWorkflowExecutions({
+      namespace: this.namespace,
+      query: clauses.join(' AND '),
+      pageSize: filter.pageSize,
+      nextPageToken: filter.pageToken ? Buffer.from(filter.pageToken, 'base64url') : undefined,
+    });
+    const items = (response.executions ?? []).map((execution): InboxEntry => {
+      const attributes = decodeAttributes(execution.searchAttributes?.indexedFields);
+      const memo = decodeAttributes(execution.memo?.fields);
+      return {
+        caseId: String(attributes.CaseId ?? ''),
+        itemId: String(attributes.ItemId ?? ''),
+        bundleId: String(attributes.BundleId ?? ''),
+        department: String(attributes.Department ?? department),
+        status: String(attributes.ItemStatus ?? ''),
+        code: memo.code as string | undefined,
+        title: memo.title as { zh: string; en: string } | undefined,
+        startedAt: timestampToIso(execution.startTime),
+        deadline: attributes.Deadline ? new Date(String(attributes.Deadline)).toISOString() : undefined,
+        card: attributes.Card as string | undefined,
+      };
+    });
+    const token = response.nextPageToken && response.nextPageToken.length > 0 ? Buffer.from(response.nextPageToken).toString('base64url') : undefined;
+    return { items, ...(token ? { nextPageToken: token } : {}) };
+  }
+
+  private async existingCase(caseId: string, requestHash: string): Promise<StartedCase | undefined> {
+    let description;
+    try {
+      description = await this.client.workflow.getHandle(caseWorkflowId(caseId)).describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+    const memo = (description.memo ?? {}) as { requestHash?: string; bundleId?: string; bundleVersion?: number };
+    if (memo.requestHash !== requestHash) {
+      throw new HttpProblem('idempotency-key-reused', 'This Idempotency-Key already started a case with a different request.');
+    }
+    return { caseId, bundleId: memo.bundleId ?? '', bundleVersion: memo.bundleVersion ?? 0, created: false };
+  }
+}
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+type RawPayloads = Record<string, { metadata?: Record<string, Uint8Array> | null; data?: Uint8Array | null }> | null | undefined;
+
+function decodeAttributes(fields: RawPayloads): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, payload] of Object.entries(fields ?? {})) {
+    const value = defaultPayloadConverter.fromPayload(payload as never);
+    out[name] = Array.isArray(value) && value.length === 1 ? value[0] : value;
+  }
+  return out;
+}
+
+function timestampToIso(ts: { seconds?: unknown; nanos?: number | null } | null | undefined): string | undefined {
+  if (!ts?.seconds) return undefined;
+  return new Date(Number(ts.seconds) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6)).toISOString();
+}

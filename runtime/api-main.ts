@@ -1,0 +1,25 @@
+/**
+ * An API process for a cluster deployment (`temporal-docker.yml`): needs TEMPORAL_ADDRESS and a key
+ * file (YJS_API_KEYS_FILE) provisioned by the operator.
+ */
+import { ApiKeyAuthenticator } from '../api/auth';
+import { buildApp } from '../api/app';
+import { loadApiKeys } from './api-keys';
+import { onShutdown, openClient, openRegistry } from './components';
+import { loadConfig } from './config';
+
+const config = loadConfig();
+const address = process.env.TEMPORAL_ADDRESS;
+if (!address) throw new Error('api-main needs TEMPORAL_ADDRESS (e.g. temporal:7233)');
+const keys = await loadApiKeys(config.apiKeysFile);
+if (!keys) throw new Error(`api-main needs an API key file at ${config.apiKeysFile} (YJS_API_KEYS_FILE)`);
+const registry = await openRegistry(config);
+const app = await buildApp({
+  client: await openClient(address, config.namespace),
+  namespace: config.namespace,
+  registry,
+  authenticator: new ApiKeyAuthenticator(keys),
+  logger: true,
+});
+await app.listen({ host: config.host, port: config.port });
+onShutdown(() => app.close());

@@ -1,0 +1,58 @@
+/**
+ * The parts every process of the deployment opens the same way: registry, document store, clients.
+ */
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { FileDocumentStore } from '../activities/documents';
+import { DefinitionRegistry, FileRegistryStore } from '../definitions/registry';
+import type { Config } from './config';
+
+export function openRegistry(config: Config): Promise<DefinitionRegistry> {
+  return DefinitionRegistry.open({ bundlesDir: config.bundlesDir, store: new FileRegistryStore(join(config.dataDir, 'registry')) });
+}
+
+export function openDocuments(config: Config): FileDocumentStore {
+  return new FileDocumentStore(join(config.dataDir, 'documents'));
+}
+
+export async function openClient(address: string, namespace: string): Promise<Client> {
+  return new Client({ connection: await Connection.connect({ address }), namespace });
+}
+
+export function openWorkerConnection(address: string): Promise<NativeConnection> {
+  return NativeConnection.connect({ address });
+}
+
+/** Every department and window department named by the published bundles. */
+export function departmentsOf(registry: DefinitionRegistry): { departments: string[]; windows: string[] } {
+  const departments = new Set<string>();
+  const windows = new Set<string>();
+  for (const summary of registry.list()) {
+    for (const version of summary.versions) {
+      const { plan } = registry.get(summary.id, version);
+      plan.departments.forEach((d) => departments.add(d.id));
+      windows.add(plan.window.department);
+    }
+  }
+  return { departments: [...departments].sort(), windows: [...windows].sort() };
+}
+
+/** Runs `stop` once on SIGINT/SIGTERM, then exits. */
+export function onShutdown(stop: () => Promise<void>): void {
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`\n${signal}: shutting down…`);
+      stop().then(
+        () => process.exit(0),
+        (err) => {
+          console.error(err);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * `npm start`: the whole product on one machine. Provisions Temporal (an existing cluster, or the
+ * embedded dev server with its web UI), loads the bundles, runs the worker and the API, prints URLs.
+ */
+import { ApiKeyAuthenticator } from '../api/auth';
+import { buildApp } from '../api/app';
+import { ensureDevKeys } from './api-keys';
+import { departmentsOf, onShutdown, openClient, openDocuments, openRegistry, openWorkerConnection } from './components';
+import { loadConfig } from './config';
+import { provisionTemporal } from './temporal';
+import { createWorker } from './worker';
+
+const config = loadConfig();
+const temporal = await provisionTemporal({ dataDir: config.dataDir });
+const registry = await openRegistry(config);
+const worker = await createWorker({
+  connection: await openWorkerConnection(temporal.address),
+  namespace: temporal.namespace,
+  deps: { documents: openDocuments(config) },
+});
+const client = await openClient(temporal.address, temporal.namespace);
+const { departments, windows } = departmentsOf(registry);
+const keys = await ensureDevKeys(config.apiKeysFile, config.devTokensFile, departments, windows);
+const app = await buildApp({ client, namespace: temporal.namespace, registry, authenticator: new ApiKeyAuthenticator(keys.records) });
+await app.listen({ host: config.host, port: config.port });
+const workerRun = worker.run();
+
+const api = `http://${config.host}:${config.port}`;
+console.log(`
+yijianshi is running
+  API          ${api}
+  API docs     ${api}/docs   (OpenAPI: ${api}/openapi.json)
+  Temporal UI  ${temporal.uiUrl ?? '(external cluster: see its own UI)'}
+  Temporal     ${temporal.address} (${temporal.mode}), namespace ${temporal.namespace}
+  Bundles      ${registry.list().map((b) => `${b.id}@${b.latestVersion}`).join(', ')}
+  API keys     ${keys.created ? `created; plain keys in ${config.devTokensFile}` : `from ${config.apiKeysFile}`}
+Press Ctrl-C to stop.`);
+
+onShutdown(async () => {
+  await app.close();
+  worker.shutdown();
+  await workerRun;
+  await temporal.stop();
+});

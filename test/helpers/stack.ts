@@ -1,0 +1,83 @@
+/**
+ * The product wired for a test: a real Temporal server (from `temporal-env.ts`), a worker running the
+ * real workflows, the registry with the repository's bundles, and the API app to `inject` into.
+ */
+import { join } from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker, WorkflowBundle } from '@temporalio/worker';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { MemoryDocumentStore, type DocumentStore } from '../../activities/documents';
+import { ApiKeyAuthenticator } from '../../api/auth';
+import { buildApp } from '../../api/app';
+import { DefinitionRegistry, MemoryRegistryStore } from '../../definitions/registry';
+import { devPrincipals, mintKeys } from '../../runtime/api-keys';
+import { departmentsOf } from '../../runtime/components';
+import { PROJECT_ROOT } from '../../runtime/config';
+import { bundleWorkflows, createWorker } from '../../runtime/worker';
+
+let bundle: Promise<WorkflowBundle> | undefined;
+/** The workflow code, bundled once per test process. */
+export function workflowBundle(): Promise<WorkflowBundle> {
+  bundle ??= bundleWorkflows();
+  return bundle;
+}
+
+export interface Stack {
+  app: FastifyInstance;
+  registry: DefinitionRegistry;
+  documents: DocumentStore;
+  worker: Worker;
+  taskQueue: string;
+  /** Plain API keys by principal id: `integrator`, `designer`, `supervisor`, `window-<dept>`, `officer-<dept>`. */
+  tokens: Record<string, string>;
+  /** `app.inject` as a principal. */
+  as(principal: string, options: InjectOptions): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export async function startStack(env: TestWorkflowEnvironment, options: { documents?: DocumentStore } = {}): Promise<Stack> {
+  const taskQueue = `test-${Math.random().toString(36).slice(2, 10)}`;
+  const registry = await DefinitionRegistry.open({ bundlesDir: join(PROJECT_ROOT, 'definitions', 'bundles'), store: new MemoryRegistryStore() });
+  const documents = options.documents ?? new MemoryDocumentStore();
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    taskQueue,
+    deps: { documents },
+    workflowBundle: await workflowBundle(),
+    shutdownGraceTime: '1 second',
+  });
+  const running = worker.run();
+  const { departments, windows } = departmentsOf(registry);
+  const { records, tokens } = mintKeys(devPrincipals(departments, windows));
+  const app = await buildApp({ client: env.client, namespace: env.namespace ?? 'default', registry, authenticator: new ApiKeyAuthenticator(records), taskQueue });
+  return {
+    app,
+    registry,
+    documents,
+    worker,
+    taskQueue,
+    tokens,
+    as(principal, injectOptions) {
+      const token = tokens[principal];
+      if (!token) throw new Error(`no test principal "${principal}"`);
+      return app.inject({ ...injectOptions, headers: { ...(injectOptions.headers ?? {}), authorization: `Bearer ${token}` } });
+    },
+    async close() {
+      await app.close();
+      worker.shutdown();
+      await running;
+    },
+  };
+}
+
+/** Polls `read` until `accept` holds (visibility and cross-workflow effects are eventually consistent). */
+export async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, what = 'condition', timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await read();
+    if (accept(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 2000)}`);
+}

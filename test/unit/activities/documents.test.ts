@@ -1,0 +1,71 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileDocumentStore, MemoryDocumentStore } from '../../../activities/documents';
+import { issueAll, type IssueResultsInput } from '../../../activities/issue';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'yjs-store-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe.each([
+  ['FileDocumentStore', () => new FileDocumentStore(join(dir, 'docs'))],
+  ['MemoryDocumentStore', () => new MemoryDocumentStore()],
+])('%s', (_name, open) => {
+  it('makes a document once per key, whatever the retries', async () => {
+    const store = open();
+    let made = 0;
+    const make = () => ({ n: ++made });
+    const first = await store.createOnce('c1/a/result', make);
+    const second = await store.createOnce('c1/a/result', make);
+    expect(second).toEqual(first);
+    expect(made).toBe(1);
+  });
+
+  it('lets exactly one of many racing writers win', async () => {
+    const store = open();
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.createOnce('c2/a/result', () => ({ writer: i }))));
+    expect(new Set(results.map((r) => JSON.stringify(r.body))).size).toBe(1);
+    expect(await store.list('c2/')).toHaveLength(1);
+  });
+});
+
+describe('FileDocumentStore', () => {
+  it('leaves no temporary files behind', async () => {
+    const store = new FileDocumentStore(join(dir, 'docs'));
+    await Promise.all(Array.from({ length: 5 }, () => store.createOnce('c3/a/result', () => ({}))));
+    expect((await readdir(join(dir, 'docs'))).filter((n) => n.startsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('issueAll', () => {
+  const input: IssueResultsInput = {
+    caseId: 'c9',
+    bundleId: 'open-restaurant',
+    bundleVersion: 1,
+    issuedAt: '2026-03-02T08:00:00.000Z',
+    applicant: { subjectId: 's', name: 'n' },
+    items: ['a', 'b'].map((itemId) => ({
+      itemId,
+      code: `CODE-${itemId}`,
+      department: 'd',
+      result: { kind: 'licence', title: { zh: itemId, en: itemId } },
+      decision: 'approved' as const,
+      decidedAt: '2026-03-01T08:00:00.000Z',
+    })),
+  };
+
+  it('gives a retried issue the same documents and certificate numbers', async () => {
+    const store = new MemoryDocumentStore();
+    const first = await issueAll(store, input);
+    const retried = await issueAll(store, { ...input, issuedAt: '2026-03-05T08:00:00.000Z' });
+    expect(retried).toEqual(first);
+    expect(first.map((r) => r.certificateNumber)).toEqual([expect.stringMatching(/^CODE-a-20260302-[0-9A-F]{8}$/), expect.stringMatching(/^CODE-b-20260302-/)]);
+    expect(await store.list('c9/')).toHaveLength(2);
+  });
+});

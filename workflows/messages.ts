@@ -1,0 +1,173 @@
+/**
+ * The contract between the API, the workflows and tests: workflow inputs, update/query/signal
+ * definitions and the views they return. The API imports only this file from `workflows/`.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ExecutionPlan, PlanItem } from '../definitions/plan';
+import type { CaseState, ItemStatus } from './lifecycle';
+
+export const TASK_QUEUE = 'yijianshi';
+
+export const caseWorkflowId = (caseId: string): string => `case-${caseId}`;
+export const itemWorkflowId = (caseId: string, itemId: string): string => `case-${caseId}-item-${itemId}`;
+
+// ---------------------------------------------------------------------------------------------------
+// Inputs
+
+/** Who acts: a department officer (the window is a department too). */
+export interface Actor {
+  department: string;
+  officer?: string;
+}
+
+export interface Applicant {
+  /** 统一社会信用代码 for a company, ID number for a person. */
+  subjectId: string;
+  kind: 'person' | 'company';
+  name: string;
+}
+
+/** A material handed in (or referenced) by the applicant. */
+export interface MaterialRef {
+  id: string;
+  /** Content hash of the uploaded document, when uploaded. */
+  sha256?: string;
+  /** Where the document is stored or which electronic licence satisfies it. */
+  ref?: string;
+}
+
+export interface Application {
+  applicant: Applicant;
+  /** The one form (一表申请): values keyed by field id. */
+  form: Record<string, unknown>;
+  materials: MaterialRef[];
+}
+
+export interface CaseInput {
+  caseId: string;
+  /** The plan the case is pinned to for its whole life. */
+  plan: ExecutionPlan;
+  application: Application;
+  /** ISO instant the application was received by the API. */
+  submittedAt: string;
+}
+
+export interface ItemInput {
+  caseId: string;
+  bundleId: string;
+  bundleVersion: number;
+  caseWorkflowId: string;
+  item: PlanItem;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Views
+
+export interface CaseEventRecord {
+  at: string;
+  type: string;
+  item?: string;
+  department?: string;
+  detail?: string;
+}
+
+export interface ItemProgress {
+  id: string;
+  code: string;
+  title: { zh: string; en: string };
+  department: string;
+  status: ItemStatus;
+  level: number;
+  dependsOn: string[];
+  startedAt?: string;
+  decidedAt?: string;
+  decidedBy?: Actor;
+  reason?: string;
+  /** Why the item was skipped (its condition did not hold) or cancelled. */
+  note?: string;
+}
+
+export interface IssuedResult {
+  itemId: string;
+  documentId: string;
+  certificateNumber: string;
+  kind: string;
+  title: { zh: string; en: string };
+  department: string;
+  issuedAt: string;
+  /** How the item was decided: by a person, or deemed approved at its deadline. */
+  decision: 'approved' | 'defaulted';
+}
+
+export interface CaseProgress {
+  caseId: string;
+  bundleId: string;
+  bundleVersion: number;
+  planHash: string;
+  title: { zh: string; en: string };
+  status: CaseState;
+  applicant: Applicant;
+  submittedAt: string;
+  acceptedAt?: string;
+  refusal?: { at: string; reasons: string[]; by: Actor };
+  rejection?: { at: string; item: string; reason: string; by?: Actor };
+  completedAt?: string;
+  items: ItemProgress[];
+  results: IssuedResult[];
+  events: CaseEventRecord[];
+}
+
+export interface ItemView {
+  caseId: string;
+  itemId: string;
+  department: string;
+  status: ItemStatus;
+  startedAt: string;
+  decidedAt?: string;
+  decidedBy?: Actor;
+  reason?: string;
+}
+
+/** What an item child workflow returns to its case. */
+export interface ItemOutcome {
+  itemId: string;
+  status: Extract<ItemStatus, 'approved' | 'defaulted' | 'rejected' | 'cancelled'>;
+  department: string;
+  decidedAt: string;
+  decidedBy?: Actor;
+  reason?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Messages
+
+export interface AcceptCaseRequest {
+  actor: Actor;
+  note?: string;
+}
+export interface RefuseCaseRequest {
+  actor: Actor;
+  reasons: string[];
+}
+export interface ApproveItemRequest {
+  actor: Actor;
+  comment?: string;
+}
+export interface RejectItemRequest {
+  actor: Actor;
+  reason: string;
+}
+
+/** Window acceptance (一窗受理): the case moves on to its departments. */
+export const acceptCase = defineUpdate<CaseProgress, [AcceptCaseRequest]>('acceptCase');
+/** Window refusal with reasons: the case ends. */
+export const refuseCase = defineUpdate<CaseProgress, [RefuseCaseRequest]>('refuseCase');
+export const getProgress = defineQuery<CaseProgress>('getProgress');
+/** The input the case started with (its pinned plan and application). */
+export const getCaseInput = defineQuery<CaseInput>('getCaseInput');
+
+export const approveItem = defineUpdate<ItemView, [ApproveItemRequest]>('approveItem');
+export const rejectItem = defineUpdate<ItemView, [RejectItemRequest]>('rejectItem');
+export const getItem = defineQuery<ItemView>('getItem');
+/** Sent by an item to its case whenever its status changes before it settles. */
+export const itemChanged = defineSignal<[ItemView]>('itemChanged');
