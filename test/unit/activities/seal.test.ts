@@ -3,8 +3,10 @@ import { createECDH, createPrivateKey, createPublicKey, generateKeyPairSync, sig
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileKeyStore } from '../../../activities/keystore';
 import {
   DEFAULT_SIGNER_ID,
   SM2P256V1,
@@ -28,6 +30,7 @@ import {
 } from '../../../activities/seal';
 import { GBT_32918_2_TEST_CURVE, GMT_0003_5_ANNEX_A, sm2Pkcs8FromScalar, type Sm2Vector } from '../../fixtures/sm2-vectors';
 
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const hasOpenssl = (() => {
   try {
     return /^OpenSSL 3\./.test(execFileSync('openssl', ['version'], { encoding: 'utf8' }));
@@ -335,5 +338,65 @@ describe('signDocument and verifySeal', () => {
     expect(() => signDocument({ ...input, publicKey: other })).toThrow(/does not match/);
     expect(() => signDocument({ ...input, signedAt: '8 March' })).toThrow(/cannot seal/);
     expect(() => signDocument({ ...input, department: '' })).toThrow(/cannot seal/);
+  });
+});
+
+describe('scripts/seal-verify.ts', () => {
+  const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
+  const script = join(ROOT, 'scripts', 'seal-verify.ts');
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(tsx, [script, ...args], { env: { ...process.env, YJS_SEAL_KEYS_DIR: '', ...env } }, (err, stdout, stderr) =>
+        resolve({ code: err ? Number(err.code) : 0, stdout, stderr }),
+      ),
+    );
+  let keys: string;
+  let sealedFile: string;
+  let tamperedFile: string;
+
+  beforeAll(async () => {
+    keys = join(dir, 'cli-keys');
+    const { privateKey, publicKey } = await new FileKeyStore(keys).keyPairFor('market-regulation');
+    const document = { type: 'result', certificateNumber: 'food-permit-20250301-0A1B2C3D' };
+    const seal = signDocument({ document, department: 'market-regulation', privateKey, publicKey, appliedBy: 'person', signedAt: '2025-03-01T09:30:00+08:00' });
+    sealedFile = join(dir, 'sealed.json');
+    tamperedFile = join(dir, 'tampered.json');
+    await writeFile(sealedFile, JSON.stringify({ document, seal }));
+    await writeFile(tamperedFile, JSON.stringify({ document: { ...document, certificateNumber: 'food-permit-20250301-0A1B2C3E' }, seal }));
+  });
+
+  it('prints valid with the department, time and who applied it, and exits 0', async () => {
+    const { code, stdout } = await run([sealedFile, '--keys', keys]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^valid department=market-regulation signedAt=2025-03-01T09:30:00\+08:00 appliedBy=person keyId=[0-9a-f]{32}\n$/);
+  });
+
+  it('prints invalid with the reason and exits 1; the key directory may come from YJS_SEAL_KEYS_DIR', async () => {
+    const { code, stdout } = await run([tamperedFile], { YJS_SEAL_KEYS_DIR: keys });
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^invalid \(digest-mismatch\) department=market-regulation /);
+  });
+
+  it('is an unknown key when the directory does not have it', async () => {
+    const empty = join(dir, 'no-keys');
+    await new FileKeyStore(empty).keyPairFor('health');
+    const { code, stdout } = await run([sealedFile, '--keys', empty]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^invalid \(unknown-key\)/);
+  });
+
+  it('exits 2 on usage and I/O errors', async () => {
+    await writeFile(join(dir, 'not-json.json'), '{');
+    const runs = await Promise.all([
+      run([]),
+      run([sealedFile]), // no key directory
+      run([sealedFile, '--keys']),
+      run([sealedFile, '--key', keys]),
+      run([join(dir, 'missing.json'), '--keys', keys]),
+      run([sealedFile, '--keys', join(dir, 'missing-dir')]),
+      run([join(dir, 'not-json.json'), '--keys', keys]),
+    ]);
+    expect(runs.map((r) => r.code)).toEqual(Array(runs.length).fill(2));
+    expect(runs.every((r) => r.stdout === '' && r.stderr.startsWith('seal-verify: '))).toBe(true);
   });
 });
