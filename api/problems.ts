@@ -113,6 +113,9 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
     // Fastify's own client errors: bad JSON, wrong content type, and the like.
     return problem('malformed-request', fastifyError.message, undefined, instance);
   }
+  if (isGrpcServiceError(error) && error.code === 3 /* INVALID_ARGUMENT, e.g. a forged page token */) {
+    return problem('malformed-request', 'The request was refused by the workflow service as invalid.', undefined, instance);
+  }
   if (isGrpcServiceError(error) && error.code === 14 /* UNAVAILABLE */) {
     return problem('unavailable', 'The workflow service is unavailable; try again.', undefined, instance);
   }

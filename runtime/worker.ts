@@ -19,6 +19,8 @@ export interface WorkerOptions {
   workflowBundle?: WorkflowBundle;
   /** How long running activities may finish on shutdown before they are cancelled. */
   shutdownGraceTime?: string | number;
+  /** Workflows kept in memory between tasks (0: replay every task from history, no sticky queue). */
+  maxCachedWorkflows?: number;
 }
 
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
@@ -31,6 +33,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     activities,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     shutdownGraceTime: options.shutdownGraceTime ?? '10 seconds',
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
   });
 }
 
