@@ -4,7 +4,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, isGrpcServiceError, type Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { DefinitionRegistry } from '../../definitions/registry';
 import type { ExecutionPlan } from '../../definitions/plan';
@@ -167,12 +167,22 @@ export class CaseService {
     const clauses = [`WorkflowType = 'itemWorkflow'`, `Department = '${department}'`];
     if (filter.status) clauses.push(`ItemStatus = '${filter.status}'`);
     if (filter.card) clauses.push(`Card = '${filter.card}'`);
-    const response = await this.client.workflowService.listWorkflowExecutions({
-      namespace: this.namespace,
-      query: clauses.join(' AND '),
-      pageSize: filter.pageSize,
-      nextPageToken: filter.pageToken ? Buffer.from(filter.pageToken, 'base64url') : undefined,
-    });
+    const response = await this.client.workflowService
+      .listWorkflowExecutions({
+        namespace: this.namespace,
+        query: clauses.join(' AND '),
+        pageSize: filter.pageSize,
+        nextPageToken: filter.pageToken ? Buffer.from(filter.pageToken, 'base64url') : undefined,
+      })
+      .catch((err: unknown) => {
+        // Page tokens are opaque to clients; the server rejects a forged one with varying codes.
+        if (filter.pageToken && isGrpcServiceError(err) && err.code !== 14 /* UNAVAILABLE */) {
+          throw new HttpProblem('malformed-request', 'The pageToken is not one this API returned.', [
+            { path: '/querystring/pageToken', message: 'invalid page token' },
+          ]);
+        }
+        throw err;
+      });
     const items = (response.executions ?? []).map((execution): InboxEntry => {
       const attributes = decodeAttributes(execution.searchAttributes?.indexedFields);
       const memo = decodeAttributes(execution.memo?.fields);
