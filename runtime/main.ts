@@ -8,7 +8,7 @@ import { ensureDevKeys } from './api-keys';
 import { departmentsOf, onShutdown, openClient, openDocuments, openRegistry, openWorkerConnection } from './components';
 import { loadConfig } from './config';
 import { provisionTemporal } from './temporal';
-import { createWorker } from './worker';
+import { createWorker, stopWorker } from './worker';
 
 const config = loadConfig();
 const temporal = await provisionTemporal({ dataDir: config.dataDir });
@@ -38,7 +38,6 @@ Press Ctrl-C to stop.`);
 
 onShutdown(async () => {
   await app.close();
-  worker.shutdown();
-  await workerRun;
+  await stopWorker(worker, workerRun);
   await temporal.stop();
 });

@@ -3,7 +3,7 @@
  */
 import { onShutdown, openDocuments, openWorkerConnection } from './components';
 import { loadConfig } from './config';
-import { createWorker } from './worker';
+import { createWorker, stopWorker } from './worker';
 
 const config = loadConfig();
 const address = process.env.TEMPORAL_ADDRESS;
@@ -16,6 +16,5 @@ const worker = await createWorker({
 const running = worker.run();
 console.log(`worker polling ${address}, namespace ${config.namespace}`);
 onShutdown(async () => {
-  worker.shutdown();
-  await running;
+  await stopWorker(worker, running);
 });

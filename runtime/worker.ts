@@ -54,3 +54,12 @@ const quietLogger = {
     console.error(message, meta ?? '');
   },
 };
+
+/**
+ * Stops a worker and waits for `run()` to end. The Temporal runtime may already be shutting workers
+ * down on its own (it handles SIGINT/SIGTERM), so only a running worker is asked.
+ */
+export async function stopWorker(worker: Worker, running: Promise<void>): Promise<void> {
+  if (worker.getState() === 'RUNNING') worker.shutdown();
+  await running;
+}

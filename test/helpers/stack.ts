@@ -13,7 +13,7 @@ import { DefinitionRegistry, MemoryRegistryStore } from '../../definitions/regis
 import { devPrincipals, mintKeys } from '../../runtime/api-keys';
 import { departmentsOf } from '../../runtime/components';
 import { PROJECT_ROOT } from '../../runtime/config';
-import { bundleWorkflows, createWorker } from '../../runtime/worker';
+import { bundleWorkflows, createWorker, stopWorker } from '../../runtime/worker';
 
 let bundle: Promise<WorkflowBundle> | undefined;
 /** The workflow code, bundled once per test process. */
@@ -64,8 +64,7 @@ export async function startStack(env: TestWorkflowEnvironment, options: { docume
     },
     async close() {
       await app.close();
-      worker.shutdown();
-      await running;
+      await stopWorker(worker, running);
     },
   };
 }

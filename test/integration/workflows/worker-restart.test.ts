@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileDocumentStore, type DocumentStore } from '../../../activities/documents';
 import { DefinitionRegistry } from '../../../definitions/registry';
 import { PROJECT_ROOT } from '../../../runtime/config';
-import { createWorker } from '../../../runtime/worker';
+import { createWorker, stopWorker } from '../../../runtime/worker';
 import { acceptCase, approveItem, caseWorkflowId, getProgress, itemWorkflowId, type CaseInput } from '../../../workflows/messages';
 import { restaurantApplication } from '../../fixtures/applications';
 import { eventually, workflowBundle } from '../../helpers/stack';
@@ -55,8 +55,7 @@ async function workerOn(taskQueue: string, documents: DocumentStore): Promise<{ 
 }
 
 async function stop(w: { worker: Worker; running: Promise<void> }): Promise<void> {
-  w.worker.shutdown();
-  await w.running;
+  await stopWorker(w.worker, w.running);
 }
 
 async function startRestaurantCase(taskQueue: string): Promise<string> {
