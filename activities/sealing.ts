@@ -1,0 +1,167 @@
+/**
+ * Sealed documents: a department's electronic seal on a document, made once per action and
+ * verifiable by anyone, with revocation visible to verifiers.
+ *
+ * Convention: every sealed document's `document` has `documentId` (the id of its store entry) and
+ * `type` (`'result'`, `'timeout-default-notice'`, `'commitment-letter'`, …). The seal signs the
+ * document with its id, so a revocation recorded under that id applies to exactly this document.
+ *
+ * {@link Sealer} makes sealed documents through `DocumentStore.createOnce`: SM2 signatures are
+ * randomised, so the first stored seal is the seal and a retried or replayed activity gets it back.
+ * {@link verifySealed} checks a `{ document, seal }` from anywhere (the public API, a file): the
+ * signature, that the key belongs to the department the seal names, and whether it was revoked.
+ */
+import { createPublicKey } from 'node:crypto';
+import { z } from 'zod';
+import type { DocumentStore, StoredDocument } from './documents';
+import type { KeyStore } from './keystore';
+import { signDocument, verifySeal, type AppliedBy, type Seal, type SealFailure } from './seal';
+
+/** A document with its seal, as stored and as handed to anyone who wants to verify it. */
+export interface SealedDocument<T> {
+  document: T;
+  seal: Seal;
+}
+
+export interface SealOnceInput<T extends { documentId: string }> {
+  /** The idempotency key, `{caseId}/{itemId}/{action}`: one sealed document per key, ever. */
+  key: string;
+  department: string;
+  appliedBy: AppliedBy;
+  /** ISO 8601 instant from the caller (the workflow's time), so that a retry states the same time. */
+  signedAt: string;
+  /** The document for the store's id; its `documentId` must be that id. */
+  make: (documentId: string) => T;
+}
+
+/** A sealed document withdrawn at a time, for a reason, by someone. */
+export interface Revocation {
+  documentId: string;
+  /** ISO 8601 instant from the caller. */
+  at: string;
+  reason: string;
+  /** Who revoked it (an official or a system id); kept in the store, not shown to verifiers. */
+  by: string;
+}
+
+/** The store key of a document's revocation record. */
+export function revocationKey(documentId: string): string {
+  return 'revocations/' + documentId;
+}
+
+const RevocationSchema = z.strictObject({
+  documentId: z.string().min(1),
+  at: z.iso.datetime({ offset: true }),
+  reason: z.string().min(1),
+  by: z.string().min(1),
+});
+
+/** Seals documents with the departments' keys, once per key, and records revocations once. */
+export class Sealer {
+  constructor(
+    private readonly keys: KeyStore,
+    private readonly documents: DocumentStore,
+  ) {}
+
+  /**
+   * The sealed document stored under `input.key`, made and sealed now if there is none. A second
+   * call with the same key returns the first sealed document, whatever else it passes: never a
+   * second seal. Throws (and stores nothing) when the department has no valid key, the document is
+   * not JSON, `signedAt` is not an ISO instant, or `make` returns a document with another id.
+   */
+  async sealOnce<T extends { documentId: string }>(input: SealOnceInput<T>): Promise<StoredDocument<SealedDocument<T>>> {
+    const { key, department, appliedBy, signedAt, make } = input;
+    const { privateKey, publicKey } = await this.keys.keyPairFor(department);
+    return this.documents.createOnce<SealedDocument<T>>(key, (documentId) => {
+      const document = make(documentId);
+      if (document?.documentId !== documentId) {
+        throw new TypeError(`the document for ${key} must have documentId ${documentId}`);
+      }
+      return { document, seal: signDocument({ document, department, privateKey, publicKey, appliedBy, signedAt }) };
+    });
+  }
+
+  /**
+   * Records that a sealed document is revoked. Idempotent: the first record stays, a second call
+   * (a retry, or another reason) returns it unchanged. Throws for an empty id, reason or revoker,
+   * or a time that is not an ISO instant.
+   */
+  async revoke(input: Revocation): Promise<Revocation> {
+    const parsed = RevocationSchema.safeParse(input);
+    if (!parsed.success) throw new TypeError(`cannot revoke: ${z.prettifyError(parsed.error)}`);
+    const revocation = parsed.data;
+    return (await this.documents.createOnce(revocationKey(revocation.documentId), () => revocation)).body;
+  }
+
+  /** The revocation of a document, if it was revoked. */
+  async revocationOf(documentId: string): Promise<Revocation | undefined> {
+    return revocationOf(this.documents, documentId);
+  }
+}
+
+async function revocationOf(documents: DocumentStore, documentId: string): Promise<Revocation | undefined> {
+  return (await documents.get<Revocation>(revocationKey(documentId)))?.body;
+}
+
+/** Why a sealed document is not valid: {@link SealFailure}, or a key used for another department. */
+export type SealedFailure = SealFailure | 'department-mismatch';
+
+/** What a verifier learns about a `{ document, seal }`. */
+export interface SealVerificationReport {
+  status: 'valid' | 'invalid' | 'revoked';
+  /** Why it is invalid. */
+  reason?: SealedFailure;
+  /** As the seal states them, whenever they are readable (also on an invalid seal). */
+  department?: string;
+  signedAt?: string;
+  appliedBy?: AppliedBy;
+  keyId?: string;
+  /** The document's `documentId`, if it has one. */
+  documentId?: string;
+  /** When and why a valid seal's document was revoked. */
+  revoked?: { at: string; reason: string };
+}
+
+/**
+ * Verifies a sealed document `{ document, seal }` from an untrusted source. Never throws for any
+ * input: anything unreadable is `invalid` with reason `malformed`; a key the store does not have is
+ * `unknown-key`; a valid signature by a key of another department than the seal names is
+ * `department-mismatch`; a valid seal whose `document.documentId` has a revocation in `documents` is
+ * `revoked`. Throws only when a store itself fails (e.g. an unreadable key file).
+ */
+export async function verifySealed(keys: KeyStore, documents: DocumentStore | undefined, input: unknown): Promise<SealVerificationReport> {
+  if (!isRecord(input) || !isRecord(input.seal)) return { status: 'invalid', reason: 'malformed' };
+  const { document, seal } = input;
+  const facts = statedFacts(document, seal);
+  const report = (status: SealVerificationReport['status'], extra: Partial<SealVerificationReport> = {}): SealVerificationReport => ({
+    status,
+    ...extra,
+    ...facts,
+  });
+
+  // Every department whose key has this id (normally one): the key and whose it is, in one look-up.
+  const owners = facts.keyId ? (await keys.publicKeys()).filter((entry) => entry.keyId === facts.keyId) : [];
+  const result = verifySeal({ document, seal, publicKey: owners[0] && createPublicKey(owners[0].publicKeyPem) });
+  if (!result.valid) return report('invalid', { reason: result.reason ?? 'bad-signature' });
+  // The department is signed, but so it is by whoever holds a key: it must be the key's department.
+  if (!owners.some((entry) => entry.department === facts.department)) return report('invalid', { reason: 'department-mismatch' });
+
+  const revocation = documents && facts.documentId ? await revocationOf(documents, facts.documentId) : undefined;
+  if (revocation) return report('revoked', { revoked: { at: revocation.at, reason: revocation.reason } });
+  return report('valid');
+}
+
+/** What the seal and document state about themselves, where those fields are readable. */
+function statedFacts(document: unknown, seal: Record<string, unknown>): Partial<SealVerificationReport> {
+  const facts: Partial<SealVerificationReport> = {};
+  if (typeof seal.department === 'string') facts.department = seal.department;
+  if (typeof seal.signedAt === 'string') facts.signedAt = seal.signedAt;
+  if (seal.appliedBy === 'person' || seal.appliedBy === 'default') facts.appliedBy = seal.appliedBy;
+  if (typeof seal.keyId === 'string') facts.keyId = seal.keyId;
+  if (isRecord(document) && typeof document.documentId === 'string') facts.documentId = document.documentId;
+  return facts;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
