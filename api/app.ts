@@ -8,6 +8,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Client } from '@temporalio/client';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { DocumentStore } from '../activities/documents';
+import type { KeyStore } from '../activities/keystore';
 import type { DefinitionRegistry } from '../definitions/registry';
 import { authentication, type Authenticator } from './auth';
 import { installProblemHandlers } from './problems';
@@ -15,6 +17,7 @@ import { caseRoutes } from './routes/cases';
 import { definitionRoutes } from './routes/definitions';
 import { departmentRoutes } from './routes/departments';
 import { metaRoutes } from './routes/meta';
+import { sealRoutes } from './routes/seals';
 import { CaseService } from './services/case-service';
 
 export interface AppOptions {
@@ -26,6 +29,10 @@ export interface AppOptions {
   logger?: boolean;
   /** Requests per minute per principal (or address, before authentication). */
   rateLimitPerMinute?: number;
+  /** The departments' seal keys: with them, the public seal routes (`/seals/*`) are served. */
+  keys?: KeyStore;
+  /** Where revocations are recorded, for `/seals/verify`; without it no seal reads as revoked. */
+  documents?: DocumentStore;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -53,6 +60,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'window', description: 'The one window (一窗受理)' },
         { name: 'departments', description: 'Department decisions and inboxes' },
         { name: 'definitions', description: 'Bundle definitions for policy designers' },
+        { name: 'seals', description: 'Verify electronic seals (电子印章); public' },
         { name: 'meta', description: 'Health, schemas and docs' },
       ],
     },
@@ -64,6 +72,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const cases = new CaseService(options.client, options.registry, options.namespace, options.taskQueue);
   await app.register(metaRoutes);
+  if (options.keys) await app.register(sealRoutes, { keys: options.keys, documents: options.documents });
   await app.register(async (secured) => {
     await secured.register(authentication, { authenticator: options.authenticator });
     await secured.register(definitionRoutes, { registry: options.registry });
