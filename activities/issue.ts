@@ -2,7 +2,7 @@
  * One completion (一次办结): every result of a case issued together, once.
  */
 import { createHash } from 'node:crypto';
-import type { DocumentStore } from './documents';
+import type { Sealer } from './sealing';
 import type { IssuedResult } from '../workflows/messages';
 
 export interface IssueResultsInput {
@@ -22,9 +22,10 @@ export interface IssueResultsInput {
   }>;
 }
 
-/** The body of an issued result document (what a seal will sign). */
+/** An issued result (licence, permit, certificate…): what the department's seal signs. */
 export interface ResultDocument {
   type: 'result';
+  documentId: string;
   certificateNumber: string;
   caseId: string;
   bundleId: string;
@@ -52,13 +53,24 @@ export function certificateNumber(caseId: string, itemId: string, itemCode: stri
 
 export const resultKey = (caseId: string, itemId: string): string => `${caseId}/${itemId}/result`;
 
-export async function issueAll(documents: DocumentStore, input: IssueResultsInput): Promise<IssuedResult[]> {
+/**
+ * Issues and seals every result, each once: a retry (or a crash in between) resumes where it stopped
+ * and returns the documents and certificate numbers made the first time. A result decided by default
+ * carries a seal applied by default.
+ */
+export async function issueAll(sealer: Sealer, input: IssueResultsInput): Promise<IssuedResult[]> {
   const { issuedAt } = input;
   const issued: IssuedResult[] = [];
-  // Sequential on purpose: each result is created once; a crash in between resumes where it stopped.
+  // Sequential on purpose: each result is made once; a crash in between resumes where it stopped.
   for (const item of input.items) {
-    const doc = await documents.createOnce<ResultDocument>(resultKey(input.caseId, item.itemId), () => ({
+    const stored = await sealer.sealOnce<ResultDocument>({
+      key: resultKey(input.caseId, item.itemId),
+      department: item.department,
+      appliedBy: item.decision === 'defaulted' ? 'default' : 'person',
+      signedAt: issuedAt,
+      make: (documentId) => ({
       type: 'result',
+      documentId,
       certificateNumber: certificateNumber(input.caseId, item.itemId, item.code, issuedAt),
       caseId: input.caseId,
       bundleId: input.bundleId,
@@ -73,7 +85,9 @@ export async function issueAll(documents: DocumentStore, input: IssueResultsInpu
       decision: item.decision,
       decidedAt: item.decidedAt,
       issuedAt,
-    }));
+      }),
+    });
+    const doc = { documentId: stored.documentId, body: stored.body.document };
     issued.push({
       itemId: item.itemId,
       documentId: doc.documentId,

@@ -28,6 +28,39 @@ export const IdempotencyHeaders = z.object({
 
 export const Actor = z.object({ department: z.string(), officer: z.string().optional() });
 
+const ItemStatus = z.enum(['pending', 'in-review', 'supplementing', 'special-step', 'approved', 'defaulted', 'rejected', 'skipped', 'cancelled', 'revoked']);
+export const CardSchema = z.enum(['none', 'yellow', 'red', 'overdue']);
+
+const MaterialRef = z.object({
+  id: Slug,
+  sha256: z.string().regex(/^[a-f0-9]{64}$/).optional(),
+  ref: z.string().max(500).optional(),
+});
+
+const Clock = z
+  .object({
+    deadline: z.string().optional(),
+    yellowAt: z.string().optional(),
+    redAt: z.string().optional(),
+    card: CardSchema,
+    pausedDays: z.number(),
+    paused: z.boolean(),
+    estimated: z.boolean().meta({ description: 'A year without holiday data was counted as weekends only.' }),
+  })
+  .meta({ id: 'ItemClock', description: 'Deadline (end of the last working day) and card instants, after pauses.' });
+
+const Supplement = z.object({
+  requestedAt: z.string(),
+  requestedBy: Actor,
+  reason: z.string(),
+  materials: z.array(z.object({ material: z.string().optional(), description: z.string() })),
+  suppliedAt: z.string().optional(),
+  supplied: z.array(MaterialRef).optional(),
+  note: z.string().optional(),
+});
+
+const Escalation = z.object({ at: z.string(), from: z.string(), to: z.string() });
+
 export const StartCaseBody = z
   .object({
     bundleId: Slug,
@@ -38,16 +71,7 @@ export const StartCaseBody = z
       name: z.string().min(1).max(200),
     }),
     form: z.record(z.string(), z.unknown()).default({}).meta({ description: 'The one form: values by field id.' }),
-    materials: z
-      .array(
-        z.object({
-          id: Slug,
-          sha256: z.string().regex(/^[a-f0-9]{64}$/).optional(),
-          ref: z.string().max(500).optional(),
-        }),
-      )
-      .max(200)
-      .default([]),
+    materials: z.array(MaterialRef).max(200).default([]),
   })
   .meta({ id: 'StartCase' });
 
@@ -59,8 +83,20 @@ export const AcceptBody = z.object({ note: z.string().max(2000).optional() }).de
 export const RefuseBody = z.object({ reasons: z.array(z.string().min(1).max(2000)).min(1).max(50) });
 export const ApproveBody = z.object({ comment: z.string().max(2000).optional() }).default({});
 export const RejectBody = z.object({ reason: z.string().trim().min(1).max(2000) });
+export const SupplementRequestBody = z.object({
+  reason: z.string().trim().min(1).max(2000),
+  materials: z.array(z.object({ material: Slug.optional(), description: z.string().trim().min(1).max(500) })).min(1).max(50),
+});
+export const SupplyBody = z
+  .object({
+    itemId: Slug.meta({ description: 'The item whose supplement request this answers.' }),
+    materials: z.array(MaterialRef).min(1).max(50),
+    note: z.string().max(2000).optional(),
+  })
+  .meta({ id: 'Supplement' });
+export const SpecialStepBody = z.object({ step: Slug });
 
-const ItemStatus = z.enum(['pending', 'in-review', 'supplementing', 'approved', 'defaulted', 'rejected', 'skipped', 'cancelled', 'revoked']);
+
 
 export const CaseProgressResponse = z
   .object({
@@ -90,6 +126,10 @@ export const CaseProgressResponse = z
         decidedBy: Actor.optional(),
         reason: z.string().optional(),
         note: z.string().optional(),
+        clock: Clock.optional(),
+        supplements: z.array(Supplement).optional(),
+        escalations: z.array(Escalation).optional(),
+        timeoutNoticeId: z.string().optional(),
       }),
     ),
     results: z.array(
@@ -120,12 +160,17 @@ export const ItemViewResponse = z
     decidedAt: z.string().optional(),
     decidedBy: Actor.optional(),
     reason: z.string().optional(),
+    clock: Clock,
+    supplements: z.array(Supplement),
+    escalations: z.array(Escalation),
+    specialStep: z.object({ step: z.string(), startedAt: z.string() }).optional(),
+    timeoutNoticeId: z.string().optional(),
   })
   .meta({ id: 'ItemView' });
 
 export const InboxQuery = z.object({
   status: ItemStatus.optional(),
-  card: z.enum(['none', 'yellow', 'red', 'overdue']).optional(),
+  card: CardSchema.optional(),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
   pageToken: z.string().max(4096).regex(/^[A-Za-z0-9_-]*$/).optional(),
 });

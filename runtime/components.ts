@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { FileDocumentStore } from '../activities/documents';
+import { keyStoreFromEnv, type KeyStore } from '../activities/keystore';
 import { DefinitionRegistry, FileRegistryStore } from '../definitions/registry';
 import type { Config } from './config';
 
@@ -14,6 +15,11 @@ export function openRegistry(config: Config): Promise<DefinitionRegistry> {
 
 export function openDocuments(config: Config): FileDocumentStore {
   return new FileDocumentStore(join(config.dataDir, 'documents'));
+}
+
+/** The departments' seal keys: `YJS_SEAL_KEYS_DIR`, else `.data/seal-keys` (generated on first use). */
+export function openKeys(config: Config): KeyStore {
+  return keyStoreFromEnv(join(config.dataDir, 'seal-keys'));
 }
 
 export async function openClient(address: string, namespace: string): Promise<Client> {

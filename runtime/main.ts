@@ -5,7 +5,7 @@
 import { ApiKeyAuthenticator } from '../api/auth';
 import { buildApp } from '../api/app';
 import { ensureDevKeys } from './api-keys';
-import { departmentsOf, onShutdown, openClient, openDocuments, openRegistry, openWorkerConnection } from './components';
+import { departmentsOf, onShutdown, openClient, openDocuments, openKeys, openRegistry, openWorkerConnection } from './components';
 import { loadConfig } from './config';
 import { provisionTemporal } from './temporal';
 import { createWorker, stopWorker } from './worker';
@@ -16,7 +16,7 @@ const registry = await openRegistry(config);
 const worker = await createWorker({
   connection: await openWorkerConnection(temporal.address),
   namespace: temporal.namespace,
-  deps: { documents: openDocuments(config) },
+  deps: { documents: openDocuments(config), keys: openKeys(config) },
 });
 const client = await openClient(temporal.address, temporal.namespace);
 const { departments, windows } = departmentsOf(registry);

@@ -44,6 +44,7 @@ import {
   type IssuedResult,
   type ItemOutcome,
   type ItemProgress,
+  type ItemView,
 } from './messages';
 import { BundleIdKey, CaseIdKey, CaseStatusKey, DepartmentKey, ItemIdKey, ItemStatusKey } from './search-attributes';
 
@@ -120,12 +121,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseProgress> {
       },
     },
   );
-  setHandler(itemChanged, (view) => {
-    const item = items.get(view.itemId);
-    if (item && !SETTLED_ITEM_STATUSES.includes(item.status)) {
-      items.set(view.itemId, { ...item, status: view.status, department: view.department });
-    }
-  });
+  setHandler(itemChanged, onItemChanged);
 
   // --- window ------------------------------------------------------------------------------------
   await condition(() => caseState(snapshot) !== 'submitted');
@@ -168,8 +164,6 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseProgress> {
   }
 
   async function runItem(item: PlanItem): Promise<void> {
-    update(item.id, { status: 'in-review', startedAt: now() });
-    record('item-dispatched', { item: item.id, department: item.department });
     const starting = startChild(itemWorkflow, {
       workflowId: itemWorkflowId(input.caseId, item.id),
       args: [
@@ -179,6 +173,8 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseProgress> {
           bundleVersion: plan.version,
           caseWorkflowId: caseWorkflowId(input.caseId),
           item,
+          calendar: plan.calendar,
+          applicant: { subjectId: application.applicant.subjectId, name: application.applicant.name },
         },
       ],
       // Shown in inbox rows without a query to the workflow.
@@ -192,7 +188,48 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseProgress> {
       ],
     });
     started.set(item.id, starting);
-    onOutcome(await (await starting).result());
+    const child = await starting;
+    // In review only once the child exists: a department acting on what progress shows finds it.
+    update(item.id, { status: 'in-review', startedAt: now() });
+    record('item-dispatched', { item: item.id, department: item.department });
+    onOutcome(await child.result());
+  }
+
+  /**
+   * An item's news before it settles: clock and card, supplements, escalation. Mirrors it into the
+   * progress, the case lifecycle (supplementing) and the event log supervisors read.
+   */
+  function onItemChanged(view: ItemView): void {
+    const before = items.get(view.itemId);
+    if (!before || SETTLED_ITEM_STATUSES.includes(before.status)) return;
+    update(view.itemId, {
+      status: view.status,
+      department: view.department,
+      clock: view.clock,
+      supplements: view.supplements,
+      escalations: view.escalations,
+    });
+    const at = { item: view.itemId, department: view.department };
+    if (before.status !== 'supplementing' && view.status === 'supplementing') {
+      moveIfLegal({ type: 'SUPPLEMENT_REQUESTED' });
+      record('supplement-requested', { ...at, detail: view.supplements[view.supplements.length - 1]?.reason });
+    } else if (before.status === 'supplementing' && view.status !== 'supplementing') {
+      moveIfLegal({ type: 'SUPPLEMENT_RECEIVED' });
+      record('supplement-received', { ...at, detail: view.clock.deadline && `deadline now ${view.clock.deadline}` });
+    }
+    if (before.status !== 'special-step' && view.status === 'special-step') record('special-step-started', at);
+    if (before.status === 'special-step' && view.status !== 'special-step') record('special-step-ended', at);
+    if (view.clock.card !== (before.clock?.card ?? 'none') && view.clock.card !== 'none') {
+      record(`item-card-${view.clock.card}`, { ...at, detail: view.clock.deadline && `deadline ${view.clock.deadline}` });
+    }
+    if (view.escalations.length > (before.escalations?.length ?? 0)) {
+      const last = view.escalations[view.escalations.length - 1]!;
+      record('item-escalated', { ...at, detail: `${last.from} → ${last.to}` });
+    }
+  }
+
+  function moveIfLegal(event: CaseEvent): void {
+    if (snapshot.can(event)) move(event);
   }
 
   function onOutcome(outcome: ItemOutcome): void {
@@ -202,6 +239,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseProgress> {
       decidedAt: outcome.decidedAt,
       decidedBy: outcome.decidedBy,
       reason: outcome.reason,
+      ...(outcome.timeoutNoticeId ? { timeoutNoticeId: outcome.timeoutNoticeId } : {}),
     });
     record(`item-${outcome.status}`, { item: outcome.itemId, department: outcome.department, detail: outcome.reason });
     if (outcome.status === 'rejected' && caseState(snapshot) !== 'rejected') {
@@ -213,14 +251,15 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseProgress> {
 
   async function cancelOpenItems(): Promise<void> {
     for (const item of plan.items) {
-      const status = items.get(item.id)!.status;
-      if (status === 'pending') {
+      if (SETTLED_ITEM_STATUSES.includes(items.get(item.id)!.status)) continue;
+      const starting = started.get(item.id);
+      if (!starting) {
         update(item.id, { status: 'cancelled', note: 'the case was rejected' });
-      } else if (!SETTLED_ITEM_STATUSES.includes(status)) {
-        await started.get(item.id);
-        // A child that settled meanwhile can no longer be cancelled; its outcome still arrives.
-        await getExternalWorkflowHandle(itemWorkflowId(input.caseId, item.id)).cancel().catch(() => undefined);
+        continue;
       }
+      await starting;
+      // A child that settled meanwhile can no longer be cancelled; its outcome still arrives.
+      await getExternalWorkflowHandle(itemWorkflowId(input.caseId, item.id)).cancel().catch(() => undefined);
     }
     await Promise.all(running.values());
   }

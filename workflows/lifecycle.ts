@@ -120,6 +120,8 @@ export type ItemEvent =
   | { type: 'REJECT' }
   | { type: 'REQUEST_SUPPLEMENT' }
   | { type: 'SUPPLEMENT_RECEIVED' }
+  | { type: 'SPECIAL_STEP_STARTED' }
+  | { type: 'SPECIAL_STEP_ENDED' }
   | { type: 'TIMEOUT_DEFAULT' }
   | { type: 'ESCALATE'; department: string }
   | { type: 'CANCEL' }
@@ -152,6 +154,7 @@ export const itemMachine = setup({
         APPROVE: 'approved',
         REJECT: 'rejected',
         REQUEST_SUPPLEMENT: 'supplementing',
+        SPECIAL_STEP_STARTED: 'specialStep',
         TIMEOUT_DEFAULT: 'defaulted',
         ESCALATE: { target: 'inReview', reenter: true, actions: 'reassign' },
         CANCEL: 'cancelled',
@@ -159,6 +162,8 @@ export const itemMachine = setup({
     },
     /** Waiting for the applicant (补正); the clock is paused. */
     supplementing: { on: { SUPPLEMENT_RECEIVED: 'inReview', CANCEL: 'cancelled' } },
+    /** In a hearing, inspection, test or expert review whose time does not count; the clock is paused. */
+    specialStep: { on: { SPECIAL_STEP_ENDED: 'inReview', CANCEL: 'cancelled' } },
     approved: { on: { REVOKE: 'revoked' } },
     /** Deemed approved at the deadline (超时默认). */
     defaulted: { on: { REVOKE: 'revoked' } },
@@ -171,8 +176,8 @@ export const itemMachine = setup({
 
 export type ItemSnapshot = SnapshotFrom<typeof itemMachine>;
 /** Item status as shown in progress and inboxes (kebab-case of the machine state). */
-export type ItemStatus = 'pending' | 'in-review' | 'supplementing' | 'approved' | 'defaulted' | 'rejected'
-  | 'skipped' | 'cancelled' | 'revoked';
+export type ItemStatus = 'pending' | 'in-review' | 'supplementing' | 'special-step' | 'approved' | 'defaulted'
+  | 'rejected' | 'skipped' | 'cancelled' | 'revoked';
 
 export function initialItemSnapshot(department: string): ItemSnapshot {
   return getInitialSnapshot(itemMachine, { department });
@@ -185,7 +190,7 @@ export function advanceItem(snapshot: ItemSnapshot, event: ItemEvent): ItemSnaps
 
 export function itemStatus(snapshot: ItemSnapshot): ItemStatus {
   const value = String(snapshot.value);
-  return (value === 'inReview' ? 'in-review' : value) as ItemStatus;
+  return value.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`) as ItemStatus; // inReview → in-review
 }
 
 /** Statuses after which an item's dependents may start. */

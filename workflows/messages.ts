@@ -58,6 +58,10 @@ export interface ItemInput {
   bundleVersion: number;
   caseWorkflowId: string;
   item: PlanItem;
+  /** Working-day calendar (region) the item's limits count in. */
+  calendar: string;
+  /** Holder of the results, named on notices. */
+  applicant: { subjectId: string; name: string };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -69,6 +73,34 @@ export interface CaseEventRecord {
   item?: string;
   department?: string;
   detail?: string;
+}
+
+/** Supervision card (电子监察): yellow at 50% of the limit, red at 90%, overdue at 100%. */
+export type Card = 'none' | 'yellow' | 'red' | 'overdue';
+
+/** What a department asked the applicant to supplement (补正), and when it arrived. */
+export interface SupplementRecord {
+  requestedAt: string;
+  requestedBy: Actor;
+  reason: string;
+  materials: Array<{ material?: string; description: string }>;
+  suppliedAt?: string;
+  supplied?: MaterialRef[];
+  note?: string;
+}
+
+/** The item's clock: deadline and card instants, after pauses. */
+export interface ClockView {
+  deadline?: string;
+  yellowAt?: string;
+  redAt?: string;
+  card: Card;
+  /** Working days the deadline moved by for supplements and special steps. */
+  pausedDays: number;
+  /** True while a supplement or a special step holds the clock. */
+  paused: boolean;
+  /** True when a year without holiday data was counted as weekends only. */
+  estimated: boolean;
 }
 
 export interface ItemProgress {
@@ -85,6 +117,17 @@ export interface ItemProgress {
   reason?: string;
   /** Why the item was skipped (its condition did not hold) or cancelled. */
   note?: string;
+  clock?: ClockView;
+  supplements?: SupplementRecord[];
+  escalations?: EscalationRecord[];
+  /** The sealed timeout-default notice (超时默认通知书), when the item defaulted. */
+  timeoutNoticeId?: string;
+}
+
+export interface EscalationRecord {
+  at: string;
+  from: string;
+  to: string;
 }
 
 export interface IssuedResult {
@@ -126,6 +169,12 @@ export interface ItemView {
   decidedAt?: string;
   decidedBy?: Actor;
   reason?: string;
+  clock: ClockView;
+  supplements: SupplementRecord[];
+  escalations: EscalationRecord[];
+  /** The special step (hearing, inspection, expert review…) holding the clock now. */
+  specialStep?: { step: string; startedAt: string };
+  timeoutNoticeId?: string;
 }
 
 /** What an item child workflow returns to its case. */
@@ -136,6 +185,7 @@ export interface ItemOutcome {
   decidedAt: string;
   decidedBy?: Actor;
   reason?: string;
+  timeoutNoticeId?: string;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -157,6 +207,20 @@ export interface RejectItemRequest {
   actor: Actor;
   reason: string;
 }
+export interface RequestSupplementRequest {
+  actor: Actor;
+  reason: string;
+  materials: Array<{ material?: string; description: string }>;
+}
+export interface ProvideSupplementRequest {
+  materials: MaterialRef[];
+  note?: string;
+}
+export interface SpecialStepRequest {
+  actor: Actor;
+  /** A step of the item declared with `countsTowardLimit: false`. */
+  step: string;
+}
 
 /** Window acceptance (一窗受理): the case moves on to its departments. */
 export const acceptCase = defineUpdate<CaseProgress, [AcceptCaseRequest]>('acceptCase');
@@ -168,6 +232,13 @@ export const getCaseInput = defineQuery<CaseInput>('getCaseInput');
 
 export const approveItem = defineUpdate<ItemView, [ApproveItemRequest]>('approveItem');
 export const rejectItem = defineUpdate<ItemView, [RejectItemRequest]>('rejectItem');
+/** A department asks the applicant to supplement materials (补正): the item's clock pauses. */
+export const requestSupplement = defineUpdate<ItemView, [RequestSupplementRequest]>('requestSupplement');
+/** The applicant supplies what was asked: the clock resumes the next working day. */
+export const provideSupplement = defineUpdate<ItemView, [ProvideSupplementRequest]>('provideSupplement');
+/** A hearing, inspection, test or expert review starts: its time does not count. */
+export const startSpecialStep = defineUpdate<ItemView, [SpecialStepRequest]>('startSpecialStep');
+export const endSpecialStep = defineUpdate<ItemView, [{ actor: Actor }]>('endSpecialStep');
 export const getItem = defineQuery<ItemView>('getItem');
 /** Sent by an item to its case whenever its status changes before it settles. */
 export const itemChanged = defineSignal<[ItemView]>('itemChanged');

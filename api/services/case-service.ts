@@ -4,7 +4,14 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, isGrpcServiceError, type Client } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  isGrpcServiceError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { DefinitionRegistry } from '../../definitions/registry';
 import type { ExecutionPlan } from '../../definitions/plan';
@@ -122,15 +129,11 @@ export class CaseService {
   }
 
   async accept(caseId: string, actor: Actor, note: string | undefined, updateId?: string): Promise<CaseProgress> {
-    return this.client.workflow
-      .getHandle(caseWorkflowId(caseId))
-      .executeUpdate(acceptCase, { args: [{ actor, note }], ...(updateId ? { updateId } : {}) });
+    return executeUpdate(this.client.workflow.getHandle(caseWorkflowId(caseId)), acceptCase, [{ actor, note }], updateId);
   }
 
   async refuse(caseId: string, actor: Actor, reasons: string[], updateId?: string): Promise<CaseProgress> {
-    return this.client.workflow
-      .getHandle(caseWorkflowId(caseId))
-      .executeUpdate(refuseCase, { args: [{ actor, reasons }], ...(updateId ? { updateId } : {}) });
+    return executeUpdate(this.client.workflow.getHandle(caseWorkflowId(caseId)), refuseCase, [{ actor, reasons }], updateId);
   }
 
   /**
@@ -149,11 +152,10 @@ export class CaseService {
       throw new HttpProblem('illegal-transition', `Item "${itemId}" ${why}; it cannot be decided now.`);
     }
     const handle = this.client.workflow.getHandle(itemWorkflowId(caseId, itemId));
-    const options = updateId ? { updateId } : {};
     try {
       return decision.kind === 'approve'
-        ? await handle.executeUpdate(approveItem, { args: [{ actor, comment: decision.comment }], ...options })
-        : await handle.executeUpdate(rejectItem, { args: [{ actor, reason: decision.reason }], ...options });
+        ? await executeUpdate(handle, approveItem, [{ actor, comment: decision.comment }], updateId)
+        : await executeUpdate(handle, rejectItem, [{ actor, reason: decision.reason }], updateId);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
         throw new HttpProblem('illegal-transition', `Item "${itemId}" is ${item.status}; it cannot be decided now.`);
@@ -217,6 +219,34 @@ export class CaseService {
     }
     return { caseId, bundleId: memo.bundleId ?? '', bundleVersion: memo.bundleVersion ?? 0, created: false };
   }
+}
+
+/**
+ * Runs an Update, retrying it when the server could not deliver it because the workflow task that
+ * carried it failed (e.g. the workflow's completion raced a new event). Such an update was never
+ * accepted, so retrying under the same update ID cannot apply it twice.
+ */
+export async function executeUpdate<Ret, Args extends unknown[]>(
+  handle: WorkflowHandle,
+  update: UpdateDefinition<Ret, Args>,
+  args: Args,
+  updateId: string = randomUUID(),
+  attempts = 4,
+): Promise<Ret> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const execute = handle.executeUpdate.bind(handle) as (def: UpdateDefinition<Ret, Args>, options: { args: Args; updateId: string }) => Promise<Ret>;
+      return await execute(update, { args, updateId });
+    } catch (err) {
+      if (attempt >= attempts || !isUndeliveredUpdate(err)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
+}
+
+function isUndeliveredUpdate(err: unknown): boolean {
+  const cause = (err as { cause?: { code?: number; details?: string; message?: string } }).cause;
+  return cause?.code === 9 /* FAILED_PRECONDITION */ && /workflow task failure/i.test(cause.details ?? cause.message ?? '');
 }
 
 function sha256(value: string): string {

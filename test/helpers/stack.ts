@@ -7,6 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundle } from '@temporalio/worker';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { MemoryDocumentStore, type DocumentStore } from '../../activities/documents';
+import { MemoryKeyStore, type KeyStore } from '../../activities/keystore';
 import { ApiKeyAuthenticator } from '../../api/auth';
 import { buildApp } from '../../api/app';
 import { DefinitionRegistry, MemoryRegistryStore } from '../../definitions/registry';
@@ -14,6 +15,7 @@ import { devPrincipals, mintKeys } from '../../runtime/api-keys';
 import { departmentsOf } from '../../runtime/components';
 import { PROJECT_ROOT } from '../../runtime/config';
 import { bundleWorkflows, createWorker, stopWorker } from '../../runtime/worker';
+import { createActivities } from '../../activities';
 
 let bundle: Promise<WorkflowBundle> | undefined;
 /** The workflow code, bundled once per test process. */
@@ -26,6 +28,7 @@ export interface Stack {
   app: FastifyInstance;
   registry: DefinitionRegistry;
   documents: DocumentStore;
+  keys: KeyStore;
   worker: Worker;
   taskQueue: string;
   /** Plain API keys by principal id: `integrator`, `designer`, `supervisor`, `window-<dept>`, `officer-<dept>`. */
@@ -35,25 +38,33 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(env: TestWorkflowEnvironment, options: { documents?: DocumentStore } = {}): Promise<Stack> {
+export interface StackOptions {
+  documents?: DocumentStore;
+  /** Replaces activities (e.g. a clock that runs in seconds on the dev server), keeping the rest real. */
+  activityOverrides?: Record<string, (...args: never[]) => Promise<unknown>>;
+}
+
+export async function startStack(env: TestWorkflowEnvironment, options: StackOptions = {}): Promise<Stack> {
   const taskQueue = `test-${Math.random().toString(36).slice(2, 10)}`;
   const registry = await DefinitionRegistry.open({ bundlesDir: join(PROJECT_ROOT, 'definitions', 'bundles'), store: new MemoryRegistryStore() });
   const documents = options.documents ?? new MemoryDocumentStore();
+  const keys = new MemoryKeyStore();
   const worker = await createWorker({
     connection: env.nativeConnection,
     taskQueue,
-    deps: { documents },
+    activities: { ...createActivities({ documents, keys }), ...options.activityOverrides },
     workflowBundle: await workflowBundle(),
     shutdownGraceTime: '1 second',
   });
   const running = worker.run();
   const { departments, windows } = departmentsOf(registry);
   const { records, tokens } = mintKeys(devPrincipals(departments, windows));
-  const app = await buildApp({ client: env.client, namespace: env.namespace ?? 'default', registry, authenticator: new ApiKeyAuthenticator(records), taskQueue });
+  const app = await buildApp({ client: env.client, namespace: env.namespace ?? 'default', registry, authenticator: new ApiKeyAuthenticator(records), taskQueue, keys, documents });
   return {
     app,
     registry,
     documents,
+    keys,
     worker,
     taskQueue,
     tokens,

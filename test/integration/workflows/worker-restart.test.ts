@@ -10,6 +10,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileDocumentStore, type DocumentStore } from '../../../activities/documents';
+import { MemoryKeyStore } from '../../../activities/keystore';
 import { DefinitionRegistry } from '../../../definitions/registry';
 import { PROJECT_ROOT } from '../../../runtime/config';
 import { createWorker, stopWorker } from '../../../runtime/worker';
@@ -21,6 +22,8 @@ import { createTimeSkippingEnv } from '../../helpers/temporal-env';
 let env: TestWorkflowEnvironment;
 let registry: DefinitionRegistry;
 let dir: string;
+/** One key store for every worker, as a deployment shares its key directory. */
+const keys = new MemoryKeyStore();
 
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
@@ -44,7 +47,7 @@ async function workerOn(taskQueue: string, documents: DocumentStore): Promise<{ 
   const worker = await createWorker({
     connection: env.nativeConnection,
     taskQueue,
-    deps: { documents },
+    deps: { documents, keys },
     workflowBundle: await workflowBundle(),
     shutdownGraceTime: '200 ms',
     // No sticky cache: a new worker must rebuild every case from history, as after a crash. (The

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileDocumentStore, MemoryDocumentStore } from '../../../activities/documents';
 import { issueAll, type IssueResultsInput } from '../../../activities/issue';
+import { MemoryKeyStore } from '../../../activities/keystore';
+import { Sealer } from '../../../activities/sealing';
 
 let dir: string;
 beforeEach(async () => {
@@ -62,8 +64,9 @@ describe('issueAll', () => {
 
   it('gives a retried issue the same documents and certificate numbers', async () => {
     const store = new MemoryDocumentStore();
-    const first = await issueAll(store, input);
-    const retried = await issueAll(store, { ...input, issuedAt: '2026-03-05T08:00:00.000Z' });
+    const sealer = new Sealer(new MemoryKeyStore(), store);
+    const first = await issueAll(sealer, input);
+    const retried = await issueAll(sealer, { ...input, issuedAt: '2026-03-05T08:00:00.000Z' });
     expect(retried).toEqual(first);
     expect(first.map((r) => r.certificateNumber)).toEqual([expect.stringMatching(/^CODE-a-20260302-[0-9A-F]{8}$/), expect.stringMatching(/^CODE-b-20260302-/)]);
     expect(await store.list('c9/')).toHaveLength(2);
