@@ -17,6 +17,7 @@ import { caseRoutes } from './routes/cases';
 import { definitionRoutes } from './routes/definitions';
 import { departmentRoutes } from './routes/departments';
 import { metaRoutes } from './routes/meta';
+import { supervisionRoutes } from './routes/supervision';
 import { sealRoutes } from './routes/seals';
 import { CaseService } from './services/case-service';
 
@@ -60,6 +61,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'window', description: 'The one window (一窗受理)' },
         { name: 'departments', description: 'Department decisions and inboxes' },
         { name: 'definitions', description: 'Bundle definitions for policy designers' },
+        { name: 'supervision', description: 'The supervision desk (电子监察): cards and defaults' },
         { name: 'seals', description: 'Verify electronic seals (电子印章); public' },
         { name: 'meta', description: 'Health, schemas and docs' },
       ],
@@ -70,7 +72,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const cases = new CaseService(options.client, options.registry, options.namespace, options.taskQueue);
+  const cases = new CaseService(options.client, options.registry, options.namespace, options.taskQueue, options.documents);
   await app.register(metaRoutes);
   if (options.keys) await app.register(sealRoutes, { keys: options.keys, documents: options.documents });
   await app.register(async (secured) => {
@@ -78,6 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await secured.register(definitionRoutes, { registry: options.registry });
     await secured.register(caseRoutes, { cases });
     await secured.register(departmentRoutes, { cases });
+    await secured.register(supervisionRoutes, { cases });
   });
   return app;
 }

@@ -195,6 +195,25 @@ export const InboxResponse = z
   })
   .meta({ id: 'InboxPage' });
 
+export const SealedDocumentsResponse = z
+  .array(
+    z.object({
+      documentId: z.string(),
+      type: z.string(),
+      document: z.record(z.string(), z.unknown()),
+      seal: z.record(z.string(), z.unknown()),
+    }),
+  )
+  .meta({ id: 'SealedDocuments' });
+
+export const SupervisionQuery = z.object({
+  card: CardSchema.optional(),
+  status: ItemStatus.optional(),
+  department: Slug.optional(),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  pageToken: z.string().max(4096).regex(/^[A-Za-z0-9_-]*$/).optional(),
+});
+
 // Compile-time guards: the response schemas accept exactly what the services return.
 type Assert<T extends true> = T;
 type Accepts<Schema extends z.ZodType, Value> = Value extends z.input<Schema> ? true : false;

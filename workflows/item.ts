@@ -236,13 +236,18 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
     upsertSearchAttributes([{ key: CardKey, value: card }]);
   };
 
-  /** At the deadline: the item's timeout policy decides (an escalated item only becomes overdue). */
+  /**
+   * At the deadline: the item's timeout policy decides (an escalated item only becomes overdue).
+   * What happens is recorded at the deadline itself, the instant the law attaches it to (the timer
+   * fires a few milliseconds later).
+   */
   const onDeadline = async (): Promise<void> => {
+    const deadline = clock.deadline!;
     setCard('overdue');
     const policy = escalated ? { policy: 'none' as const } : item.timeout;
     if (policy.policy === 'default-approve' && item.defaultable) {
       apply({ type: 'TIMEOUT_DEFAULT' });
-      const defaultedAt = now();
+      const defaultedAt = deadline;
       decision = { at: defaultedAt, reason: '超时默认: the promised limit passed without a decision' };
       // Once deemed approved, the notice is owed even if the case is being cancelled meanwhile.
       const notice = await CancellationScope.nonCancellable(() => issueTimeoutDefaultNotice({
@@ -251,16 +256,16 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
         itemCode: item.code,
         itemTitle: item.title,
         department: snapshot.context.department,
-        deadline: clock.deadline!,
+        deadline,
         defaultedAt,
         holder: input.applicant,
       }));
       timeoutNoticeId = notice.documentId;
     } else if (policy.policy === 'escalate') {
-      escalations.push({ at: now(), from: snapshot.context.department, to: policy.to });
+      escalations.push({ at: deadline, from: snapshot.context.department, to: policy.to });
       apply({ type: 'ESCALATE', department: policy.to });
       escalated = true;
-      limit = { start: now(), days: policy.days, pauses: [] };
+      limit = { start: deadline, days: policy.days, pauses: [] };
       upsertSearchAttributes([{ key: DepartmentKey, value: policy.to }]);
       setCard('none');
       await refreshClock();

@@ -15,8 +15,12 @@ import {
   ItemViewResponse,
   RefuseBody,
   RejectBody,
+  SealedDocumentsResponse,
+  SpecialStepBody,
   StartCaseBody,
   StartedCaseResponse,
+  SupplementRequestBody,
+  SupplyBody,
 } from '../schemas';
 import type { CaseService } from '../services/case-service';
 
@@ -116,7 +120,7 @@ export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (
     async (request) => {
       const actor = actorFor(requireRole(request, 'department'));
       const { caseId, itemId } = request.params;
-      return cases.decide(caseId, itemId, actor, { kind: 'approve', comment: request.body.comment }, request.headers['idempotency-key']);
+      return cases.act(caseId, itemId, actor, { kind: 'approve', comment: request.body.comment }, request.headers['idempotency-key']);
     },
   );
 
@@ -136,7 +140,110 @@ export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (
     async (request) => {
       const actor = actorFor(requireRole(request, 'department'));
       const { caseId, itemId } = request.params;
-      return cases.decide(caseId, itemId, actor, { kind: 'reject', reason: request.body.reason }, request.headers['idempotency-key']);
+      return cases.act(caseId, itemId, actor, { kind: 'reject', reason: request.body.reason }, request.headers['idempotency-key']);
+    },
+  );
+
+  app.post(
+    '/cases/:caseId/items/:itemId/supplement-requests',
+    {
+      schema: {
+        tags: ['departments'],
+        operationId: 'requestSupplement',
+        summary: 'Ask the applicant to supplement materials (补正): the item clock pauses',
+        params: ItemParams,
+        headers: IdempotencyHeaders,
+        body: SupplementRequestBody,
+        response: { 200: ItemViewResponse, ...problems },
+      },
+    },
+    async (request) => {
+      const actor = actorFor(requireRole(request, 'department'));
+      const { caseId, itemId } = request.params;
+      return cases.act(caseId, itemId, actor, { kind: 'request-supplement', ...request.body }, request.headers['idempotency-key']);
+    },
+  );
+
+  app.post(
+    '/cases/:caseId/supplements',
+    {
+      schema: {
+        tags: ['cases'],
+        operationId: 'supplyMaterials',
+        summary: "Supply what a department asked for: the item clock resumes the next working day",
+        params: CaseParams,
+        headers: IdempotencyHeaders,
+        body: SupplyBody,
+        response: { 200: ItemViewResponse, ...problems },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'integrator', 'window');
+      const { itemId, materials, note } = request.body;
+      return cases.supply(request.params.caseId, itemId, materials, note, request.headers['idempotency-key']);
+    },
+  );
+
+  app.post(
+    '/cases/:caseId/items/:itemId/special-step/start',
+    {
+      schema: {
+        tags: ['departments'],
+        operationId: 'startSpecialStep',
+        summary: 'Start a hearing, inspection, test or expert review whose time does not count',
+        params: ItemParams,
+        headers: IdempotencyHeaders,
+        body: SpecialStepBody,
+        response: { 200: ItemViewResponse, ...problems },
+      },
+    },
+    async (request) => {
+      const actor = actorFor(requireRole(request, 'department'));
+      const { caseId, itemId } = request.params;
+      return cases.act(caseId, itemId, actor, { kind: 'start-special-step', step: request.body.step }, request.headers['idempotency-key']);
+    },
+  );
+
+  app.post(
+    '/cases/:caseId/items/:itemId/special-step/end',
+    {
+      schema: {
+        tags: ['departments'],
+        operationId: 'endSpecialStep',
+        summary: 'End the special step: the item clock resumes',
+        params: ItemParams,
+        headers: IdempotencyHeaders,
+        response: { 200: ItemViewResponse, ...problems },
+      },
+    },
+    async (request) => {
+      const actor = actorFor(requireRole(request, 'department'));
+      const { caseId, itemId } = request.params;
+      return cases.act(caseId, itemId, actor, { kind: 'end-special-step' }, request.headers['idempotency-key']);
+    },
+  );
+
+  app.get(
+    '/cases/:caseId/documents',
+    {
+      schema: {
+        tags: ['cases'],
+        operationId: 'listCaseDocuments',
+        summary: 'The sealed documents of a case: results and timeout-default notices, verifiable at /seals/verify',
+        params: CaseParams,
+        response: { 200: SealedDocumentsResponse, ...problems },
+      },
+    },
+    async (request) => {
+      const progress = await cases.progress(request.params.caseId);
+      authorizeCaseRead(principalOf(request), progress);
+      const docs = await cases.documents(request.params.caseId);
+      return docs.map((d) => ({
+        documentId: d.documentId,
+        type: d.body.document.type,
+        document: d.body.document as unknown as Record<string, unknown>,
+        seal: d.body.seal as unknown as Record<string, unknown>,
+      }));
     },
   );
 };

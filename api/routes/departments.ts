@@ -25,7 +25,7 @@ export const departmentRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = a
       if (!maySeeDepartment(principalOf(request), department)) {
         throw new HttpProblem('forbidden', `Only department "${department}" and supervisors see this inbox.`);
       }
-      return cases.inbox(department, request.query);
+      return cases.listItems({ ...request.query, department });
     },
   );
 };

@@ -20,6 +20,10 @@ import {
   acceptCase,
   approveItem,
   caseWorkflowId,
+  endSpecialStep,
+  provideSupplement,
+  requestSupplement,
+  startSpecialStep,
   getCaseInput,
   getProgress,
   itemWorkflowId,
@@ -31,7 +35,10 @@ import {
   type CaseInput,
   type CaseProgress,
   type ItemView,
+  type MaterialRef,
 } from '../../workflows/messages';
+import type { DocumentStore, StoredDocument } from '../../activities/documents';
+import type { SealedDocument } from '../../activities/sealing';
 import { BundleIdKey, CaseIdKey, CaseStatusKey } from '../../workflows/search-attributes';
 import { HttpProblem } from '../problems';
 
@@ -66,7 +73,21 @@ export interface InboxPage {
   nextPageToken?: string;
 }
 
-export type Decision = { kind: 'approve'; comment?: string } | { kind: 'reject'; reason: string };
+/** What a department can do to one of its items. */
+export type ItemAction =
+  | { kind: 'approve'; comment?: string }
+  | { kind: 'reject'; reason: string }
+  | { kind: 'request-supplement'; reason: string; materials: Array<{ material?: string; description: string }> }
+  | { kind: 'start-special-step'; step: string }
+  | { kind: 'end-special-step' };
+
+export interface ItemFilter {
+  department?: string;
+  status?: string;
+  card?: string;
+  pageSize: number;
+  pageToken?: string;
+}
 
 export class CaseService {
   constructor(
@@ -74,6 +95,8 @@ export class CaseService {
     private readonly registry: DefinitionRegistry,
     private readonly namespace: string,
     private readonly taskQueue: string = TASK_QUEUE,
+    /** The document store, to hand out a case's sealed documents. */
+    private readonly store?: DocumentStore,
   ) {}
 
   /**
@@ -137,36 +160,68 @@ export class CaseService {
   }
 
   /**
-   * A department's decision on an item. The item workflow's validators have the last word (department,
-   * state); the case's progress explains items that have no workflow yet (unknown, waiting, skipped).
+   * A department acting on an item: decide it, ask for a supplement, run a special step. The item
+   * workflow's validators have the last word (department, state); the case's progress explains
+   * items that have no workflow yet (unknown, waiting, skipped).
    */
-  async decide(caseId: string, itemId: string, actor: Actor, decision: Decision, updateId?: string): Promise<ItemView> {
+  async act(caseId: string, itemId: string, actor: Actor, action: ItemAction, updateId?: string): Promise<ItemView> {
+    const handle = await this.itemHandle(caseId, itemId, actor);
+    const run = <Args extends unknown[]>(update: UpdateDefinition<ItemView, Args>, args: Args) => executeUpdate(handle, update, args, updateId);
+    try {
+      switch (action.kind) {
+        case 'approve':
+          return await run(approveItem, [{ actor, comment: action.comment }]);
+        case 'reject':
+          return await run(rejectItem, [{ actor, reason: action.reason }]);
+        case 'request-supplement':
+          return await run(requestSupplement, [{ actor, reason: action.reason, materials: action.materials }]);
+        case 'start-special-step':
+          return await run(startSpecialStep, [{ actor, step: action.step }]);
+        case 'end-special-step':
+          return await run(endSpecialStep, [{ actor }]);
+      }
+    } catch (err) {
+      throw closedItem(err, itemId);
+    }
+  }
+
+  /** The applicant's answer to a supplement request: the item's clock resumes the next working day. */
+  async supply(caseId: string, itemId: string, materials: MaterialRef[], note: string | undefined, updateId?: string): Promise<ItemView> {
+    const handle = await this.itemHandle(caseId, itemId);
+    try {
+      return await executeUpdate(handle, provideSupplement, [{ materials, ...(note ? { note } : {}) }], updateId);
+    } catch (err) {
+      throw closedItem(err, itemId);
+    }
+  }
+
+  /** The sealed documents of a case (results, timeout-default notices), oldest first. */
+  async documents(caseId: string): Promise<Array<StoredDocument<SealedDocument<{ documentId: string; type: string }>>>> {
+    return this.store ? this.store.list(`${caseId}/`) : [];
+  }
+
+  private async itemHandle(caseId: string, itemId: string, actor?: Actor): Promise<WorkflowHandle> {
     const progress = await this.progress(caseId);
     const item = progress.items.find((i) => i.id === itemId);
     if (!item) throw new HttpProblem('unknown-item', `Case ${caseId} has no item "${itemId}".`);
     if (item.status === 'pending' || item.status === 'skipped') {
-      if (item.department !== actor.department) {
+      if (actor && item.department !== actor.department) {
         throw new HttpProblem('wrong-department', `Item "${itemId}" belongs to department "${item.department}".`);
       }
       const why = item.status === 'pending' ? 'is waiting for the items it depends on' : 'was skipped';
-      throw new HttpProblem('illegal-transition', `Item "${itemId}" ${why}; it cannot be decided now.`);
+      throw new HttpProblem('illegal-transition', `Item "${itemId}" ${why}; it cannot be acted on now.`);
     }
-    const handle = this.client.workflow.getHandle(itemWorkflowId(caseId, itemId));
-    try {
-      return decision.kind === 'approve'
-        ? await executeUpdate(handle, approveItem, [{ actor, comment: decision.comment }], updateId)
-        : await executeUpdate(handle, rejectItem, [{ actor, reason: decision.reason }], updateId);
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) {
-        throw new HttpProblem('illegal-transition', `Item "${itemId}" is ${item.status}; it cannot be decided now.`);
-      }
-      throw err;
-    }
+    return this.client.workflow.getHandle(itemWorkflowId(caseId, itemId));
   }
 
-  /** A department's inbox: its item workflows, newest first, from Temporal visibility. */
-  async inbox(department: string, filter: { status?: string; card?: string; pageSize: number; pageToken?: string }): Promise<InboxPage> {
-    const clauses = [`WorkflowType = 'itemWorkflow'`, `Department = '${department}'`];
+  /**
+   * Item workflows from Temporal visibility, newest first: a department's inbox, or the supervision
+   * desk's view across departments (by card or status).
+   */
+  async listItems(filter: ItemFilter): Promise<InboxPage> {
+    const clauses = [`WorkflowType = 'itemWorkflow'`];
+    // Values are validated slugs/enums at the route, so quoting them is safe.
+    if (filter.department) clauses.push(`Department = '${filter.department}'`);
     if (filter.status) clauses.push(`ItemStatus = '${filter.status}'`);
     if (filter.card) clauses.push(`Card = '${filter.card}'`);
     const response = await this.client.workflowService
@@ -192,7 +247,7 @@ export class CaseService {
         caseId: String(attributes.CaseId ?? ''),
         itemId: String(attributes.ItemId ?? ''),
         bundleId: String(attributes.BundleId ?? ''),
-        department: String(attributes.Department ?? department),
+        department: String(attributes.Department ?? ''),
         status: String(attributes.ItemStatus ?? ''),
         code: memo.code as string | undefined,
         title: memo.title as { zh: string; en: string } | undefined,
@@ -247,6 +302,14 @@ export async function executeUpdate<Ret, Args extends unknown[]>(
 function isUndeliveredUpdate(err: unknown): boolean {
   const cause = (err as { cause?: { code?: number; details?: string; message?: string } }).cause;
   return cause?.code === 9 /* FAILED_PRECONDITION */ && /workflow task failure/i.test(cause.details ?? cause.message ?? '');
+}
+
+/** An update on an item that has closed (decided, defaulted, cancelled) is illegal now, not unknown. */
+function closedItem(err: unknown, itemId: string): unknown {
+  if (err instanceof WorkflowNotFoundError) {
+    return new HttpProblem('illegal-transition', `Item "${itemId}" is closed; it cannot be acted on now.`);
+  }
+  return err;
 }
 
 function sha256(value: string): string {

@@ -11,6 +11,7 @@ import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileDocumentStore, type DocumentStore } from '../../../activities/documents';
 import { MemoryKeyStore } from '../../../activities/keystore';
+import { verifySealed } from '../../../activities/sealing';
 import { DefinitionRegistry } from '../../../definitions/registry';
 import { PROJECT_ROOT } from '../../../runtime/config';
 import { createWorker, stopWorker } from '../../../runtime/worker';
@@ -104,7 +105,7 @@ describe('worker restarts', () => {
     }
   });
 
-  it('leaves exactly one document per result when a worker dies while issuing', async () => {
+  it('leaves exactly one sealed document per result when a worker dies while sealing', async () => {
     const taskQueue = `kill-${Math.random()}`;
     const shared = new FileDocumentStore(join(dir, 'kill'));
     // The first worker's store writes two documents, then hangs as a crashing process would, until
@@ -136,8 +137,10 @@ describe('worker restarts', () => {
       const after = await shared.list(`${caseId}/`);
       expect(after).toHaveLength(5);
       expect(new Set(after.map((d) => d.documentId)).size).toBe(5);
-      // The two documents made before the crash are the ones the case issued, unchanged.
+      // The two documents sealed before the crash are the ones the case issued, seal and all.
       for (const doc of before) expect(after.find((d) => d.key === doc.key)).toEqual(doc);
+      // Every result carries exactly one seal, and it verifies.
+      for (const doc of after) expect(await verifySealed(keys, shared, doc.body)).toMatchObject({ status: 'valid', appliedBy: 'person' });
       expect(result.results.map((r: { documentId: string }) => r.documentId).sort()).toEqual(after.map((d) => d.documentId).sort());
     } finally {
       await stop(second);
