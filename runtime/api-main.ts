@@ -5,7 +5,7 @@
 import { ApiKeyAuthenticator } from '../api/auth';
 import { buildApp } from '../api/app';
 import { loadApiKeys } from './api-keys';
-import { onShutdown, openClient, openRegistry } from './components';
+import { onShutdown, openClient, openDocuments, openKeys, openRegistry } from './components';
 import { loadConfig } from './config';
 
 const config = loadConfig();
@@ -19,6 +19,8 @@ const app = await buildApp({
   namespace: config.namespace,
   registry,
   authenticator: new ApiKeyAuthenticator(keys),
+  keys: openKeys(config),
+  documents: openDocuments(config),
   logger: true,
 });
 await app.listen({ host: config.host, port: config.port });

@@ -13,15 +13,24 @@ import { createWorker, stopWorker } from './worker';
 const config = loadConfig();
 const temporal = await provisionTemporal({ dataDir: config.dataDir });
 const registry = await openRegistry(config);
+const documents = openDocuments(config);
+const keys = openKeys(config);
 const worker = await createWorker({
   connection: await openWorkerConnection(temporal.address),
   namespace: temporal.namespace,
-  deps: { documents: openDocuments(config), keys: openKeys(config) },
+  deps: { documents, keys },
 });
 const client = await openClient(temporal.address, temporal.namespace);
 const { departments, windows } = departmentsOf(registry);
-const keys = await ensureDevKeys(config.apiKeysFile, config.devTokensFile, departments, windows);
-const app = await buildApp({ client, namespace: temporal.namespace, registry, authenticator: new ApiKeyAuthenticator(keys.records) });
+const apiKeys = await ensureDevKeys(config.apiKeysFile, config.devTokensFile, departments, windows);
+const app = await buildApp({
+  client,
+  namespace: temporal.namespace,
+  registry,
+  authenticator: new ApiKeyAuthenticator(apiKeys.records),
+  keys,
+  documents,
+});
 await app.listen({ host: config.host, port: config.port });
 const workerRun = worker.run();
 
@@ -33,7 +42,7 @@ yijianshi is running
   Temporal UI  ${temporal.uiUrl ?? '(external cluster: see its own UI)'}
   Temporal     ${temporal.address} (${temporal.mode}), namespace ${temporal.namespace}
   Bundles      ${registry.list().map((b) => `${b.id}@${b.latestVersion}`).join(', ')}
-  API keys     ${keys.created ? `created; plain keys in ${config.devTokensFile}` : `from ${config.apiKeysFile}`}
+  API keys     ${apiKeys.created ? `created; plain keys in ${config.devTokensFile}` : `from ${config.apiKeysFile}`}
 Press Ctrl-C to stop.`);
 
 onShutdown(async () => {
