@@ -9,13 +9,14 @@
  * promised-exceeds-statutory, bundle-promise-below-critical-path, non-defaultable-default, escalate-to-self,
  * unused-material, unused-field (warning), unused-department (warning), enum-without-options,
  * options-without-enum, invalid-range, invalid-pattern, condition-type-mismatch, instant-with-limit (warning),
- * commitment-days-without-tolerable, commitment-exceeds-limit.
+ * commitment-days-without-tolerable, tolerable-without-commitment-days, grants-without-tolerable,
+ * grant-without-use, commitment-exceeds-limit, tolerable-material-on-no-commitment-item.
  */
 import type { z } from 'zod';
 import { conditionFields } from './condition';
 import type { LintIssue } from './errors';
 import { criticalPath, findCycles, itemEdges, levelize, type Cycle } from './graph';
-import { BundleDefinition, type Condition, type Field, type Item } from './schema';
+import { BundleDefinition, type Condition, type Field, type Item, type Material } from './schema';
 
 /** The outcome of `lint`: `ok` is true when no issue is an error, and then `definition` is set. */
 export interface LintResult {
@@ -214,9 +215,12 @@ const duplicateCodes: Rule = (definition) =>
     ),
   );
 
-/** `duplicate-reference`: an id listed twice in one of an item's lists is a slip (and would count twice). */
-const duplicateReferences: Rule = (definition) =>
-  definition.items.flatMap((item, i) =>
+/**
+ * `duplicate-reference`: an id listed twice in one of an item's lists, or in a material's grants, is a slip
+ * (and would count twice).
+ */
+const duplicateReferences: Rule = (definition) => [
+  ...definition.items.flatMap((item, i) =>
     (['fields', 'optionalFields', 'materials', 'dependsOn'] as const).flatMap((list) =>
       duplicates(item[list], (id) => id).map(([first, second]) =>
         error(
@@ -227,7 +231,18 @@ const duplicateReferences: Rule = (definition) =>
         ),
       ),
     ),
-  );
+  ),
+  ...definition.materials.flatMap((material, i) =>
+    duplicates(material.grants ?? [], (id) => id).map(([first, second]) =>
+      error(
+        'duplicate-reference',
+        ['materials', i, 'grants', second],
+        `"${material.grants![second]}" is already listed at /materials/${i}/grants/${first}`,
+        'Remove the repeated entry.',
+      ),
+    ),
+  ),
+];
 
 /** `required-and-optional-field`: a field is either required by an item or optional for it, not both. */
 const requiredAndOptionalFields: Rule = (definition) =>
@@ -309,22 +324,19 @@ const unknownMaterials: Rule = (definition, context) =>
     ),
   );
 
-/** `unknown-item`: a dependency must name an item of this bundle. */
-const unknownItems: Rule = (definition, context) =>
-  definition.items.flatMap((item, i) =>
-    item.dependsOn.flatMap((id, k) =>
-      context.items.has(id)
-        ? []
-        : [
-            error(
-              'unknown-item',
-              ['items', i, 'dependsOn', k],
-              `item "${id}" is not in this bundle`,
-              `Use the id of an item of this bundle: ${list(context.items)}.`,
-            ),
-          ],
+/** `unknown-item`: a dependency, and an item granted on a material's commitment, must name an item of this bundle. */
+const unknownItems: Rule = (definition, context) => {
+  const check = (id: string, path: PathSegment[]) =>
+    context.items.has(id)
+      ? []
+      : [error('unknown-item', path, `item "${id}" is not in this bundle`, `Use the id of an item of this bundle: ${list(context.items)}.`)];
+  return [
+    ...definition.items.flatMap((item, i) => item.dependsOn.flatMap((id, k) => check(id, ['items', i, 'dependsOn', k]))),
+    ...definition.materials.flatMap((material, i) =>
+      (material.grants ?? []).flatMap((id, k) => check(id, ['materials', i, 'grants', k])),
     ),
-  );
+  ];
+};
 
 /** `unknown-section`: a field's section must be declared. */
 const unknownSections: Rule = (definition, context) =>
@@ -674,14 +686,65 @@ const commitmentDaysWithoutTolerable: Rule = (definition) =>
   );
 
 /**
- * `commitment-exceeds-limit`: a commitment deadline never runs past the promised limit of an item that
- * relies on the material; reported once per material, naming the tightest item.
+ * `tolerable-without-commitment-days`: the window can only accept a case without a tolerable material on a
+ * commitment with a deadline (告知承诺), so a tolerable material must say how long the applicant may take.
  */
-const commitmentExceedsLimits: Rule = (definition) =>
+const tolerableWithoutCommitmentDays: Rule = (definition) =>
+  definition.materials.flatMap((material, i) =>
+    material.tolerable && material.commitmentDays === undefined
+      ? [
+          error(
+            'tolerable-without-commitment-days',
+            ['materials', i, 'tolerable'],
+            `material "${material.id}" is tolerable but has no commitment deadline`,
+            'Add commitmentDays: the working days the applicant has to supply it (e.g. 3 for a business licence, 7 for a sign filing), at most the promised limit of every item granted on it; or set tolerable to false.',
+          ),
+        ]
+      : [],
+  );
+
+/** `grants-without-tolerable`: only a material that may be tolerated missing grants items on a commitment. */
+const grantsWithoutTolerable: Rule = (definition) =>
+  definition.materials.flatMap((material, i) =>
+    material.grants !== undefined && !material.tolerable
+      ? [
+          error(
+            'grants-without-tolerable',
+            ['materials', i, 'grants'],
+            `material "${material.id}" names items granted on a commitment but is not tolerable`,
+            'Set tolerable to true (with commitmentDays) if the window may accept the case without it (容缺受理), or remove grants.',
+          ),
+        ]
+      : [],
+  );
+
+/** `grant-without-use`: an item can only be granted on the strength of a material it uses. */
+const grantsWithoutUse: Rule = (definition, context) =>
+  definition.materials.flatMap((material, i) =>
+    (material.grants ?? []).flatMap((id, k) => {
+      const index = context.items.get(id);
+      if (index === undefined || definition.items[index]!.materials.includes(material.id)) return [];
+      return [
+        error(
+          'grant-without-use',
+          ['materials', i, 'grants', k],
+          `material "${material.id}" grants item "${id}", which does not use it`,
+          `Add "${material.id}" to the materials of item "${id}", or remove "${id}" from grants.`,
+        ),
+      ];
+    }),
+  );
+
+/**
+ * `commitment-exceeds-limit`: a commitment deadline never runs past the promised limit of an item granted
+ * on the strength of the material (its grants, or every item using it); reported once per material,
+ * naming the tightest item.
+ */
+const commitmentExceedsLimits: Rule = (definition, context) =>
   definition.materials.flatMap((material, i) => {
     const days = material.commitmentDays;
     if (days === undefined) return [];
-    const tightest = tightestItem(definition.items.filter((item) => item.materials.includes(material.id)));
+    const tightest = tightestItem(grantedItems(definition, context, material));
     return tightest && days > tightest.promisedDays
       ? [
           error(
@@ -697,6 +760,83 @@ const commitmentExceedsLimits: Rule = (definition) =>
 function tightestItem(items: Item[]): Item | undefined {
   return items.reduce<Item | undefined>((best, item) => (!best || item.promisedDays < best.promisedDays ? item : best), undefined);
 }
+
+/** The items granted on a material's commitment: those its grants name (if declared), else every item using it. */
+function grantedItems(definition: BundleDefinition, context: LintContext, material: Material): Item[] {
+  if (!material.grants) return definition.items.filter((item) => item.materials.includes(material.id));
+  return material.grants.flatMap((id) => {
+    const index = context.items.get(id);
+    return index === undefined ? [] : [definition.items[index]!];
+  });
+}
+
+const NO_COMMITMENT_AREAS = 'public safety, ecology, health and life';
+
+/**
+ * `tolerable-material-on-no-commitment-item`: where commitments are forbidden (public safety, ecology,
+ * health and life), every material must be handed in before acceptance. Reported at each use (or grant)
+ * of a tolerable material by an item that forbids commitments; when the whole bundle forbids them, once
+ * per tolerable material instead.
+ */
+const tolerableMaterialsOnNoCommitmentItems: Rule = (definition, context) => {
+  if (definition.commitments === 'forbidden') {
+    return definition.materials.flatMap((material, i) =>
+      material.tolerable
+        ? [
+            error(
+              'tolerable-material-on-no-commitment-item',
+              ['materials', i, 'tolerable'],
+              `material "${material.id}" is tolerable, but bundle "${definition.id}" forbids commitments`,
+              `Set tolerable to false (and remove commitmentDays) so it is handed in before acceptance; or allow commitments in the bundle and forbid them only on the items in ${NO_COMMITMENT_AREAS}.`,
+            ),
+          ]
+        : [],
+    );
+  }
+  const tolerable = (id: string): Material | undefined => {
+    const index = context.materials.get(id);
+    const material = index === undefined ? undefined : definition.materials[index];
+    return material?.tolerable ? material : undefined;
+  };
+  const hint = (material: string, item: string) =>
+    `Item "${item}" forbids commitments (${NO_COMMITMENT_AREAS}), so it needs "${material}" before acceptance: set tolerable to false on material "${material}", or use a separate, non-tolerable material for this item; or allow commitments on the item if the law permits.`;
+  const uses = definition.items.flatMap((item, i) =>
+    item.commitments === 'forbidden'
+      ? item.materials.flatMap((id, k) =>
+          tolerable(id)
+            ? [
+                error(
+                  'tolerable-material-on-no-commitment-item',
+                  ['items', i, 'materials', k],
+                  `item "${item.id}" forbids commitments but uses tolerable material "${id}"`,
+                  hint(id, item.id),
+                ),
+              ]
+            : [],
+        )
+      : [],
+  );
+  // A grant to an item that does not use the material (grant-without-use) has no materials entry to point at.
+  const grants = definition.materials.flatMap((material, i) =>
+    material.tolerable
+      ? (material.grants ?? []).flatMap((id, k) => {
+          const index = context.items.get(id);
+          const item = index === undefined ? undefined : definition.items[index]!;
+          return item && item.commitments === 'forbidden' && !item.materials.includes(material.id)
+            ? [
+                error(
+                  'tolerable-material-on-no-commitment-item',
+                  ['materials', i, 'grants', k],
+                  `tolerable material "${material.id}" grants item "${id}", which forbids commitments`,
+                  `Remove "${id}" from grants: item "${id}" forbids commitments (${NO_COMMITMENT_AREAS}) and is never granted on one.`,
+                ),
+              ]
+            : [];
+        })
+      : [],
+  );
+  return [...uses, ...grants];
+};
 
 /** Every rule, in reporting order. */
 export const SEMANTIC_RULES: readonly Rule[] = [
@@ -724,7 +864,11 @@ export const SEMANTIC_RULES: readonly Rule[] = [
   conditionTypeMismatches,
   instantWithLimits,
   commitmentDaysWithoutTolerable,
+  tolerableWithoutCommitmentDays,
+  grantsWithoutTolerable,
+  grantsWithoutUse,
   commitmentExceedsLimits,
+  tolerableMaterialsOnNoCommitmentItems,
 ];
 
 // ---------------------------------------------------------------------------------------------------

@@ -136,9 +136,26 @@ export const Material = z
     commitmentDays: WorkingDays.optional().meta({
       description: 'Longest commitment deadline, in working days, for supplying this material when tolerated.',
     }),
+    grants: z
+      .array(Slug)
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          'Items granted on the strength of the commitment when this material is tolerated missing (their results are revoked if it is broken); absent: every item that uses the material.',
+      }),
   })
   .strict()
   .meta({ id: 'Material', description: 'A material (申请材料), handed in once however many items use it.' });
+
+/**
+ * Whether commitments (告知承诺) may stand in for missing materials. Deliberately without a default: absent
+ * means allowed, and a default would change the parsed form, and so the hash, of every published bundle.
+ */
+export const Commitments = z.enum(['allowed', 'forbidden']).meta({
+  description:
+    'Whether tolerated missing materials with a commitment (容缺受理 + 告知承诺) are accepted; "forbidden" for public safety, ecology, health and life. Absent: allowed.',
+});
 
 export const StepKind = z
   .enum(['accept', 'review', 'decide', 'hearing', 'inspection', 'testing', 'appraisal', 'expert-review', 'public-notice'])
@@ -211,6 +228,10 @@ export const Item = z
       .boolean()
       .meta({ description: 'Whether the item may be deemed approved on timeout (false for security or secrets).' }),
     timeout: TimeoutPolicy,
+    commitments: Commitments.optional().meta({
+      description:
+        'Whether the item may be granted on a commitment to supply tolerated missing materials; "forbidden" for public safety, ecology, health and life. Absent: allowed (unless the bundle forbids).',
+    }),
   })
   .strict()
   .meta({ id: 'Item', description: 'An item (事项): one permit from one department.' });
@@ -237,6 +258,9 @@ export const BundleDefinition = z
     window: Window,
     steps: z.number().int().min(1).default(1).meta({ description: 'Steps the applicant goes through in the bundle.' }),
     trips: z.number().int().min(0).max(1).default(1).meta({ description: 'Trips to a hall the bundle needs: 1 or 0.' }),
+    commitments: Commitments.optional().meta({
+      description: 'Whether any item of the bundle may be granted on a commitment; "forbidden" forbids it for every item. Absent: allowed.',
+    }),
     departments: z
       .array(Department)
       .min(1)
@@ -269,5 +293,6 @@ export type Material = z.output<typeof Material>;
 export type Department = z.output<typeof Department>;
 export type Step = z.output<typeof Step>;
 export type TimeoutPolicy = z.output<typeof TimeoutPolicy>;
+export type Commitments = z.output<typeof Commitments>;
 export type ItemResult = z.output<typeof ItemResult>;
 export type LocalizedText = z.output<typeof LocalizedText>;

@@ -105,6 +105,10 @@ export interface YijianshiBundleDefinition {
    */
   trips?: number;
   /**
+   * Whether any item of the bundle may be granted on a commitment; "forbidden" forbids it for every item. Absent: allowed.
+   */
+  commitments?: 'allowed' | 'forbidden';
+  /**
    * Every department the bundle names: deciding items, staffing the window, taking escalations.
    *
    * @minItems 1
@@ -300,6 +304,14 @@ export interface Material {
    * Longest commitment deadline, in working days, for supplying this material when tolerated.
    */
   commitmentDays?: number;
+  /**
+   * Items granted on the strength of the commitment when this material is tolerated missing (their results are revoked if it is broken); absent: every item that uses the material.
+   *
+   * @minItems 1
+   *
+   * Items: Identifier: lower-case letters, digits and dashes, at most 63 characters.
+   */
+  grants?: [string, ...string[]];
 }
 /**
  * An item (事项): one permit from one department.
@@ -420,6 +432,10 @@ export interface Item {
    */
   defaultable: boolean;
   timeout: TimeoutPolicy;
+  /**
+   * Whether the item may be granted on a commitment to supply tolerated missing materials; "forbidden" for public safety, ecology, health and life. Absent: allowed (unless the bundle forbids).
+   */
+  commitments?: 'allowed' | 'forbidden';
 }
 /**
  * A step (办理环节) of an item.

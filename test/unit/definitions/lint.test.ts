@@ -402,3 +402,125 @@ describe('lint: materials', () => {
     expect(issue.message).toContain('item "a" (1)');
   });
 });
+
+describe('lint: commitments (容缺受理 + 告知承诺)', () => {
+  // In the fixture, material 1 ("lease") is tolerable with 1 commitment day and used by item a (promised 1 day).
+
+  it('reports tolerable-without-commitment-days at tolerable when a tolerable material has no commitment deadline', () => {
+    const issue = onlyIssue((d) => delete d.materials![1]!.commitmentDays);
+    expect(issue).toMatchObject({ path: '/materials/1/tolerable', code: 'tolerable-without-commitment-days', severity: 'error' });
+    expect(issue.hint).toContain('commitmentDays');
+  });
+
+  it('reports unknown-item at the grants entry when a material grants an item not in the bundle', () => {
+    const issue = onlyIssue((d) => (d.materials![1]!.grants = ['a', 'zz']));
+    expect(issue).toMatchObject({ path: '/materials/1/grants/1', code: 'unknown-item' });
+  });
+
+  it('reports grant-without-use at the grants entry when a material grants an item that does not use it', () => {
+    const issue = onlyIssue((d) => (d.materials![1]!.grants = ['a', 'b']));
+    expect(issue).toMatchObject({ path: '/materials/1/grants/1', code: 'grant-without-use', severity: 'error' });
+    expect(issue.message).toContain('item "b"');
+  });
+
+  it('reports grants-without-tolerable when a material that is not tolerable names granted items', () => {
+    const issue = onlyIssue((d) => (d.materials![0]!.grants = ['a']));
+    expect(issue).toMatchObject({ path: '/materials/0/grants', code: 'grants-without-tolerable' });
+  });
+
+  it('reports duplicate-reference when a material grants the same item twice', () => {
+    const issue = onlyIssue((d) => (d.materials![1]!.grants = ['a', 'a']));
+    expect(issue).toMatchObject({ path: '/materials/1/grants/1', code: 'duplicate-reference' });
+  });
+
+  it('reports a schema error when grants is empty (leave it out to grant every item using the material)', () => {
+    const issue = onlyIssue((d) => (d.materials![1]!.grants = []));
+    expect(issue).toMatchObject({ path: '/materials/1/grants', code: 'schema/too_small' });
+  });
+
+  it('reports a schema error when commitments is neither allowed nor forbidden', () => {
+    const issue = onlyIssue((d) => (d.items[0]!.commitments = 'sometimes' as never));
+    expect(issue).toMatchObject({ path: '/items/0/commitments', code: 'schema/invalid_value' });
+  });
+
+  it('reports commitment-exceeds-limit at the material when a commitment deadline is longer than the item limit', () => {
+    const issue = onlyIssue((d) => {
+      d.materials![1]!.commitmentDays = 3;
+      d.items[1]!.materials!.push('lease');
+      d.materials![1]!.grants = ['b'];
+    });
+    expect(issue).toMatchObject({ path: '/materials/1/commitmentDays', code: 'commitment-exceeds-limit', severity: 'error' });
+    expect(issue.message).toContain('item "b" (2)');
+    expect(issue.hint).toContain('at most 2 working days');
+  });
+
+  it('accepts a commitment deadline longer than the limit of an item that uses the material but is not granted on it', () => {
+    const { issues } = lintWith((d) => {
+      d.materials![1]!.commitmentDays = 2; // item a (1 day) uses the lease, but only b (2 days) is granted on it
+      d.items[1]!.materials!.push('lease');
+      d.materials![1]!.grants = ['b'];
+    });
+    expect(issues).toEqual([]);
+  });
+
+  it("reports tolerable-material-on-no-commitment-item at the item's material entry when a tolerable material is on a no-commitment item", () => {
+    const issue = onlyIssue((d) => (d.items[0]!.commitments = 'forbidden'));
+    expect(issue).toMatchObject({ path: '/items/0/materials/1', code: 'tolerable-material-on-no-commitment-item', severity: 'error' });
+    expect(issue.message).toContain('"lease"');
+    expect(issue.hint).toContain('tolerable to false');
+  });
+
+  it('reports tolerable-material-on-no-commitment-item when a no-commitment item uses a tolerable material it is not granted', () => {
+    const issue = onlyIssue((d) => {
+      d.items[1]!.materials!.push('lease');
+      d.items[1]!.commitments = 'forbidden';
+      d.materials![1]!.grants = ['a'];
+    });
+    expect(issue).toMatchObject({ path: '/items/1/materials/1', code: 'tolerable-material-on-no-commitment-item' });
+  });
+
+  it('reports tolerable-material-on-no-commitment-item at the grant when a tolerable material grants a no-commitment item that does not use it', () => {
+    const { issues } = lintWith((d) => {
+      d.items[1]!.commitments = 'forbidden';
+      d.materials![1]!.grants = ['a', 'b'];
+    });
+    expect(issues.map((issue) => [issue.code, issue.path])).toEqual([
+      ['grant-without-use', '/materials/1/grants/1'],
+      ['tolerable-material-on-no-commitment-item', '/materials/1/grants/1'],
+    ]);
+  });
+
+  it('reports tolerable-material-on-no-commitment-item once per tolerable material when the bundle forbids commitments', () => {
+    const issue = onlyIssue((d) => {
+      d.commitments = 'forbidden';
+      d.items[0]!.commitments = 'forbidden'; // not reported again at the item
+    });
+    expect(issue).toMatchObject({ path: '/materials/1/tolerable', code: 'tolerable-material-on-no-commitment-item' });
+    expect(issue.message).toContain('bundle "test-bundle"');
+  });
+
+  it('accepts commitments forbidden on items without tolerable materials, and allowed explicitly', () => {
+    const result = lintWith((d) => {
+      d.items[1]!.commitments = 'forbidden';
+      d.items[2]!.commitments = 'forbidden';
+      d.items[0]!.commitments = 'allowed';
+    });
+    expect(result.issues).toEqual([]);
+  });
+
+  it('accepts a bundle that forbids commitments when no material is tolerable', () => {
+    const result = lintWith((d) => {
+      d.commitments = 'forbidden';
+      d.materials![1]!.tolerable = false;
+      delete d.materials![1]!.commitmentDays;
+    });
+    expect(result.issues).toEqual([]);
+  });
+
+  it('adds no commitments or grants to a definition that does not write them (published hashes stay the same)', () => {
+    const { definition } = lint(validDefinition());
+    expect(definition).not.toHaveProperty('commitments');
+    for (const item of definition!.items) expect(item).not.toHaveProperty('commitments');
+    for (const material of definition!.materials) expect(material).not.toHaveProperty('grants');
+  });
+});
