@@ -9,8 +9,8 @@ import canonicalize from 'canonicalize';
 import { DefinitionError, type LintIssue } from './errors';
 import { criticalPath, itemEdges, levelize } from './graph';
 import { lint, lintDefinition } from './lint';
-import { PLAN_FORMAT, type ExecutionPlan, type PlanItem } from './plan';
-import type { BundleDefinition, Item } from './schema';
+import { PLAN_FORMAT, type ExecutionPlan, type PlanItem, type PlanMaterial } from './plan';
+import type { BundleDefinition, Item, Material } from './schema';
 
 /**
  * sha256 (hex) of the RFC 8785 canonical JSON of a parsed definition, without `$schema` (an editor hint,
@@ -64,6 +64,7 @@ function buildPlan(definition: BundleDefinition): ExecutionPlan {
 
   const items = layout.order.map((node) =>
     planItem(def.items[node]!, {
+      commitments: def.commitments === 'forbidden' || def.items[node]!.commitments === 'forbidden' ? 'forbidden' : 'allowed',
       dependents: dependents[node]!,
       level: level[node]!,
       earliestStartDay: path.start[node]!,
@@ -87,14 +88,26 @@ function buildPlan(definition: BundleDefinition): ExecutionPlan {
     departments: def.departments,
     sections: def.sections,
     fields: def.fields,
-    materials: def.materials,
+    materials: def.materials.map((material) => planMaterial(material, items)),
     items,
     levels: layout.levels.map((nodes) => nodes.map(id)),
     criticalPath: { items: path.path.map(id), days: path.days },
   };
 }
 
-type Computed = Pick<PlanItem, 'dependents' | 'level' | 'earliestStartDay' | 'earliestFinishDay' | 'onCriticalPath'>;
+/**
+ * A plan material with its grants resolved: the items its `grants` names, or every item using it, in plan
+ * item order. The material's own keys keep their parsed order, `grants` comes last (or stays in place).
+ */
+function planMaterial(material: Material, items: PlanItem[]): PlanMaterial {
+  const granted = material.grants ? new Set(material.grants) : undefined;
+  const grants = items
+    .filter((item) => (granted ? granted.has(item.id) : item.materials.includes(material.id)))
+    .map((item) => item.id);
+  return { ...material, grants };
+}
+
+type Computed = Pick<PlanItem, 'commitments' | 'dependents' | 'level' | 'earliestStartDay' | 'earliestFinishDay' | 'onCriticalPath'>;
 
 /** A plan item with a fixed key order, so plans serialize identically. */
 function planItem(item: Item, computed: Computed): PlanItem {
@@ -111,6 +124,7 @@ function planItem(item: Item, computed: Computed): PlanItem {
     fields: item.fields,
     optionalFields: item.optionalFields,
     materials: item.materials,
+    commitments: computed.commitments,
     dependsOn: item.dependsOn,
     dependents: computed.dependents,
     level: computed.level,

@@ -5,10 +5,25 @@
  * pinned by every case for its whole life: a new version of a bundle never changes a case in flight.
  * Workflow code imports this file, so it must stay free of Node modules.
  */
-import type { Condition, Department, Field, ItemResult, LocalizedText, Material, Step, TimeoutPolicy } from './schema';
+import type { Commitments, Condition, Department, Field, ItemResult, LocalizedText, Material, Step, TimeoutPolicy } from './schema';
 
-/** Version of the plan format itself; bump when a workflow must tell old plans from new ones. */
-export const PLAN_FORMAT = 1;
+/**
+ * Version of the plan format itself; bump when a workflow must tell old plans from new ones.
+ * 2: materials carry resolved `grants`, items carry resolved `commitments`. A format-1 plan (compiled
+ * before, e.g. pinned by a case in flight or kept in a published registry) has neither: read its
+ * commitments as "allowed" and the grants of a material as the items that use it.
+ */
+export const PLAN_FORMAT = 2;
+
+/** A material of the plan: as defined, with the items granted on its commitment resolved. */
+export type PlanMaterial = Material & {
+  /**
+   * Items granted on the strength of the commitment when this material is tolerated missing (their
+   * results are revoked if the commitment is broken): the definition's `grants`, or every item that uses
+   * the material; in plan item order.
+   */
+  grants: string[];
+};
 
 export interface PlanItem {
   id: string;
@@ -23,6 +38,8 @@ export interface PlanItem {
   fields: string[];
   optionalFields: string[];
   materials: string[];
+  /** "forbidden" when the item or its bundle forbids commitments (public safety, ecology, health and life). */
+  commitments: Commitments;
   /** Items that must be approved (or skipped) before this one is dispatched. */
   dependsOn: string[];
   /** Items that wait for this one. */
@@ -56,7 +73,7 @@ export interface ExecutionPlan {
   departments: Department[];
   sections: Array<{ id: string; title: LocalizedText; help?: LocalizedText }>;
   fields: Field[];
-  materials: Material[];
+  materials: PlanMaterial[];
   /** Items in a topological order (dependencies first, ties by definition order). */
   items: PlanItem[];
   /** Item ids grouped by level: every item of a level can run in parallel once the levels before it are done. */

@@ -62,6 +62,85 @@ describe('compile: real bundles', () => {
   });
 });
 
+describe('compile: commitments and grants', () => {
+  const commitments = (plan: ReturnType<typeof compile>) => plan.items.map((item) => [item.id, item.commitments]);
+  const grants = (plan: ReturnType<typeof compile>) => Object.fromEntries(plan.materials.map((m) => [m.id, m.grants]));
+
+  it('forbids commitments on the restaurant food permit and fire check, and grants the licence and the sign on tolerated materials', () => {
+    const plan = parseAndCompile(bundleFile('open-restaurant'));
+    expect(commitments(plan)).toEqual([
+      ['business-licence', 'allowed'],
+      ['food-permit', 'forbidden'],
+      ['outdoor-sign', 'allowed'],
+      ['fire-check', 'forbidden'],
+      ['tobacco-permit', 'allowed'],
+    ]);
+    const tolerable = plan.materials.filter((m) => m.tolerable).map((m) => [m.id, m.commitmentDays, m.grants]);
+    expect(tolerable).toEqual([
+      ['premises-proof', 3, ['business-licence', 'outdoor-sign']],
+      ['sign-design', 7, ['outdoor-sign']],
+    ]);
+  });
+
+  it('forbids commitments on the newborn health items and grants the social security card on the tolerated photo', () => {
+    const plan = parseAndCompile(bundleFile('newborn'));
+    expect(plan.items.filter((item) => item.commitments === 'forbidden').map((item) => item.id)).toEqual([
+      'birth-certificate',
+      'vaccination-record',
+    ]);
+    expect(grants(plan)['child-photo']).toEqual(['social-security-card']);
+  });
+
+  it('resolves grants to every item using a material, in plan item order, when the material names none', () => {
+    const definition = validDefinition();
+    definition.items[2]!.materials = ['lease'];
+    definition.items.reverse(); // c, b, a: the plan runs a, c, b
+    const plan = parseAndCompile(definition);
+    expect(plan.items.map((item) => item.id)).toEqual(['a', 'c', 'b']);
+    expect(grants(plan)).toEqual({ 'id-card': ['a', 'b'], lease: ['a', 'c'] });
+  });
+
+  it('resolves grants to the items a material names, in plan item order', () => {
+    const definition = validDefinition();
+    definition.items[1]!.materials!.push('lease');
+    definition.items[2]!.materials = ['lease'];
+    definition.materials![1]!.grants = ['c', 'b']; // not a: it uses the lease, but is not granted on it
+    const plan = parseAndCompile(definition);
+    expect(plan.items.map((item) => item.id)).toEqual(['a', 'b', 'c']);
+    expect(grants(plan)).toEqual({ 'id-card': ['a', 'b'], lease: ['b', 'c'] });
+  });
+
+  it('resolves commitments to forbidden on an item that forbids them and allowed elsewhere', () => {
+    const definition = validDefinition();
+    definition.items[2]!.commitments = 'forbidden';
+    definition.items[1]!.commitments = 'allowed';
+    expect(commitments(parseAndCompile(definition))).toEqual([
+      ['a', 'allowed'],
+      ['b', 'allowed'],
+      ['c', 'forbidden'],
+    ]);
+  });
+
+  it('resolves commitments to forbidden on every item when the bundle forbids them', () => {
+    const definition = validDefinition();
+    definition.commitments = 'forbidden';
+    definition.materials![1]!.tolerable = false;
+    delete definition.materials![1]!.commitmentDays;
+    definition.items[0]!.commitments = 'allowed';
+    expect(commitments(parseAndCompile(definition)).map(([, value]) => value)).toEqual(['forbidden', 'forbidden', 'forbidden']);
+  });
+
+  it('adds grants to the plan only, leaving the definition and its hash as they were', () => {
+    const definition = BundleDefinition.parse(validDefinition());
+    const before = hashDefinition(definition);
+    const plan = compile(definition);
+    expect(plan.materials[1]!.grants).toEqual(['a']);
+    expect(definition.materials[1]).not.toHaveProperty('grants');
+    expect(plan.hash).toBe(before);
+    expect(hashDefinition(definition)).toBe(before);
+  });
+});
+
 describe('compile: order and graph', () => {
   it('lists items dependencies first when they are defined in another order', () => {
     const definition = validDefinition();
