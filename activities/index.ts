@@ -2,7 +2,20 @@
  * Activities: every side effect of a case, each idempotent and keyed by case, item and action.
  * Built from their dependencies so tests and deployments choose the stores.
  */
+import { ApplicationFailure } from '@temporalio/common';
+import { addWorkingDays } from './calendar';
+import { loadCalendar } from './calendar-data';
 import { computeItemClock, type ItemClockRequest } from './clock';
+import {
+  checkCredit,
+  notify,
+  recordConditions,
+  sealCommitmentLetter,
+  type CommitmentLetterInput,
+  type CreditCheck,
+  type Notice,
+} from './commitments';
+import type { BrokenCommitmentRecord, CreditProvider } from './credit';
 import type { DocumentStore } from './documents';
 import { issueAll, type IssueResultsInput } from './issue';
 import type { KeyStore } from './keystore';
@@ -15,6 +28,8 @@ export interface ActivityDeps {
   documents: DocumentStore;
   /** The departments' seal keys. */
   keys: KeyStore;
+  /** Credit standings, and where broken commitments are recorded. */
+  credit: CreditProvider;
   /** Holiday data directory; the repository's `activities/data` by default. */
   calendarDataDir?: string;
 }
@@ -33,6 +48,44 @@ export function createActivities(deps: ActivityDeps) {
     /** The sealed timeout-default notice of an item, made once. */
     async issueTimeoutDefaultNotice(input: TimeoutDefaultNoticeInput): Promise<{ documentId: string }> {
       return issueNotice(sealer, input);
+    },
+    /** Whether the applicant may be accepted with tolerated missing materials (信用+). */
+    async checkCredit(input: { subjectId: string }): Promise<CreditCheck> {
+      return checkCredit(deps.credit, input.subjectId);
+    },
+    /** The end of the Nth working day after `start`, in the plan's calendar. */
+    async workingDeadline(input: { calendar: string; start: string; days: number }): Promise<{ deadline: string; estimated: boolean }> {
+      const calendar = await loadCalendar(input.calendar, {
+        unknownYears: 'weekends-only',
+        ...(deps.calendarDataDir ? { dataDir: deps.calendarDataDir } : {}),
+      });
+      const { instant, estimated } = addWorkingDays(calendar, input.start, input.days);
+      return { deadline: instant, estimated };
+    },
+    async sealCommitmentLetter(input: CommitmentLetterInput): Promise<{ documentId: string }> {
+      return sealCommitmentLetter(sealer, input);
+    },
+    /** Marks results conditional (commitment open) or unconditional (fulfilled), for verifiers. */
+    async recordConditions(input: Parameters<typeof recordConditions>[1]): Promise<void> {
+      return recordConditions(deps.documents, input);
+    },
+    /** Revokes results granted on the strength of a broken commitment; each once. */
+    async revokeResults(input: { documentIds: string[]; at: string; reason: string; by: string }): Promise<void> {
+      for (const documentId of input.documentIds) await sealer.revoke({ documentId, at: input.at, reason: input.reason, by: input.by });
+    },
+    /** Tells the credit system a commitment was broken, so the subject gets no tolerance next time. */
+    async recordBrokenCommitment(record: BrokenCommitmentRecord): Promise<void> {
+      try {
+        await deps.credit.recordBrokenCommitment(record);
+      } catch (err) {
+        // The credit platform refused the record itself: retrying the same request cannot help.
+        if ((err as Error).name === 'CreditProviderRejected') throw ApplicationFailure.nonRetryable((err as Error).message, 'CreditProviderRejected');
+        throw err;
+      }
+    },
+    /** Puts a notice in the durable outbox, once per key. */
+    async notify(input: { key: string; notice: Notice }): Promise<void> {
+      return notify(deps.documents, input.key, input.notice);
     },
   };
 }

@@ -15,6 +15,7 @@ import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import type { DocumentStore, StoredDocument } from './documents';
 import type { KeyStore } from './keystore';
+import { latestCondition } from './commitments';
 import { signDocument, verifySeal, type AppliedBy, type Seal, type SealFailure } from './seal';
 
 /** A document with its seal, as stored and as handed to anyone who wants to verify it. */
@@ -120,6 +121,8 @@ export interface SealVerificationReport {
   documentId?: string;
   /** When and why a valid seal's document was revoked. */
   revoked?: { at: string; reason: string };
+  /** Granted on the strength of a commitment still open (告知承诺): valid, but not yet unconditional. */
+  conditional?: { since: string; reason: string };
 }
 
 /**
@@ -148,6 +151,8 @@ export async function verifySealed(keys: KeyStore, documents: DocumentStore | un
 
   const revocation = documents && facts.documentId ? await revocationOf(documents, facts.documentId) : undefined;
   if (revocation) return report('revoked', { revoked: { at: revocation.at, reason: revocation.reason } });
+  const condition = documents && facts.documentId ? await latestCondition(documents, facts.documentId) : undefined;
+  if (condition?.state === 'conditional') return report('valid', { conditional: { since: condition.at, reason: condition.reason } });
   return report('valid');
 }
 

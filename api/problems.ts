@@ -134,7 +134,12 @@ function fromFailure(cause: unknown, instance: string): Problem {
       [FailureType.NotEligible]: 'not-eligible',
       [FailureType.DeadlinePassed]: 'illegal-transition',
     } as Record<string, ProblemSlug>)[cause.type ?? ''] ?? 'invalid-request';
-  return problem(slug, cause.message, undefined, instance);
+  // Failures that list materials (missing core materials, say) name each one as an error path.
+  const missing = (cause.details?.[0] as { missing?: unknown } | undefined)?.missing;
+  const errors = Array.isArray(missing)
+    ? missing.map((id) => ({ path: `/materials/${String(id)}`, code: 'missing', message: `material "${String(id)}" is missing` }))
+    : undefined;
+  return problem(slug, cause.message, errors, instance);
 }
 
 /** Installs the error and not-found handlers on the root instance. */

@@ -79,7 +79,18 @@ export const StartedCaseResponse = z
   .object({ caseId: z.string(), bundleId: z.string(), bundleVersion: z.number(), created: z.boolean(), links: z.object({ self: z.string() }) })
   .meta({ id: 'StartedCase' });
 
-export const AcceptBody = z.object({ note: z.string().max(2000).optional() }).default({});
+export const AcceptBody = z
+  .object({
+    note: z.string().max(2000).optional(),
+    tolerateMissing: z
+      .boolean()
+      .optional()
+      .meta({ description: '容缺受理: accept with the missing tolerable materials on the applicant’s commitment (needs eligible credit).' }),
+  })
+  .default({});
+export const SupplyCommitmentBody = z.object({ materials: z.array(MaterialRef).min(1).max(50) });
+export const RejectCommitmentMaterialBody = z.object({ reason: z.string().trim().min(1).max(2000) });
+export const CommitmentMaterialParams = z.object({ caseId: CaseId, material: Slug });
 export const RefuseBody = z.object({ reasons: z.array(z.string().min(1).max(2000)).min(1).max(50) });
 export const ApproveBody = z.object({ comment: z.string().max(2000).optional() }).default({});
 export const RejectBody = z.object({ reason: z.string().trim().min(1).max(2000) });
@@ -112,6 +123,30 @@ export const CaseProgressResponse = z
     refusal: z.object({ at: z.string(), reasons: z.array(z.string()), by: Actor }).optional(),
     rejection: z.object({ at: z.string(), item: z.string(), reason: z.string(), by: Actor.optional() }).optional(),
     completedAt: z.string().optional(),
+    terminatedAt: z.string().optional(),
+    commitment: z
+      .object({
+        status: z.enum(['open', 'fulfilled', 'broken']),
+        acceptedAt: z.string(),
+        materials: z.array(
+          z.object({
+            material: z.string(),
+            name: Localized,
+            deadline: z.string(),
+            status: z.enum(['missing', 'supplied']),
+            suppliedAt: z.string().optional(),
+            supplied: MaterialRef.optional(),
+            rejections: z.array(z.object({ at: z.string(), by: Actor, reason: z.string() })),
+          }),
+        ),
+        grants: z.array(z.string()),
+        letterDocumentId: z.string(),
+        fulfilledAt: z.string().optional(),
+        broken: z.object({ at: z.string(), materials: z.array(z.string()) }).optional(),
+        credit: z.object({ rating: z.string(), checkedAt: z.string() }),
+      })
+      .optional()
+      .meta({ description: 'The commitment (告知承诺) taken at acceptance with tolerated missing materials.' }),
     items: z.array(
       z.object({
         id: z.string(),
@@ -142,6 +177,8 @@ export const CaseProgressResponse = z
         department: z.string(),
         issuedAt: z.string(),
         decision: z.enum(['approved', 'defaulted']),
+        conditional: z.boolean().optional(),
+        revoked: z.object({ at: z.string(), reason: z.string() }).optional(),
       }),
     ),
     events: z.array(

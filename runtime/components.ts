@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { FileDocumentStore } from '../activities/documents';
 import { keyStoreFromEnv, type KeyStore } from '../activities/keystore';
+import { creditProviderFromEnv, DEFAULT_CREDIT_SAMPLE_FILE, type CreditProvider } from '../activities/credit';
 import { DefinitionRegistry, FileRegistryStore } from '../definitions/registry';
 import type { Config } from './config';
 
@@ -20,6 +21,11 @@ export function openDocuments(config: Config): FileDocumentStore {
 /** The departments' seal keys: `YJS_SEAL_KEYS_DIR`, else `.data/seal-keys` (generated on first use). */
 export function openKeys(config: Config): KeyStore {
   return keyStoreFromEnv(join(config.dataDir, 'seal-keys'));
+}
+
+/** The credit provider: `YJS_CREDIT_URL` (a province's platform), else sample subjects with records in `.data/credit`. */
+export function openCredit(config: Config): CreditProvider {
+  return creditProviderFromEnv({ sampleFile: DEFAULT_CREDIT_SAMPLE_FILE, recordsDir: join(config.dataDir, 'credit') });
 }
 
 export async function openClient(address: string, namespace: string): Promise<Client> {

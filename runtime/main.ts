@@ -5,7 +5,7 @@
 import { ApiKeyAuthenticator } from '../api/auth';
 import { buildApp } from '../api/app';
 import { ensureDevKeys } from './api-keys';
-import { departmentsOf, onShutdown, openClient, openDocuments, openKeys, openRegistry, openWorkerConnection } from './components';
+import { departmentsOf, onShutdown, openClient, openDocuments, openCredit, openKeys, openRegistry, openWorkerConnection } from './components';
 import { loadConfig } from './config';
 import { provisionTemporal } from './temporal';
 import { createWorker, stopWorker } from './worker';
@@ -18,7 +18,7 @@ const keys = openKeys(config);
 const worker = await createWorker({
   connection: await openWorkerConnection(temporal.address),
   namespace: temporal.namespace,
-  deps: { documents, keys },
+  deps: { documents, keys, credit: openCredit(config) },
 });
 const client = await openClient(temporal.address, temporal.namespace);
 const { departments, windows } = departmentsOf(registry);

@@ -1,7 +1,7 @@
 /**
  * A worker process for a cluster deployment (`temporal-docker.yml`): needs TEMPORAL_ADDRESS.
  */
-import { onShutdown, openDocuments, openKeys, openWorkerConnection } from './components';
+import { onShutdown, openCredit, openDocuments, openKeys, openWorkerConnection } from './components';
 import { loadConfig } from './config';
 import { createWorker, stopWorker } from './worker';
 
@@ -11,7 +11,7 @@ if (!address) throw new Error('worker-main needs TEMPORAL_ADDRESS (e.g. temporal
 const worker = await createWorker({
   connection: await openWorkerConnection(address),
   namespace: config.namespace,
-  deps: { documents: openDocuments(config), keys: openKeys(config) },
+  deps: { documents: openDocuments(config), keys: openKeys(config), credit: openCredit(config) },
 });
 const running = worker.run();
 console.log(`worker polling ${address}, namespace ${config.namespace}`);

@@ -18,6 +18,8 @@ import {
 import type { Activities } from '../activities';
 import { evaluateCondition } from '../definitions/condition';
 import type { PlanItem } from '../definitions/plan';
+import type { Material } from '../definitions/schema';
+import { assertAcceptable, assertRejectable, assertSuppliable, grantsOf, missingMaterials, notEligible, reopen, supply as supplyMaterials } from './commitments';
 import { invalidRequest, wrongDepartment } from './errors';
 import { itemWorkflow } from './item';
 import {
@@ -37,7 +39,10 @@ import {
   itemChanged,
   itemWorkflowId,
   refuseCase,
+  rejectCommitmentMaterial,
+  supplyCommitmentMaterials,
   type Actor,
+  type CommitmentView,
   type CaseEventRecord,
   type CaseInput,
   type CaseProgress,
@@ -48,7 +53,16 @@ import {
 } from './messages';
 import { BundleIdKey, CaseIdKey, CaseStatusKey, DepartmentKey, ItemIdKey, ItemStatusKey } from './search-attributes';
 
-const { issueResults } = proxyActivities<Activities>({
+const {
+  issueResults,
+  checkCredit,
+  workingDeadline,
+  sealCommitmentLetter,
+  recordConditions,
+  revokeResults,
+  recordBrokenCommitment,
+  notify,
+} = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -60,8 +74,13 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseProgress> {
   const events: CaseEventRecord[] = [{ at: input.submittedAt, type: 'submitted' }];
   const running = new Map<string, Promise<void>>();
   const started = new Map<string, Promise<unknown>>();
-  const facts: Pick<CaseProgress, 'acceptedAt' | 'refusal' | 'rejection' | 'completedAt'> = {};
+  const facts: Pick<CaseProgress, 'acceptedAt' | 'refusal' | 'rejection' | 'completedAt' | 'terminatedAt'> = {};
   let results: IssuedResult[] = [];
+  let commitment: CommitmentView | undefined;
+  /** True while an acceptance awaits its credit check and letter: a second one is refused. */
+  let accepting = false;
+  /** Bumped when the commitment or the issued results change, to wake the commitment watcher. */
+  let commitmentRevision = 0;
 
   const record = (type: string, extra: Omit<CaseEventRecord, 'at' | 'type'> = {}): void => {
     events.push({ at: now(), type, ...extra });
@@ -80,6 +99,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseProgress> {
     applicant: application.applicant,
     submittedAt: input.submittedAt,
     ...facts,
+    ...(commitment ? { commitment } : {}),
     items: plan.items.map((item) => items.get(item.id)!),
     results,
     events,
@@ -96,13 +116,50 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseProgress> {
   setHandler(getCaseInput, () => input);
   setHandler(
     acceptCase,
-    ({ actor, note }) => {
-      move({ type: 'ACCEPT' });
-      facts.acceptedAt = now();
-      record('accepted', { department: actor.department, detail: note });
+    async ({ actor, note }) => {
+      accepting = true;
+      try {
+        const { tolerable } = missingMaterials(plan, application);
+        if (tolerable.length > 0) commitment = await takeCommitment(tolerable, actor);
+        move({ type: 'ACCEPT' });
+        facts.acceptedAt = commitment?.acceptedAt ?? now();
+        record('accepted', { department: actor.department, detail: note });
+        if (commitment) {
+          record('commitment-taken', { department: actor.department, detail: commitment.materials.map((m) => `${m.material} by ${m.deadline}`).join('; ') });
+        }
+        return progress();
+      } finally {
+        accepting = false;
+      }
+    },
+    {
+      validator: ({ actor, tolerateMissing }) => {
+        refuseUnlessWindow(actor, { type: 'ACCEPT' });
+        if (accepting) throw invalidRequest('The case is being accepted already.');
+        assertAcceptable(plan, application, tolerateMissing);
+      },
+    },
+  );
+  setHandler(
+    supplyCommitmentMaterials,
+    ({ materials }) => {
+      commitment = supplyMaterials(commitment!, materials, now());
+      commitmentRevision++;
+      record('commitment-material-supplied', { detail: materials.map((m) => m.id).join(', ') });
+      if (commitment.status === 'fulfilled') record('commitment-fulfilled');
       return progress();
     },
-    { validator: ({ actor }) => refuseUnlessWindow(actor, { type: 'ACCEPT' }) },
+    { validator: ({ materials }) => assertSuppliable(commitment, materials, now()) },
+  );
+  setHandler(
+    rejectCommitmentMaterial,
+    (request) => {
+      commitment = reopen(commitment!, request, now());
+      commitmentRevision++;
+      record('commitment-material-rejected', { department: request.actor.department, detail: `${request.material}: ${request.reason}` });
+      return progress();
+    },
+    { validator: (request) => assertRejectable(plan, commitment, request, now()) },
   );
   setHandler(
     refuseCase,
@@ -126,20 +183,131 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseProgress> {
   // --- window ------------------------------------------------------------------------------------
   await condition(() => caseState(snapshot) !== 'submitted');
   if (caseState(snapshot) === 'accepted') {
+    const watching = commitment ? watchCommitment() : Promise.resolve();
     skipInapplicableItems();
     move({ type: 'DISPATCH' });
     dispatchReadyItems();
-    await condition(() => allItemsSettled() || caseState(snapshot) === 'rejected');
-    if (caseState(snapshot) === 'rejected') {
+    await condition(() => allItemsSettled() || ended());
+    if (ended()) {
       await cancelOpenItems();
     } else {
       await issueEverything();
     }
+    await watching; // a case completed on an open commitment stays until the commitment settles
   }
   await condition(allHandlersFinished);
   return progress();
 
   // --- steps -------------------------------------------------------------------------------------
+
+  /** Rejected by a department, or terminated by a broken commitment: nothing more is issued. */
+  function ended(): boolean {
+    return caseState(snapshot) === 'rejected' || caseState(snapshot) === 'terminated';
+  }
+
+  /**
+   * 容缺受理: the applicant's credit decides whether tolerance is offered; each missing material gets
+   * a deadline in working days; the commitment letter is sealed by the window.
+   */
+  async function takeCommitment(tolerable: Material[], actor: Actor): Promise<CommitmentView> {
+    const credit = await checkCredit({ subjectId: application.applicant.subjectId });
+    if (!credit.eligible) throw notEligible(`Tolerance refused: ${credit.reason}`, { rating: credit.rating });
+    const acceptedAt = now();
+    const materials = await Promise.all(
+      tolerable.map(async (m) => ({
+        material: m.id,
+        name: m.name,
+        deadline: (await workingDeadline({ calendar: plan.calendar, start: acceptedAt, days: m.commitmentDays ?? 0 })).deadline,
+        status: 'missing' as const,
+        rejections: [],
+      })),
+    );
+    const grants = plan.items.map((i) => i.id).filter((id) => tolerable.some((m) => grantsOf(plan, application, m).includes(id)));
+    const letter = await sealCommitmentLetter({
+      caseId: input.caseId,
+      bundleId: plan.bundleId,
+      department: actor.department,
+      applicant: { subjectId: application.applicant.subjectId, name: application.applicant.name },
+      materials: materials.map(({ material, name, deadline }) => ({ material, name, deadline })),
+      grants,
+      signedAt: acceptedAt,
+    });
+    return { status: 'open', acceptedAt, materials, grants, letterDocumentId: letter.documentId, credit: { rating: credit.rating, checkedAt: credit.checkedAt } };
+  }
+
+  /**
+   * Runs the commitment's clock until it settles: keeps what verifiers see of the results granted on
+   * it (conditional while open), and breaks it when a material's deadline passes unsupplied. After
+   * fulfilment a department may still find a material wrong while its time lasts, so the watch ends
+   * only when the last deadline has passed, or the case ended without results.
+   */
+  async function watchCommitment(): Promise<void> {
+    let published: 'conditional' | 'unconditional' | undefined;
+    let seq = 0;
+    for (;;) {
+      const c = commitment!;
+      const granted = results.filter((r) => c.grants.includes(r.itemId));
+      const wanted = c.status === 'open' ? 'conditional' : 'unconditional';
+      if (granted.length > 0 && c.status !== 'broken' && wanted !== published) {
+        await recordConditions({ documentIds: granted.map((r) => r.documentId), state: wanted, at: now(), reason: `commitment ${c.status}`, seq: ++seq });
+        published = wanted;
+        results = results.map((r) => (c.grants.includes(r.itemId) ? { ...r, conditional: wanted === 'conditional' } : r));
+      }
+      if (c.status === 'broken' || ['refused', 'rejected', 'withdrawn', 'terminated'].includes(caseState(snapshot))) return;
+      const lastDeadline = Math.max(...c.materials.map((m) => Date.parse(m.deadline)));
+      if (c.status === 'fulfilled' && Date.now() >= lastDeadline && caseState(snapshot) === 'completed') return;
+      const missing = c.materials.filter((m) => m.status === 'missing');
+      const next = missing.length > 0 ? Math.min(...missing.map((m) => Date.parse(m.deadline))) : lastDeadline;
+      const seen = commitmentRevision;
+      const woke = await condition(() => commitmentRevision !== seen || ended(), Math.max(1, next - Date.now()));
+      if (!woke && commitment!.status === 'open') {
+        await breakCommitment(missing.filter((m) => Date.parse(m.deadline) <= Date.now()).map((m) => m.material), new Date(next).toISOString());
+      }
+    }
+  }
+
+  /**
+   * A material's deadline passed: the case is terminated, results granted on the commitment revoked,
+   * the credit system told, the applicant and the departments notified. Recorded at the deadline.
+   */
+  async function breakCommitment(materials: string[], at: string): Promise<void> {
+    await condition(() => caseState(snapshot) !== 'issuing'); // results being issued are revoked once issued
+    commitment = { ...commitment!, status: 'broken', broken: { at, materials } };
+    commitmentRevision++;
+    moveIfLegal({ type: 'COMMITMENT_BROKEN' });
+    facts.terminatedAt = at;
+    record('commitment-broken', { detail: materials.join(', ') });
+    const reason = '逾期未履行告知承诺 / the commitment was not kept';
+    const revoked = results.filter((r) => commitment!.grants.includes(r.itemId));
+    if (revoked.length > 0) {
+      await revokeResults({ documentIds: revoked.map((r) => r.documentId), at, reason, by: 'yijianshi:commitment-watch' });
+      results = results.map((r) => (commitment!.grants.includes(r.itemId) ? { ...r, conditional: false, revoked: { at, reason } } : r));
+      record('results-revoked', { detail: revoked.map((r) => r.itemId).join(', ') });
+    }
+    const lastDeadline = commitment!.materials.map((m) => m.deadline).sort().at(-1)!;
+    await recordBrokenCommitment({
+      subjectId: application.applicant.subjectId,
+      caseId: input.caseId,
+      bundleId: plan.bundleId,
+      materials,
+      deadline: lastDeadline,
+      brokenAt: at,
+    });
+    const departments = [...new Set(plan.items.filter((i) => commitment!.grants.includes(i.id)).map((i) => i.department))];
+    await notify({
+      key: 'commitment-broken',
+      notice: {
+        caseId: input.caseId,
+        to: [`applicant:${application.applicant.subjectId}`, `department:${plan.window.department}`, ...departments.map((d) => `department:${d}`)],
+        subject: { zh: '告知承诺未履行，案件终止', en: 'Commitment not kept: case terminated' },
+        body: {
+          zh: `承诺补齐的材料（${materials.join('、')}）逾期未提交，案件已终止${revoked.length ? '，据此作出的审批结果已撤销' : ''}，并已记入信用记录。`,
+          en: `Promised materials (${materials.join(', ')}) were not supplied in time. The case is terminated${revoked.length ? ', the results granted on the commitment are revoked' : ''}, and a broken-commitment record went to the credit system.`,
+        },
+        at,
+      },
+    });
+  }
 
   /** Conditional items whose condition is false on the form are skipped, visibly. */
   function skipInapplicableItems(): void {
@@ -202,8 +370,10 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseProgress> {
   function onItemChanged(view: ItemView): void {
     const before = items.get(view.itemId);
     if (!before || SETTLED_ITEM_STATUSES.includes(before.status)) return;
+    // Settling is the child's result's to say (with decision time and notice); a signal only reports.
+    const status = SETTLED_ITEM_STATUSES.includes(view.status) ? before.status : view.status;
     update(view.itemId, {
-      status: view.status,
+      status,
       department: view.department,
       clock: view.clock,
       supplements: view.supplements,
@@ -287,6 +457,10 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseProgress> {
         };
       }),
     });
+    if (commitment?.status === 'open') {
+      results = results.map((r) => (commitment!.grants.includes(r.itemId) ? { ...r, conditional: true } : r));
+    }
+    commitmentRevision++;
     move({ type: 'RESULTS_ISSUED' });
     facts.completedAt = now();
     record('completed', { detail: `${results.length} results issued together` });

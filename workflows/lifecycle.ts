@@ -80,8 +80,9 @@ export const caseMachine = setup({
     issuing: {
       on: { RESULTS_ISSUED: 'completed' },
     },
+    /** Every result issued; a case whose commitment is still open stays here until it settles. */
     completed: {
-      on: { ARCHIVE: 'archived', REVOKE: 'revoked', COMMITMENT_BROKEN: 'revoked' },
+      on: { ARCHIVE: 'archived', REVOKE: 'revoked', COMMITMENT_BROKEN: 'terminated' },
     },
     refused: { type: 'final' },
     rejected: { type: 'final' },

@@ -130,6 +130,34 @@ export interface EscalationRecord {
   to: string;
 }
 
+/** One material missing at acceptance, promised by the applicant's commitment (告知承诺). */
+export interface CommitmentMaterial {
+  material: string;
+  name: { zh: string; en: string };
+  /** End of the last working day the applicant has to supply it. */
+  deadline: string;
+  status: 'missing' | 'supplied';
+  suppliedAt?: string;
+  supplied?: MaterialRef;
+  /** A department found what was supplied wrong: the material reopened with the remaining time. */
+  rejections: Array<{ at: string; by: Actor; reason: string }>;
+}
+
+/** The commitment taken at acceptance with tolerated missing materials (容缺受理 + 告知承诺). */
+export interface CommitmentView {
+  status: 'open' | 'fulfilled' | 'broken';
+  acceptedAt: string;
+  materials: CommitmentMaterial[];
+  /** Items granted on the strength of the commitment. */
+  grants: string[];
+  /** The sealed commitment letter (告知承诺书). */
+  letterDocumentId: string;
+  fulfilledAt?: string;
+  broken?: { at: string; materials: string[] };
+  /** Credit standing the tolerance was granted on. */
+  credit: { rating: string; checkedAt: string };
+}
+
 export interface IssuedResult {
   itemId: string;
   documentId: string;
@@ -140,6 +168,10 @@ export interface IssuedResult {
   issuedAt: string;
   /** How the item was decided: by a person, or deemed approved at its deadline. */
   decision: 'approved' | 'defaulted';
+  /** Granted on the strength of a commitment that is still open. */
+  conditional?: boolean;
+  /** Revoked because the commitment it rested on was broken. */
+  revoked?: { at: string; reason: string };
 }
 
 export interface CaseProgress {
@@ -155,6 +187,8 @@ export interface CaseProgress {
   refusal?: { at: string; reasons: string[]; by: Actor };
   rejection?: { at: string; item: string; reason: string; by?: Actor };
   completedAt?: string;
+  terminatedAt?: string;
+  commitment?: CommitmentView;
   items: ItemProgress[];
   results: IssuedResult[];
   events: CaseEventRecord[];
@@ -194,6 +228,11 @@ export interface ItemOutcome {
 export interface AcceptCaseRequest {
   actor: Actor;
   note?: string;
+  /**
+   * Accept with the tolerable materials that are missing, on the applicant's commitment to supply
+   * them by their deadlines (容缺受理). Needed whenever such materials are missing.
+   */
+  tolerateMissing?: boolean;
 }
 export interface RefuseCaseRequest {
   actor: Actor;
@@ -222,11 +261,24 @@ export interface SpecialStepRequest {
   step: string;
 }
 
+export interface SupplyCommitmentRequest {
+  materials: MaterialRef[];
+}
+export interface RejectCommitmentMaterialRequest {
+  actor: Actor;
+  material: string;
+  reason: string;
+}
+
 /** Window acceptance (一窗受理): the case moves on to its departments. */
 export const acceptCase = defineUpdate<CaseProgress, [AcceptCaseRequest]>('acceptCase');
 /** Window refusal with reasons: the case ends. */
 export const refuseCase = defineUpdate<CaseProgress, [RefuseCaseRequest]>('refuseCase');
 export const getProgress = defineQuery<CaseProgress>('getProgress');
+/** The applicant supplies materials promised in the commitment. */
+export const supplyCommitmentMaterials = defineUpdate<CaseProgress, [SupplyCommitmentRequest]>('supplyCommitmentMaterials');
+/** A department that relies on a supplied material finds it wrong: it reopens with the remaining time. */
+export const rejectCommitmentMaterial = defineUpdate<CaseProgress, [RejectCommitmentMaterialRequest]>('rejectCommitmentMaterial');
 /** The input the case started with (its pinned plan and application). */
 export const getCaseInput = defineQuery<CaseInput>('getCaseInput');
 

@@ -9,6 +9,9 @@ import {
   AcceptBody,
   ApproveBody,
   CaseParams,
+  CommitmentMaterialParams,
+  RejectCommitmentMaterialBody,
+  SupplyCommitmentBody,
   CaseProgressResponse,
   IdempotencyHeaders,
   ItemParams,
@@ -81,7 +84,7 @@ export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (
     },
     async (request) => {
       const actor = actorFor(requireRole(request, 'window'));
-      return cases.accept(request.params.caseId, actor, request.body.note, request.headers['idempotency-key']);
+      return cases.accept(request.params.caseId, actor, request.body, request.headers['idempotency-key']);
     },
   );
 
@@ -220,6 +223,45 @@ export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (
       const actor = actorFor(requireRole(request, 'department'));
       const { caseId, itemId } = request.params;
       return cases.act(caseId, itemId, actor, { kind: 'end-special-step' }, request.headers['idempotency-key']);
+    },
+  );
+
+  app.post(
+    '/cases/:caseId/commitment/materials',
+    {
+      schema: {
+        tags: ['cases'],
+        operationId: 'supplyCommitmentMaterials',
+        summary: 'Supply materials promised in the commitment (告知承诺), before their deadlines',
+        params: CaseParams,
+        headers: IdempotencyHeaders,
+        body: SupplyCommitmentBody,
+        response: { 200: CaseProgressResponse, ...problems },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'integrator', 'window');
+      return cases.supplyCommitment(request.params.caseId, request.body.materials, request.headers['idempotency-key']);
+    },
+  );
+
+  app.post(
+    '/cases/:caseId/commitment/materials/:material/reject',
+    {
+      schema: {
+        tags: ['departments'],
+        operationId: 'rejectCommitmentMaterial',
+        summary: 'Find a supplied material wrong: it reopens with the time it had left',
+        params: CommitmentMaterialParams,
+        headers: IdempotencyHeaders,
+        body: RejectCommitmentMaterialBody,
+        response: { 200: CaseProgressResponse, ...problems },
+      },
+    },
+    async (request) => {
+      const actor = actorFor(requireRole(request, 'department'));
+      const { caseId, material } = request.params;
+      return cases.rejectCommitmentMaterial(caseId, actor, material, request.body.reason, request.headers['idempotency-key']);
     },
   );
 

@@ -29,6 +29,10 @@ const VerificationReport = z
     keyId: z.string().optional(),
     documentId: z.string().optional(),
     revoked: z.object({ at: z.string(), reason: z.string() }).optional(),
+    conditional: z
+      .object({ since: z.string(), reason: z.string() })
+      .optional()
+      .meta({ description: 'Granted on a commitment (告知承诺) still open: valid, but conditional.' }),
   })
   .meta({ id: 'SealVerificationReport', description: 'The verdict; department, time, appliedBy and key as the seal states them.' });
 

@@ -28,7 +28,9 @@ import {
   getProgress,
   itemWorkflowId,
   refuseCase,
+  rejectCommitmentMaterial,
   rejectItem,
+  supplyCommitmentMaterials,
   TASK_QUEUE,
   type Actor,
   type Application,
@@ -151,8 +153,18 @@ export class CaseService {
     return input.plan;
   }
 
-  async accept(caseId: string, actor: Actor, note: string | undefined, updateId?: string): Promise<CaseProgress> {
-    return executeUpdate(this.client.workflow.getHandle(caseWorkflowId(caseId)), acceptCase, [{ actor, note }], updateId);
+  async accept(caseId: string, actor: Actor, options: { note?: string; tolerateMissing?: boolean }, updateId?: string): Promise<CaseProgress> {
+    return executeUpdate(this.client.workflow.getHandle(caseWorkflowId(caseId)), acceptCase, [{ actor, ...options }], updateId);
+  }
+
+  /** The applicant supplies materials promised in the case's commitment. */
+  async supplyCommitment(caseId: string, materials: MaterialRef[], updateId?: string): Promise<CaseProgress> {
+    return executeUpdate(this.client.workflow.getHandle(caseWorkflowId(caseId)), supplyCommitmentMaterials, [{ materials }], updateId);
+  }
+
+  /** A department finds a supplied material wrong: it reopens with the time it had left. */
+  async rejectCommitmentMaterial(caseId: string, actor: Actor, material: string, reason: string, updateId?: string): Promise<CaseProgress> {
+    return executeUpdate(this.client.workflow.getHandle(caseWorkflowId(caseId)), rejectCommitmentMaterial, [{ actor, material, reason }], updateId);
   }
 
   async refuse(caseId: string, actor: Actor, reasons: string[], updateId?: string): Promise<CaseProgress> {

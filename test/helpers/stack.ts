@@ -16,6 +16,7 @@ import { departmentsOf } from '../../runtime/components';
 import { PROJECT_ROOT } from '../../runtime/config';
 import { bundleWorkflows, createWorker, stopWorker } from '../../runtime/worker';
 import { createActivities } from '../../activities';
+import { testCreditProvider } from './credit';
 
 let bundle: Promise<WorkflowBundle> | undefined;
 /** The workflow code, bundled once per test process. */
@@ -52,7 +53,7 @@ export async function startStack(env: TestWorkflowEnvironment, options: StackOpt
   const worker = await createWorker({
     connection: env.nativeConnection,
     taskQueue,
-    activities: { ...createActivities({ documents, keys }), ...options.activityOverrides },
+    activities: { ...createActivities({ documents, keys, credit: testCreditProvider() }), ...options.activityOverrides },
     workflowBundle: await workflowBundle(),
     shutdownGraceTime: '1 second',
   });

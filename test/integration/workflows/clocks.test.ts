@@ -36,6 +36,7 @@ import {
 } from '../../../workflows/messages';
 import { enterpriseApplication, restaurantApplication } from '../../fixtures/applications';
 import { eventually, workflowBundle } from '../../helpers/stack';
+import { testCreditProvider } from '../../helpers/credit';
 import { createTimeSkippingEnv } from '../../helpers/temporal-env';
 
 let env: TestWorkflowEnvironment;
@@ -55,7 +56,7 @@ beforeAll(async () => {
   worker = await createWorker({
     connection: env.nativeConnection,
     taskQueue,
-    activities: createActivities({ documents, keys }),
+    activities: createActivities({ documents, keys, credit: testCreditProvider() }),
     workflowBundle: await workflowBundle(),
   });
   running = worker.run();

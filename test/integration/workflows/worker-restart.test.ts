@@ -18,6 +18,7 @@ import { createWorker, stopWorker } from '../../../runtime/worker';
 import { acceptCase, approveItem, caseWorkflowId, getProgress, itemWorkflowId, type CaseInput } from '../../../workflows/messages';
 import { restaurantApplication } from '../../fixtures/applications';
 import { eventually, workflowBundle } from '../../helpers/stack';
+import { testCreditProvider } from '../../helpers/credit';
 import { createTimeSkippingEnv } from '../../helpers/temporal-env';
 
 let env: TestWorkflowEnvironment;
@@ -48,7 +49,7 @@ async function workerOn(taskQueue: string, documents: DocumentStore): Promise<{ 
   const worker = await createWorker({
     connection: env.nativeConnection,
     taskQueue,
-    deps: { documents, keys },
+    deps: { documents, keys, credit: testCreditProvider() },
     workflowBundle: await workflowBundle(),
     shutdownGraceTime: '200 ms',
     // No sticky cache: a new worker must rebuild every case from history, as after a crash. (The

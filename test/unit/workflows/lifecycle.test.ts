@@ -66,8 +66,9 @@ describe('case lifecycle', () => {
     expect(run('ACCEPT', 'DISPATCH', 'SUPPLEMENT_REQUESTED').can({ type: 'ALL_ITEMS_DONE' })).toBe(false);
   });
 
-  it('revokes a completed case whose commitment is broken', () => {
-    expect(caseState(run('ACCEPT', 'DISPATCH', 'ALL_ITEMS_DONE', 'RESULTS_ISSUED', 'COMMITMENT_BROKEN'))).toBe('revoked');
+  it('terminates a case whose commitment is broken, before or after completion', () => {
+    expect(caseState(run('ACCEPT', 'DISPATCH', 'COMMITMENT_BROKEN'))).toBe('terminated');
+    expect(caseState(run('ACCEPT', 'DISPATCH', 'ALL_ITEMS_DONE', 'RESULTS_ISSUED', 'COMMITMENT_BROKEN'))).toBe('terminated');
   });
 });
 
