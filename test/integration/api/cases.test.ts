@@ -343,3 +343,38 @@ describe('bad input', () => {
     }
   });
 });
+
+describe('POST /cases/:caseId/accept with missing materials', () => {
+  const without = (ids: string[]) => {
+    const application = restaurantApplication();
+    return { ...application, materials: application.materials.filter((m) => !ids.includes(m.id)) };
+  };
+
+  it('answers 422 naming each missing core material', async () => {
+    const caseId = await startCase(without(['fire-safety-plan', 'food-safety-rules']));
+    const response = await stack.as(WINDOW, { method: 'POST', url: `/cases/${caseId}/accept`, payload: { tolerateMissing: true } });
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toMatchObject({ type: '/problems/not-eligible' });
+    expect(response.json().errors.map((e: { path: string }) => e.path).sort()).toEqual(['/materials/fire-safety-plan', '/materials/food-safety-rules']);
+  });
+
+  it('accepts on a commitment, serves the sealed letter and takes the promised material', async () => {
+    const caseId = await startCase(without(['sign-design']));
+    const plain = await stack.as(WINDOW, { method: 'POST', url: `/cases/${caseId}/accept`, payload: {} });
+    expect(plain.statusCode).toBe(422);
+    const accepted = await stack.as(WINDOW, { method: 'POST', url: `/cases/${caseId}/accept`, payload: { tolerateMissing: true } });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect(accepted.json().commitment).toMatchObject({ status: 'open', grants: ['outdoor-sign'], materials: [{ material: 'sign-design', status: 'missing' }] });
+
+    const documents = (await stack.as('integrator', { method: 'GET', url: `/cases/${caseId}/documents` })).json();
+    const letter = documents.find((d: { type: string }) => d.type === 'commitment-letter');
+    const verified = await stack.app.inject({ method: 'POST', url: '/seals/verify', payload: { document: letter.document, seal: letter.seal } });
+    expect(verified.json()).toMatchObject({ status: 'valid', department: 'gov-service' });
+
+    const wrong = await stack.as('integrator', { method: 'POST', url: `/cases/${caseId}/commitment/materials`, payload: { materials: [{ id: 'fire-safety-plan' }] } });
+    expect(wrong.statusCode).toBe(422);
+    const supplied = await stack.as('integrator', { method: 'POST', url: `/cases/${caseId}/commitment/materials`, payload: { materials: [{ id: 'sign-design', ref: 'upload-9' }] } });
+    expect(supplied.statusCode, supplied.body).toBe(200);
+    expect(supplied.json().commitment.status).toBe('fulfilled');
+  });
+});
