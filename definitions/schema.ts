@@ -107,6 +107,17 @@ export const Field = z
     minimum: z.number().optional(),
     maximum: z.number().optional(),
     condition: Condition.optional().meta({ description: 'The field is asked only when this condition holds.' }),
+    prefill: z
+      .object({
+        licenceType: Slug.meta({ description: "Electronic licence (电子证照) of the applicant's the value is read from." }),
+        attribute: z
+          .string()
+          .regex(/^[a-zA-Z][a-zA-Z0-9]{0,62}$/, 'use a camelCase attribute name (e.g. "idNumber")')
+          .meta({ description: 'Attribute of that licence, e.g. "name", "idNumber", "address".' }),
+      })
+      .strict()
+      .optional()
+      .meta({ description: 'Pre-fill from an electronic licence the state holds (数据预填充).' }),
   })
   .strict()
   .meta({ id: 'Field', description: 'A field of the one form (一表申请), asked once however many items use it.' });
@@ -136,6 +147,18 @@ export const Material = z
     commitmentDays: WorkingDays.optional().meta({
       description: 'Longest commitment deadline, in working days, for supplying this material when tolerated.',
     }),
+    mediaTypes: z
+      .array(z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/, 'a media type such as "application/pdf"'))
+      .min(1)
+      .optional()
+      .meta({ description: 'Media types an upload may have; PDF, JPEG and PNG when absent.' }),
+    maxBytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(100 * 1024 * 1024)
+      .optional()
+      .meta({ description: 'Largest upload in bytes; 10 MiB when absent.' }),
     grants: z
       .array(Slug)
       .min(1)

@@ -268,6 +268,19 @@ export interface Field {
     | {
         not: Condition;
       };
+  /**
+   * Pre-fill from an electronic licence the state holds (数据预填充).
+   */
+  prefill?: {
+    /**
+     * Electronic licence (电子证照) of the applicant's the value is read from.
+     */
+    licenceType: string;
+    /**
+     * Attribute of that licence, e.g. "name", "idNumber", "address".
+     */
+    attribute: string;
+  };
 }
 /**
  * A material (申请材料), handed in once however many items use it.
@@ -304,6 +317,16 @@ export interface Material {
    * Longest commitment deadline, in working days, for supplying this material when tolerated.
    */
   commitmentDays?: number;
+  /**
+   * Media types an upload may have; PDF, JPEG and PNG when absent.
+   *
+   * @minItems 1
+   */
+  mediaTypes?: [string, ...string[]];
+  /**
+   * Largest upload in bytes; 10 MiB when absent.
+   */
+  maxBytes?: number;
   /**
    * Items granted on the strength of the commitment when this material is tolerated missing (their results are revoked if it is broken); absent: every item that uses the material.
    *
