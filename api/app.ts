@@ -20,6 +20,7 @@ import { metaRoutes } from './routes/meta';
 import { supervisionRoutes } from './routes/supervision';
 import { sealRoutes } from './routes/seals';
 import { CaseService } from './services/case-service';
+import { computeStatistics } from './services/statistics';
 
 export interface AppOptions {
   client: Client;
@@ -80,7 +81,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await secured.register(definitionRoutes, { registry: options.registry });
     await secured.register(caseRoutes, { cases });
     await secured.register(departmentRoutes, { cases });
-    await secured.register(supervisionRoutes, { cases });
+    await secured.register(supervisionRoutes, {
+      cases,
+      statistics: (bundleId) => computeStatistics(options.client, options.namespace, { bundleId }),
+    });
   });
   return app;
 }

@@ -345,8 +345,8 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseProgress> {
           applicant: { subjectId: application.applicant.subjectId, name: application.applicant.name },
         },
       ],
-      // Shown in inbox rows without a query to the workflow.
-      memo: { code: item.code, title: item.title },
+      // Shown in inbox rows and read by statistics without a query to the workflow.
+      memo: { code: item.code, title: item.title, kind: item.kind, promisedDays: item.promisedDays, calendar: plan.calendar },
       typedSearchAttributes: [
         { key: CaseIdKey, value: input.caseId },
         { key: BundleIdKey, value: plan.bundleId },

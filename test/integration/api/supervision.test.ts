@@ -127,3 +127,25 @@ describe('POST /cases/:caseId/supplements', () => {
     expect(again.statusCode).toBe(409);
   });
 });
+
+describe('GET /statistics', () => {
+  it('reports decided items, on-time and same-day rates and defaults from real cases', async () => {
+    const caseId = await startAcceptedCase();
+    await eventually(() => inbox('status=in-review'), has(caseId), 'the item in review');
+    const approved = await stack.as('officer-market-regulation', { method: 'POST', url: `/cases/${caseId}/items/business-licence/approve`, payload: {} });
+    expect(approved.statusCode).toBe(200);
+
+    const stats = await eventually(
+      async () => (await stack.as('supervisor', { method: 'GET', url: '/statistics?bundleId=open-restaurant' })).json(),
+      (s: { items: { approved: number; defaulted: number } }) => s.items.approved >= 1 && s.items.defaulted >= 1,
+      'statistics with an approval and a default',
+    );
+    expect(stats.bundleId).toBe('open-restaurant');
+    expect(stats.items.decided).toBe(stats.items.approved + stats.items.rejected + stats.items.defaulted);
+    expect(stats.instant.sameDay).toBeGreaterThanOrEqual(1); // approved within the day it arrived
+    expect(stats.onTime.rate).toBe(Math.round((stats.onTime.count / stats.items.decided) * 100) / 100);
+    expect(stats.handlingWorkingDays.meanPromisedLimit).toBeGreaterThan(0);
+    expect(stats.cases.processing + stats.cases.completed + stats.cases.terminated).toBeGreaterThanOrEqual(2);
+    expect((await stack.as('officer-market-regulation', { method: 'GET', url: '/statistics' })).statusCode).toBe(403);
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * Statistics from real cases (四减 as achieved, not as designed): how long departments actually took
+ * in working days against their limits, the on-time rate, how many items defaulted, how many were
+ * handled on the spot. Read from Temporal visibility over closed item workflows; no second database.
+ */
+import type { Client } from '@temporalio/client';
+import { localDateOf, workingDaysElapsed } from '../../activities/calendar';
+import { loadCalendar } from '../../activities/calendar-data';
+
+export interface Statistics {
+  bundleId?: string;
+  cases: Record<'submitted' | 'processing' | 'completed' | 'refused' | 'rejected' | 'terminated', number>;
+  items: {
+    /** Items decided by a department or by default (cancelled ones are not counted). */
+    decided: number;
+    approved: number;
+    rejected: number;
+    /** Deemed approved at the deadline (超时默认). */
+    defaulted: number;
+  };
+  /** Working days from dispatch to decision, against the promised limits of the same items. */
+  handlingWorkingDays: { mean: number; median: number; p90: number; meanPromisedLimit: number };
+  /** Decided at or before the deadline (pauses for supplements move the deadline, so they are fair). */
+  onTime: { count: number; rate: number };
+  /** 即办: items decided on the day they reached their department, and items declared instant. */
+  instant: { sameDay: number; sameDayRatio: number; declared: number };
+  /** True when more closed items exist than were read (`limit`). */
+  truncated: boolean;
+}
+
+const CASE_STATES = ['submitted', 'processing', 'completed', 'refused', 'rejected', 'terminated'] as const;
+
+interface ClosedItem {
+  status: string;
+  startedAt: string;
+  closedAt: string;
+  deadline?: string;
+  kind?: string;
+  promisedDays?: number;
+  calendar: string;
+}
+
+export async function computeStatistics(client: Client, namespace: string, options: { bundleId?: string; limit?: number } = {}): Promise<Statistics> {
+  const limit = options.limit ?? 10_000;
+  const bundle = options.bundleId ? ` AND BundleId = '${options.bundleId}'` : '';
+  const cases = Object.fromEntries(
+    await Promise.all(
+      CASE_STATES.map(async (state) => {
+        const { count } = await client.workflow.count(`WorkflowType = 'caseWorkflow' AND CaseStatus = '${state}'${bundle}`);
+        return [state, count] as const;
+      }),
+    ),
+  ) as Statistics['cases'];
+
+  const items: ClosedItem[] = [];
+  let truncated = false;
+  const query = `WorkflowType = 'itemWorkflow' AND ExecutionStatus = 'Completed'${bundle}`;
+  for await (const execution of client.workflow.list({ query })) {
+    if (items.length >= limit) {
+      truncated = true;
+      break;
+    }
+    const attributes = execution.searchAttributes as Record<string, unknown[] | undefined>;
+    const memo = (execution.memo ?? {}) as { kind?: string; promisedDays?: number; calendar?: string };
+    items.push({
+      status: String(attributes.ItemStatus?.[0] ?? ''),
+      startedAt: execution.startTime.toISOString(),
+      closedAt: (execution.closeTime ?? execution.startTime).toISOString(),
+      deadline: attributes.Deadline?.[0] ? new Date(String(attributes.Deadline[0])).toISOString() : undefined,
+      kind: memo.kind,
+      promisedDays: memo.promisedDays,
+      calendar: memo.calendar ?? 'cn',
+    });
+  }
+  return summarize(cases, items.filter((i) => ['approved', 'rejected', 'defaulted'].includes(i.status)), truncated, options.bundleId);
+}
+
+async function summarize(cases: Statistics['cases'], decided: ClosedItem[], truncated: boolean, bundleId?: string): Promise<Statistics> {
+  const durations: number[] = [];
+  for (const item of decided) {
+    const calendar = await loadCalendar(item.calendar, { unknownYears: 'weekends-only' });
+    durations.push(workingDaysElapsed(calendar, item.startedAt, item.closedAt).days);
+  }
+  const limits = decided.map((i) => i.promisedDays ?? 0);
+  const onTime = decided.filter((i) => !i.deadline || Date.parse(i.closedAt) <= Date.parse(i.deadline)).length;
+  const sameDay = decided.filter((i) => localDateOf(i.startedAt) === localDateOf(i.closedAt)).length;
+  const count = (status: string) => decided.filter((i) => i.status === status).length;
+  return {
+    ...(bundleId ? { bundleId } : {}),
+    cases,
+    items: { decided: decided.length, approved: count('approved'), rejected: count('rejected'), defaulted: count('defaulted') },
+    handlingWorkingDays: { mean: round(mean(durations)), median: round(percentile(durations, 0.5)), p90: round(percentile(durations, 0.9)), meanPromisedLimit: round(mean(limits)) },
+    onTime: { count: onTime, rate: ratio(onTime, decided.length) },
+    instant: { sameDay, sameDayRatio: ratio(sameDay, decided.length), declared: decided.filter((i) => i.kind === 'instant').length },
+    truncated,
+  };
+}
+
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+const round = (x: number) => Math.round(x * 100) / 100;
+const ratio = (a: number, b: number) => (b ? round(a / b) : 0);
+
+function percentile(xs: number[], p: number): number {
+  if (xs.length === 0) return 0;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
+}
+
