@@ -10,11 +10,14 @@ import type { Client } from '@temporalio/client';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { DocumentStore } from '../activities/documents';
 import type { KeyStore } from '../activities/keystore';
+import type { BlobStore } from '../activities/blobs';
+import type { CertificateLibrary } from '../activities/certificates';
 import type { DefinitionRegistry } from '../definitions/registry';
 import { authentication, type Authenticator } from './auth';
 import { installProblemHandlers } from './problems';
 import { caseRoutes } from './routes/cases';
 import { definitionRoutes } from './routes/definitions';
+import { formRoutes } from './routes/forms';
 import { departmentRoutes } from './routes/departments';
 import { metaRoutes } from './routes/meta';
 import { supervisionRoutes } from './routes/supervision';
@@ -31,6 +34,10 @@ export interface AppOptions {
   logger?: boolean;
   /** Requests per minute per principal (or address, before authentication). */
   rateLimitPerMinute?: number;
+  /** Uploaded materials (one set of materials: uploaded once, linked to every item). */
+  blobs?: BlobStore;
+  /** The electronic-licence library (电子证照库): pre-fill, and materials never asked for. */
+  certificates?: CertificateLibrary;
   /** The departments' seal keys: with them, the public seal routes (`/seals/*`) are served. */
   keys?: KeyStore;
   /** Where revocations are recorded, for `/seals/verify`; without it no seal reads as revoked. */
@@ -63,6 +70,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'departments', description: 'Department decisions and inboxes' },
         { name: 'definitions', description: 'Bundle definitions for policy designers' },
         { name: 'supervision', description: 'The supervision desk (电子监察): cards and defaults' },
+        { name: 'forms', description: 'One form, one set of materials, the four reductions' },
         { name: 'seals', description: 'Verify electronic seals (电子印章); public' },
         { name: 'meta', description: 'Health, schemas and docs' },
       ],
@@ -73,12 +81,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const cases = new CaseService(options.client, options.registry, options.namespace, options.taskQueue, options.documents);
+  const cases = new CaseService(options.client, options.registry, options.namespace, options.taskQueue, options.documents, {
+    blobs: options.blobs,
+    certificates: options.certificates,
+  });
   await app.register(metaRoutes);
   if (options.keys) await app.register(sealRoutes, { keys: options.keys, documents: options.documents });
   await app.register(async (secured) => {
     await secured.register(authentication, { authenticator: options.authenticator });
     await secured.register(definitionRoutes, { registry: options.registry });
+    await secured.register(formRoutes, { registry: options.registry, blobs: options.blobs, certificates: options.certificates });
     await secured.register(caseRoutes, { cases });
     await secured.register(departmentRoutes, { cases });
     await secured.register(supervisionRoutes, {

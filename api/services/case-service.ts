@@ -15,6 +15,9 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { DefinitionRegistry } from '../../definitions/registry';
 import type { ExecutionPlan } from '../../definitions/plan';
+import type { BlobStore } from '../../activities/blobs';
+import type { CertificateLibrary } from '../../activities/certificates';
+import { prefill } from '../../forms/prefill';
 import { validateApplication } from '../../forms/validate';
 import {
   acceptCase,
@@ -99,6 +102,8 @@ export class CaseService {
     private readonly taskQueue: string = TASK_QUEUE,
     /** The document store, to hand out a case's sealed documents. */
     private readonly store?: DocumentStore,
+    /** One set of materials: uploads, and the electronic-licence library (免证明, 数据预填充). */
+    private readonly materials: { blobs?: BlobStore; certificates?: CertificateLibrary } = {},
   ) {}
 
   /**
@@ -108,8 +113,8 @@ export class CaseService {
    */
   async start(request: StartCaseRequest, startedBy: string, idempotencyKey?: string): Promise<StartedCase> {
     const { plan } = this.registry.get(request.bundleId, request.version);
-    const application: Application = { applicant: request.applicant, form: request.form, materials: request.materials };
-    const issues = validateApplication(plan, application);
+    const application = await this.withLicences(plan, { applicant: request.applicant, form: request.form, materials: request.materials });
+    const issues = [...validateApplication(plan, application), ...(await this.unknownUploads(application))];
     if (issues.length > 0) {
       throw new HttpProblem('invalid-application', `${issues.length} problem(s) in the application.`, issues);
     }
@@ -145,6 +150,31 @@ export class CaseService {
 
   async progress(caseId: string): Promise<CaseProgress> {
     return this.client.workflow.getHandle(caseWorkflowId(caseId)).query(getProgress);
+  }
+
+  /**
+   * What the state already holds is never asked for: materials sourced from electronic licences the
+   * applicant holds are linked to those licences, and fields the applicant left empty are pre-filled
+   * from them. Values the applicant gave win.
+   */
+  private async withLicences(plan: ExecutionPlan, application: Application): Promise<Application> {
+    if (!this.materials.certificates) return application;
+    const filled = prefill(plan, await this.materials.certificates.licencesOf(application.applicant.subjectId));
+    const given = new Set(application.materials.map((m) => m.id));
+    const fetched = filled.satisfiedMaterials
+      .filter((m) => !given.has(m.material))
+      .map((m) => ({ id: m.material, ref: `licence:${m.licenceType}:${m.number}` }));
+    return { ...application, form: { ...filled.form, ...application.form }, materials: [...application.materials, ...fetched] };
+  }
+
+  /** Uploaded materials must name uploads this API stored (uploaded once, linked to every item). */
+  private async unknownUploads(application: Application): Promise<Array<{ path: string; code: string; message: string }>> {
+    const blobs = this.materials.blobs;
+    if (!blobs) return [];
+    const checks = await Promise.all(application.materials.map(async (m) => (m.sha256 ? blobs.has(m.sha256) : true)));
+    return application.materials.flatMap((m, index) =>
+      checks[index] ? [] : [{ path: `/materials/${index}/sha256`, code: 'unknown-upload', message: `No upload with sha256 ${m.sha256}; upload it first.` }],
+    );
   }
 
   /** The plan a case is pinned to (not the registry's latest). */

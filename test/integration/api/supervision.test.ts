@@ -8,6 +8,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ItemClock } from '../../../activities/calendar';
 import type { ItemClockRequest } from '../../../activities/clock';
+import type { Statistics } from '../../../api/services/statistics';
 import type { CaseProgress } from '../../../workflows/messages';
 import { restaurantApplication } from '../../fixtures/applications';
 import { eventually, startStack, type Stack } from '../../helpers/stack';
@@ -136,8 +137,8 @@ describe('GET /statistics', () => {
     expect(approved.statusCode).toBe(200);
 
     const stats = await eventually(
-      async () => (await stack.as('supervisor', { method: 'GET', url: '/statistics?bundleId=open-restaurant' })).json(),
-      (s: { items: { approved: number; defaulted: number } }) => s.items.approved >= 1 && s.items.defaulted >= 1,
+      async (): Promise<Statistics> => (await stack.as('supervisor', { method: 'GET', url: '/statistics?bundleId=open-restaurant' })).json(),
+      (s) => s.items.approved >= 1 && s.items.defaulted >= 1,
       'statistics with an approval and a default',
     );
     expect(stats.bundleId).toBe('open-restaurant');

@@ -1,0 +1,144 @@
+/**
+ * One form, one set of materials: the merged form of a bundle (JSON Schema and TypeScript), pre-fill
+ * from the electronic-licence library, uploads checked against the definition, and the four
+ * reductions a bundle promises.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { BlobStore } from '../../activities/blobs';
+import type { CertificateLibrary } from '../../activities/certificates';
+import type { DefinitionRegistry } from '../../definitions/registry';
+import { reductions } from '../../definitions/reductions';
+import { mergeForm } from '../../forms/merge';
+import { prefill } from '../../forms/prefill';
+import { formTypes } from '../../forms/typegen';
+import { checkUpload, sniffMediaType } from '../../forms/uploads';
+import { requireRole } from '../auth';
+import { HttpProblem, ProblemSchema } from '../problems';
+import { BundleIdParams } from '../schemas';
+
+const VersionQuery = z.object({ version: z.coerce.number().int().min(1).optional() });
+const MaterialParams = z.object({ id: BundleIdParams.shape.id, material: BundleIdParams.shape.id });
+const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
+
+/** Largest upload the route reads at all; each material's own `maxBytes` is checked below it. */
+export const UPLOAD_BODY_LIMIT = 100 * 1024 * 1024;
+
+export interface FormRoutesOptions {
+  registry: DefinitionRegistry;
+  blobs?: BlobStore;
+  certificates?: CertificateLibrary;
+}
+
+export const formRoutes: FastifyPluginAsyncZod<FormRoutesOptions> = async (app, { registry, blobs, certificates }) => {
+  // Uploads are raw bytes of any media type; only this plugin reads bodies that way.
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: UPLOAD_BODY_LIMIT }, (_request, body, done) => done(null, body));
+
+  app.get(
+    '/definitions/:id/form',
+    {
+      schema: {
+        tags: ['forms'],
+        operationId: 'getForm',
+        summary: 'The one form (一表申请): every field once, sections, conditional requirements, which items need each field',
+        params: BundleIdParams,
+        querystring: VersionQuery,
+        response: { 200: z.record(z.string(), z.unknown()), ...problems },
+      },
+    },
+    async (request, reply) => {
+      const { plan } = registry.get(request.params.id, request.query.version);
+      return reply.type('application/schema+json').send(mergeForm(plan));
+    },
+  );
+
+  app.get(
+    '/definitions/:id/form.d.ts',
+    {
+      schema: {
+        tags: ['forms'],
+        operationId: 'getFormTypes',
+        summary: 'TypeScript types of the form, for integrators',
+        params: BundleIdParams,
+        querystring: VersionQuery,
+      },
+    },
+    async (request, reply) => {
+      const { plan } = registry.get(request.params.id, request.query.version);
+      return reply.type('application/typescript; charset=utf-8').send(await formTypes(plan));
+    },
+  );
+
+  app.get(
+    '/definitions/:id/prefill',
+    {
+      schema: {
+        tags: ['forms'],
+        operationId: 'getPrefill',
+        summary: 'The form pre-filled from the electronic licences the state holds for a subject, and the materials already satisfied',
+        params: BundleIdParams,
+        querystring: VersionQuery.extend({ subject: z.string().min(1).max(64) }),
+        response: { 200: z.record(z.string(), z.unknown()), ...problems },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'integrator', 'window');
+      if (!certificates) throw new HttpProblem('unavailable', 'No electronic-licence library is configured.');
+      const { plan } = registry.get(request.params.id, request.query.version);
+      return { subject: request.query.subject, ...prefill(plan, await certificates.licencesOf(request.query.subject)) };
+    },
+  );
+
+  app.get(
+    '/definitions/:id/reductions',
+    {
+      schema: {
+        tags: ['forms'],
+        operationId: 'getReductions',
+        summary: 'The four reductions (四减) the bundle promises: time, materials, steps, trips, before and after',
+        params: BundleIdParams,
+        querystring: VersionQuery,
+        response: { 200: z.record(z.string(), z.unknown()), ...problems },
+      },
+    },
+    async (request) => reductions(registry.get(request.params.id, request.query.version).plan) as unknown as Record<string, unknown>,
+  );
+
+  app.post(
+    '/definitions/:id/materials/:material/uploads',
+    {
+      bodyLimit: UPLOAD_BODY_LIMIT,
+      schema: {
+        tags: ['forms'],
+        operationId: 'uploadMaterial',
+        summary: 'Upload a material once (raw body, its media type as Content-Type); reference it by sha256 in every item that needs it',
+        params: MaterialParams,
+        querystring: VersionQuery,
+        response: {
+          201: z.object({ material: z.string(), sha256: z.string(), size: z.number(), mediaType: z.string(), ref: z.string() }),
+          413: ProblemSchema,
+          415: ProblemSchema,
+          ...problems,
+        },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, 'integrator', 'window');
+      if (!blobs) throw new HttpProblem('unavailable', 'No upload store is configured.');
+      const { plan } = registry.get(request.params.id, request.query.version);
+      const material = plan.materials.find((m) => m.id === request.params.material);
+      if (!material) throw new HttpProblem('not-found', `Bundle "${plan.bundleId}" has no material "${request.params.material}".`);
+      const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      if (bytes.length === 0) throw new HttpProblem('malformed-request', 'The upload is empty.');
+      const mediaType = (request.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase();
+      const verdict = checkUpload(material, { size: bytes.length, mediaType });
+      if (!verdict.ok) throw new HttpProblem(verdict.status === 413 ? 'payload-too-large' : 'unsupported-media-type', verdict.message);
+      const sniffed = sniffMediaType(bytes);
+      if (sniffed && sniffed !== mediaType) {
+        throw new HttpProblem('unsupported-media-type', `The content is ${sniffed}, not the declared ${mediaType}.`);
+      }
+      const blob = await blobs.put(bytes, mediaType);
+      return reply.status(201).send({ material: material.id, sha256: blob.sha256, size: blob.size, mediaType: blob.mediaType, ref: `blob:${blob.sha256}` });
+    },
+  );
+};
