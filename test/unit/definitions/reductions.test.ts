@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseAndCompile } from '../../../definitions/compile';
+import { reduction, reductions } from '../../../definitions/reductions';
+import { item, validDefinition } from './fixtures';
+
+const bundle = (name: string) =>
+  parseAndCompile(JSON.parse(readFileSync(new URL(`../../../definitions/bundles/${name}.json`, import.meta.url), 'utf8')));
+
+// The expected figures are worked out by hand from the bundle files, not by the code under test.
+describe('reductions', () => {
+  it('gives the four reductions of open-restaurant, the conditional tobacco permit included', () => {
+    // items: business-licence, food-permit, outdoor-sign, fire-check, tobacco-permit (conditional)
+    // time before = statutory 3 + 10 + 20 + 10 + 20 = 63
+    // time after = critical path on promised days: business-licence 3 + outdoor-sign 7 = 10
+    //   (food-permit 5, fire-check 5 and tobacco-permit 5 run beside outdoor-sign)
+    //   63 - 10 = 53; 53 / 63 = 84.13% → 84.1
+    // materials before = 2 (id card, premises) + 4 (business licence, id card, layout, food-safety rules)
+    //   + 3 (business licence, premises, sign design) + 3 (business licence, id card, fire plan)
+    //   + 2 (business licence, id card) = 14
+    // distinct = applicant-id-card, premises-proof, business-licence, food-premises-layout,
+    //   food-safety-rules, sign-design, fire-safety-plan = 7
+    // electronic licences among them: applicant-id-card, business-licence → after = 7 - 2 = 5
+    //   14 - 5 = 9; 9 / 14 = 64.29% → 64.3
+    // steps before = 3 + 4 + 3 + 4 + 4 = 18; after = bundle steps 2; 16 / 18 = 88.89% → 88.9
+    // trips before = 2 + 2 + 2 + 2 + 2 = 10; after = bundle trips 1; 9 / 10 = 90%
+    expect(reductions(bundle('open-restaurant'))).toEqual({
+      bundleId: 'open-restaurant',
+      version: 1,
+      items: 5,
+      time: { before: 63, after: 10, reduction: 53, reductionPercent: 84.1 },
+      materials: { before: 14, after: 5, reduction: 9, reductionPercent: 64.3, distinct: 7 },
+      steps: { before: 18, after: 2, reduction: 16, reductionPercent: 88.9 },
+      trips: { before: 10, after: 1, reduction: 9, reductionPercent: 90 },
+    });
+  });
+
+  it('gives the four reductions of enterprise-startup, the conditional employer items included', () => {
+    // items: business-registration, seal-engraving, tax-invoicing, social-insurance (conditional),
+    //   housing-fund (conditional), bank-account
+    // time before = statutory 3 + 3 + 5 + 15 + 5 + 2 = 33
+    // time after = business-registration 1 + any of the five parallel items 1 = 2
+    //   33 - 2 = 31; 31 / 33 = 93.94% → 93.9
+    // materials before = 3 (id card, articles, premises) + 2 (licence, id card) + 2 (licence, id card)
+    //   + 1 (licence) + 1 (licence) + 2 (licence, id card) = 11
+    // distinct = legal-rep-id-card, articles-of-association, premises-proof, business-licence = 4
+    // electronic licences: legal-rep-id-card, business-licence → after = 4 - 2 = 2
+    //   11 - 2 = 9; 9 / 11 = 81.82% → 81.8
+    // steps before = 3 × 6 = 18; after = 2; 16 / 18 = 88.89% → 88.9
+    // trips before = 2 + 2 + 2 + 1 + 1 + 1 = 9; after = 1; 8 / 9 = 88.89% → 88.9
+    expect(reductions(bundle('enterprise-startup'))).toEqual({
+      bundleId: 'enterprise-startup',
+      version: 1,
+      items: 6,
+      time: { before: 33, after: 2, reduction: 31, reductionPercent: 93.9 },
+      materials: { before: 11, after: 2, reduction: 9, reductionPercent: 81.8, distinct: 4 },
+      steps: { before: 18, after: 2, reduction: 16, reductionPercent: 88.9 },
+      trips: { before: 9, after: 1, reduction: 8, reductionPercent: 88.9 },
+    });
+  });
+
+  it('gives the four reductions of newborn, down to no trip at all', () => {
+    // time before = 5 + 5 + 5 + 20 + 1 = 36
+    // time after = birth-certificate 1 + household-registration 2 + medical-insurance or social-security-card 2 = 5
+    //   (vaccination-record: 1 + 0); 31 / 36 = 86.11% → 86.1
+    // materials before = 1 + 4 + 1 + 3 + 1 = 10; distinct = parents-id-cards, birth-medical-certificate,
+    //   household-book, marriage-certificate, child-photo = 5; all but child-photo are electronic licences
+    //   → after = 1; 9 / 10 = 90%
+    // steps before = 3 + 3 + 3 + 3 + 2 = 14; after = 1; 13 / 14 = 92.86% → 92.9
+    // trips before = 1 + 1 + 1 + 2 + 1 = 6; after = 0; 100%
+    expect(reductions(bundle('newborn'))).toEqual({
+      bundleId: 'newborn',
+      version: 1,
+      items: 5,
+      time: { before: 36, after: 5, reduction: 31, reductionPercent: 86.1 },
+      materials: { before: 10, after: 1, reduction: 9, reductionPercent: 90, distinct: 5 },
+      steps: { before: 14, after: 1, reduction: 13, reductionPercent: 92.9 },
+      trips: { before: 6, after: 0, reduction: 6, reductionPercent: 100 },
+    });
+  });
+
+  it('reports 0% when there is nothing before, even if the bundle adds a step or a trip', () => {
+    const definition = validDefinition();
+    definition.items = [item('a', { statutoryDays: 0, promisedDays: 0, kind: 'instant', trips: 0, materials: [] })];
+    definition.materials = [];
+    definition.promisedDays = 0;
+    definition.steps = 1;
+    definition.trips = 1;
+    const figures = reductions(parseAndCompile(definition));
+    expect(figures.items).toBe(1);
+    expect(figures.time).toEqual({ before: 0, after: 0, reduction: 0, reductionPercent: 0 });
+    expect(figures.materials).toEqual({ before: 0, after: 0, reduction: 0, reductionPercent: 0, distinct: 0 });
+    // One item of one step, bundled into one step: nothing gained, nothing lost.
+    expect(figures.steps).toEqual({ before: 1, after: 1, reduction: 0, reductionPercent: 0 });
+    // The item needed no trip, the bundle one: an increase, whose percentage is not defined on 0.
+    expect(figures.trips).toEqual({ before: 0, after: 1, reduction: -1, reductionPercent: 0 });
+  });
+
+  it('counts a material shared by items once after, and once per item before', () => {
+    const definition = validDefinition();
+    definition.items = [
+      item('a', { materials: ['id-card', 'lease'] }),
+      item('b', { materials: ['lease'], dependsOn: ['a'] }),
+      item('c', { materials: ['lease', 'id-card'], dependsOn: ['a'] }),
+    ];
+    definition.fields = [];
+    definition.sections = [];
+    const figures = reductions(parseAndCompile(definition));
+    // before 2 + 1 + 2 = 5; distinct id-card, lease = 2; id-card is an electronic licence → after 1
+    expect(figures.materials).toEqual({ before: 5, after: 1, reduction: 4, reductionPercent: 80, distinct: 2 });
+  });
+
+  it('shows an increase as a negative reduction', () => {
+    expect(reduction(2, 3)).toEqual({ before: 2, after: 3, reduction: -1, reductionPercent: -50 });
+  });
+
+  it('rounds percentages half away from zero to one decimal', () => {
+    expect(reduction(8, 7).reductionPercent).toBe(12.5); // exact
+    expect(reduction(16, 15).reductionPercent).toBe(6.3); // 6.25 → 6.3
+    expect(reduction(16, 17).reductionPercent).toBe(-6.3); // -6.25 → -6.3
+    expect(reduction(3, 2).reductionPercent).toBe(33.3); // 33.33…
+    expect(reduction(3, 1).reductionPercent).toBe(66.7); // 66.66…
+    expect(reduction(5, 5).reductionPercent).toBe(0);
+    expect(Object.is(reduction(5, 5).reductionPercent, -0)).toBe(false);
+    expect(reduction(0, 0).reductionPercent).toBe(0);
+  });
+});
