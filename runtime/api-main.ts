@@ -5,7 +5,7 @@
 import { ApiKeyAuthenticator } from '../api/auth';
 import { buildApp } from '../api/app';
 import { loadApiKeys } from './api-keys';
-import { onShutdown, openClient, openDocuments, openKeys, openRegistry } from './components';
+import { onShutdown, openBlobs, openCertificates, openClient, openDocuments, openKeys, openRegistry } from './components';
 import { loadConfig } from './config';
 
 const config = loadConfig();
@@ -21,6 +21,8 @@ const app = await buildApp({
   authenticator: new ApiKeyAuthenticator(keys),
   keys: openKeys(config),
   documents: openDocuments(config),
+  blobs: openBlobs(config),
+  certificates: openCertificates(),
   logger: true,
 });
 await app.listen({ host: config.host, port: config.port });

@@ -7,6 +7,8 @@ import { NativeConnection } from '@temporalio/worker';
 import { FileDocumentStore } from '../activities/documents';
 import { keyStoreFromEnv, type KeyStore } from '../activities/keystore';
 import { creditProviderFromEnv, DEFAULT_CREDIT_SAMPLE_FILE, type CreditProvider } from '../activities/credit';
+import { FileBlobStore, type BlobStore } from '../activities/blobs';
+import { certificateLibraryFromEnv, DEFAULT_CERTIFICATES_FILE, type CertificateLibrary } from '../activities/certificates';
 import { DefinitionRegistry, FileRegistryStore } from '../definitions/registry';
 import type { Config } from './config';
 
@@ -26,6 +28,16 @@ export function openKeys(config: Config): KeyStore {
 /** The credit provider: `YJS_CREDIT_URL` (a province's platform), else sample subjects with records in `.data/credit`. */
 export function openCredit(config: Config): CreditProvider {
   return creditProviderFromEnv({ sampleFile: DEFAULT_CREDIT_SAMPLE_FILE, recordsDir: join(config.dataDir, 'credit') });
+}
+
+/** Uploaded materials, content-addressed in `.data/blobs`. */
+export function openBlobs(config: Config): BlobStore {
+  return new FileBlobStore(join(config.dataDir, 'blobs'));
+}
+
+/** The electronic-licence library: `YJS_CERTIFICATES_URL` (a province's 电子证照库), else the sample licences. */
+export function openCertificates(): CertificateLibrary {
+  return certificateLibraryFromEnv({ file: DEFAULT_CERTIFICATES_FILE });
 }
 
 export async function openClient(address: string, namespace: string): Promise<Client> {

@@ -5,7 +5,7 @@
 import { ApiKeyAuthenticator } from '../api/auth';
 import { buildApp } from '../api/app';
 import { ensureDevKeys } from './api-keys';
-import { departmentsOf, onShutdown, openClient, openDocuments, openCredit, openKeys, openRegistry, openWorkerConnection } from './components';
+import { departmentsOf, onShutdown, openClient, openDocuments, openBlobs, openCertificates, openCredit, openKeys, openRegistry, openWorkerConnection } from './components';
 import { loadConfig } from './config';
 import { provisionTemporal } from './temporal';
 import { createWorker, stopWorker } from './worker';
@@ -30,6 +30,8 @@ const app = await buildApp({
   authenticator: new ApiKeyAuthenticator(apiKeys.records),
   keys,
   documents,
+  blobs: openBlobs(config),
+  certificates: openCertificates(),
 });
 await app.listen({ host: config.host, port: config.port });
 const workerRun = worker.run();

@@ -3,6 +3,7 @@
  * departments decide its items.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { actingDepartment, hasRole, principalOf, requireRole, type Principal } from '../auth';
 import { HttpProblem, ProblemSchema } from '../problems';
 import {
@@ -262,6 +263,27 @@ export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (
       const actor = actorFor(requireRole(request, 'department'));
       const { caseId, material } = request.params;
       return cases.rejectCommitmentMaterial(caseId, actor, material, request.body.reason, request.headers['idempotency-key']);
+    },
+  );
+
+  app.get(
+    '/cases/:caseId/materials',
+    {
+      schema: {
+        tags: ['cases'],
+        operationId: 'listCaseMaterials',
+        summary: 'One set of materials: each material once, its upload or electronic licence, and the items it serves',
+        params: CaseParams,
+        response: {
+          200: z.array(z.object({ material: z.string(), sha256: z.string().optional(), ref: z.string().optional(), items: z.array(z.string()) })),
+          ...problems,
+        },
+      },
+    },
+    async (request) => {
+      const progress = await cases.progress(request.params.caseId);
+      authorizeCaseRead(principalOf(request), progress);
+      return cases.materialsOf(request.params.caseId);
     },
   );
 

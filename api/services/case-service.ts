@@ -177,6 +177,20 @@ export class CaseService {
     );
   }
 
+  /**
+   * One set of materials: each material of the case once, where it came from (an upload, an
+   * electronic licence), and every item it serves.
+   */
+  async materialsOf(caseId: string): Promise<Array<{ material: string; sha256?: string; ref?: string; items: string[] }>> {
+    const input = await this.client.workflow.getHandle(caseWorkflowId(caseId)).query(getCaseInput);
+    return input.application.materials.map((m) => ({
+      material: m.id,
+      ...(m.sha256 ? { sha256: m.sha256 } : {}),
+      ...(m.ref ? { ref: m.ref } : {}),
+      items: input.plan.items.filter((item) => item.materials.includes(m.id)).map((item) => item.id),
+    }));
+  }
+
   /** The plan a case is pinned to (not the registry's latest). */
   async planOf(caseId: string): Promise<ExecutionPlan> {
     const input = await this.client.workflow.getHandle(caseWorkflowId(caseId)).query(getCaseInput);

@@ -8,6 +8,8 @@ import type { Worker, WorkflowBundle } from '@temporalio/worker';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { MemoryDocumentStore, type DocumentStore } from '../../activities/documents';
 import { MemoryKeyStore, type KeyStore } from '../../activities/keystore';
+import { MemoryBlobStore } from '../../activities/blobs';
+import { DEFAULT_CERTIFICATES_FILE, FileCertificateLibrary } from '../../activities/certificates';
 import { ApiKeyAuthenticator } from '../../api/auth';
 import { buildApp } from '../../api/app';
 import { DefinitionRegistry, MemoryRegistryStore } from '../../definitions/registry';
@@ -60,7 +62,17 @@ export async function startStack(env: TestWorkflowEnvironment, options: StackOpt
   const running = worker.run();
   const { departments, windows } = departmentsOf(registry);
   const { records, tokens } = mintKeys(devPrincipals(departments, windows));
-  const app = await buildApp({ client: env.client, namespace: env.namespace ?? 'default', registry, authenticator: new ApiKeyAuthenticator(records), taskQueue, keys, documents });
+  const app = await buildApp({
+    client: env.client,
+    namespace: env.namespace ?? 'default',
+    registry,
+    authenticator: new ApiKeyAuthenticator(records),
+    taskQueue,
+    keys,
+    documents,
+    blobs: new MemoryBlobStore(),
+    certificates: new FileCertificateLibrary(DEFAULT_CERTIFICATES_FILE),
+  });
   return {
     app,
     registry,

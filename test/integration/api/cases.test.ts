@@ -378,3 +378,57 @@ describe('POST /cases/:caseId/accept with missing materials', () => {
     expect(supplied.json().commitment.status).toBe('fulfilled');
   });
 });
+
+describe('one set of materials (newborn)', () => {
+  const MOTHER = '420111199205154321'; // her ID card, household register and marriage certificate are in the library
+  const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(256, 7)]);
+
+  it('asks the applicant for neither the ID card nor the household book, and pre-fills the form', async () => {
+    const prefilled = (await stack.as('integrator', { method: 'GET', url: `/definitions/newborn/prefill?subject=${MOTHER}` })).json();
+    expect(prefilled.materialsToUpload).toEqual(['child-photo']);
+    const uploaded = await stack.as('integrator', {
+      method: 'POST',
+      url: '/definitions/newborn/materials/child-photo/uploads',
+      payload: PNG,
+      headers: { 'content-type': 'image/png' },
+    });
+    expect(uploaded.statusCode, uploaded.body).toBe(201);
+
+    // Only what the state does not hold: the child's details and the photo.
+    const application = {
+      bundleId: 'newborn',
+      applicant: { subjectId: MOTHER, kind: 'person', name: '张丽' },
+      form: {
+        childName: '陈思远',
+        childGender: 'male',
+        childBirthDate: '2026-11-10',
+        birthHospital: '武汉市妇幼保健院',
+        householdOf: 'father',
+        guardianPhone: '13800138001',
+        socialCardBank: 'icbc',
+      },
+      materials: [{ id: 'child-photo', sha256: uploaded.json().sha256 }],
+    };
+    const caseId = await startCase(application);
+    const materials = (await stack.as('integrator', { method: 'GET', url: `/cases/${caseId}/materials` })).json();
+    const byId = Object.fromEntries(materials.map((m: { material: string }) => [m.material, m]));
+    expect(byId['parents-id-cards'].ref).toMatch(/^licence:resident-id-card:/);
+    expect(byId['household-book'].ref).toMatch(/^licence:household-register:/);
+    expect(byId['parents-id-cards'].items).toEqual(['birth-certificate', 'household-registration', 'social-security-card']);
+    expect(byId['child-photo']).toMatchObject({ sha256: uploaded.json().sha256, items: ['social-security-card'] });
+
+    const accepted = await stack.as('window-health', { method: 'POST', url: `/cases/${caseId}/accept`, payload: {} });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect(accepted.json().commitment).toBeUndefined(); // nothing was missing
+  });
+
+  it('refuses a material that names an upload this API never stored', async () => {
+    const response = await stack.as('integrator', {
+      method: 'POST',
+      url: '/cases',
+      payload: { ...restaurantApplication(), materials: [...restaurantApplication().materials.filter((m) => m.id !== 'sign-design'), { id: 'sign-design', sha256: 'a'.repeat(64) }] },
+    });
+    expect(response.statusCode).toBe(422);
+    expect(response.json().errors).toEqual([expect.objectContaining({ code: 'unknown-upload' })]);
+  });
+});
