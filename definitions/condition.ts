@@ -13,7 +13,8 @@ export function evaluateCondition(condition: Condition, values: FormValues): boo
   if ('all' in condition) return condition.all.every((c) => evaluateCondition(c, values));
   if ('any' in condition) return condition.any.some((c) => evaluateCondition(c, values));
   if ('not' in condition) return !evaluateCondition(condition.not, values);
-  const value = values[condition.field];
+  // Own properties only: a field named like an Object.prototype member ("constructor") is not set by it.
+  const value = Object.hasOwn(values, condition.field) ? values[condition.field] : undefined;
   if ('equals' in condition) return value === condition.equals;
   if ('notEquals' in condition) return value !== condition.notEquals;
   if ('in' in condition) return condition.in.some((candidate) => candidate === value);
