@@ -22,6 +22,8 @@ const worker = await createWorker({
 });
 const client = await openClient(temporal.address, temporal.namespace);
 const { departments, windows } = departmentsOf(registry);
+// Every department's seal key pair exists from the first start (generated once, kept in the key store).
+await Promise.all(departments.map((department) => keys.keyPairFor(department)));
 const apiKeys = await ensureDevKeys(config.apiKeysFile, config.devTokensFile, departments, windows);
 const app = await buildApp({
   client,
