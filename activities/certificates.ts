@@ -31,6 +31,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { ProviderError, providerRequest } from './provider-http';
 
 /** One electronic licence (电子证照) as the library holds it. */
 export interface ElectronicLicence {
@@ -69,17 +70,8 @@ export type Clock = () => Date;
 // Errors
 
 /** The library could not answer (5xx, timeout, network, malformed answer, unreadable data): retryable. */
-export class CertificateLibraryError extends Error {
+export class CertificateLibraryError extends ProviderError {
   override name = 'CertificateLibraryError';
-  readonly retryable: boolean = true;
-
-  constructor(
-    message: string,
-    readonly details: { url?: string; status?: number; file?: string } = {},
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /** The library refused the request (an invalid subject id, a 4xx): retrying cannot help. */
@@ -427,29 +419,16 @@ export class HttpCertificateLibrary implements CertificateLibrary {
   }
 
   /** The answer's body text for a 2xx; throws otherwise. */
-  private async get(url: string): Promise<string> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
-    const signal = AbortSignal.timeout(this.timeoutMs);
-    try {
-      const response = await fetch(url, { method: 'GET', headers, redirect: 'manual', signal });
-      const text = await response.text();
-      if (response.ok) return text;
-      const status = response.status;
-      const snippet = text.trim().slice(0, 200);
-      const message = `GET ${url} answered ${status}${response.statusText ? ` ${response.statusText}` : ''}${snippet ? `: ${snippet}` : ''}`;
-      if (status >= 500 || status === 408 || status === 429) throw new CertificateLibraryError(message, { url, status });
-      throw new CertificateLibraryRejected(message, { url, status });
-    } catch (err) {
-      if (err instanceof CertificateLibraryError) throw err;
-      if (signal.aborted) {
-        throw new CertificateLibraryError(`GET ${url} timed out after ${this.timeoutMs} ms`, { url }, { cause: err });
-      }
-      const cause = (err as Error & { cause?: Error }).cause;
-      const why = cause?.message ? `${(err as Error).message}: ${cause.message}` : (err as Error).message;
-      throw new CertificateLibraryError(`GET ${url} failed: ${why}`, { url }, { cause: err });
-    }
+  private get(url: string): Promise<string> {
+    return providerRequest({
+      method: 'GET',
+      url,
+      token: this.token,
+      timeoutMs: this.timeoutMs,
+      errors: { retryable: CertificateLibraryError, rejected: CertificateLibraryRejected },
+    });
   }
+
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ import { link, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { ProviderError, providerRequest } from './provider-http';
 
 export type CreditRating = 'good' | 'ordinary' | 'bad';
 
@@ -100,17 +101,8 @@ function shanghaiDate(instant: string): string {
 // Errors
 
 /** The provider could not answer (5xx, timeout, network, malformed answer, unreadable data): retryable. */
-export class CreditProviderError extends Error {
+export class CreditProviderError extends ProviderError {
   override name = 'CreditProviderError';
-  readonly retryable: boolean = true;
-
-  constructor(
-    message: string,
-    readonly details: { url?: string; status?: number; file?: string } = {},
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /** The provider refused the request (invalid input, a 4xx): retrying cannot help. */
@@ -446,36 +438,17 @@ export class HttpCreditProvider implements CreditProvider {
   }
 
   /** The answer's body text for a 2xx; throws otherwise. */
-  private async request(method: 'GET' | 'PUT', url: string, body?: unknown): Promise<string> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const signal = AbortSignal.timeout(this.timeoutMs);
-    try {
-      const response = await fetch(url, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        redirect: 'manual',
-        signal,
-      });
-      const text = await response.text();
-      if (response.ok) return text;
-      const status = response.status;
-      const snippet = text.trim().slice(0, 200);
-      const message = `${method} ${url} answered ${status}${response.statusText ? ` ${response.statusText}` : ''}${snippet ? `: ${snippet}` : ''}`;
-      if (status >= 500 || status === 408 || status === 429) throw new CreditProviderError(message, { url, status });
-      throw new CreditProviderRejected(message, { url, status });
-    } catch (err) {
-      if (err instanceof CreditProviderError) throw err;
-      if (signal.aborted) {
-        throw new CreditProviderError(`${method} ${url} timed out after ${this.timeoutMs} ms`, { url }, { cause: err });
-      }
-      const cause = (err as Error & { cause?: Error }).cause;
-      const why = cause?.message ? `${(err as Error).message}: ${cause.message}` : (err as Error).message;
-      throw new CreditProviderError(`${method} ${url} failed: ${why}`, { url }, { cause: err });
-    }
+  private request(method: 'GET' | 'PUT', url: string, body?: unknown): Promise<string> {
+    return providerRequest({
+      method,
+      url,
+      body,
+      token: this.token,
+      timeoutMs: this.timeoutMs,
+      errors: { retryable: CreditProviderError, rejected: CreditProviderRejected },
+    });
   }
+
 }
 
 // ---------------------------------------------------------------------------------------------
