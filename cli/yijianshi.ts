@@ -13,6 +13,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ExecutionPlan } from '../definitions/plan';
 import { reductions, type Reductions } from '../definitions/reductions';
+import { mergeForm } from '../forms/merge';
+import { formTypes } from '../forms/typegen';
 import { CliError, fileProblem, lintFile, type LintedFile } from './definition-file';
 import { countIssues, formatIssues, formatReductions, formatReductionsTable, totalReductions, validationSummary } from './report';
 
@@ -149,12 +151,10 @@ async function run(invocation: Invocation, io: Io): Promise<number> {
       return emit(invocation, json(planOf(linted, io)), 'execution plan', io);
     case 'form': {
       const plan = planOf(linted, io);
-      const mergeForm = await lazyExport<(plan: ExecutionPlan) => object>('../forms/merge', 'mergeForm');
       return emit(invocation, json(mergeForm(plan)), 'form JSON Schema', io);
     }
     case 'types': {
       const plan = planOf(linted, io);
-      const formTypes = await lazyExport<(plan: ExecutionPlan) => Promise<string>>('../forms/typegen', 'formTypes');
       const types = await formTypes(plan);
       return emit(invocation, types.endsWith('\n') ? types : types + '\n', 'form types', io);
     }
@@ -232,29 +232,6 @@ async function reductionsOfAll(dir: string, asJson: boolean, io: Io): Promise<nu
   if (asJson) io.out(json({ bundles: all, total: totalReductions(all) }));
   else if (all.length > 0) io.out(formatReductionsTable(dir, all));
   return failed > 0 ? 1 : 0;
-}
-
-/**
- * A named export of a module loaded on first use, so the other commands work in a checkout without it.
- * The specifier is a parameter, not a literal, so the type check does not need the module either.
- */
-async function lazyExport<T>(specifier: string, name: string): Promise<T> {
-  const path = specifier.replace(/^\.\.\//, '');
-  const file = `${path}.ts`;
-  let module: Record<string, unknown>;
-  try {
-    module = (await import(specifier)) as Record<string, unknown>;
-  } catch (error) {
-    // Only the module itself missing means "not there yet"; a module it imports missing is a broken module.
-    const missing = /^Cannot find module '([^']*)'/.exec(String((error as Error)?.message))?.[1];
-    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && missing?.replace(/\.ts$/, '').endsWith(`/${path}`)) {
-      throw new CliError(`this needs ${file}, which this checkout does not have (yet)`);
-    }
-    throw new CliError(`cannot load ${file}: ${firstSentence((error as Error)?.message ?? String(error))}`);
-  }
-  const value = module[name];
-  if (typeof value !== 'function') throw new CliError(`${file} does not export a function ${name}`);
-  return value as T;
 }
 
 function json(value: unknown): string {
