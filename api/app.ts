@@ -57,7 +57,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(rateLimit, {
     max: options.rateLimitPerMinute ?? 6000,
     timeWindow: '1 minute',
-    keyGenerator: (request) => request.headers.authorization ?? request.ip,
+    // A valid key is limited as its principal; anything else (no key, a made-up one) by address, so
+    // rotating fake keys does not escape the limit.
+    keyGenerator: (request) => {
+      const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+      const principal = token ? options.authenticator.authenticate(token) : undefined;
+      return principal ? `principal:${principal.id}` : `ip:${request.ip}`;
+    },
   });
   await app.register(swagger, {
     openapi: {

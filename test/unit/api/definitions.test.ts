@@ -107,3 +107,31 @@ describe('POST /definitions', () => {
     expect(response.json().errors).toEqual([expect.objectContaining({ path: '/promisedDays', code: 'bundle-promise-below-critical-path' })]);
   });
 });
+
+describe('rate limits', () => {
+  it('limits made-up keys by address, so rotating them does not escape the limit', async () => {
+    const keys = mintKeys([{ id: 'integrator', roles: ['integrator'] }]);
+    const limited = await buildApp({
+      client: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }),
+      namespace: 'default',
+      registry,
+      authenticator: new ApiKeyAuthenticator(keys.records),
+      rateLimitPerMinute: 3,
+    });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 5; i++) {
+        statuses.push((await limited.inject({ method: 'GET', url: '/health', headers: { authorization: `Bearer fake-${i}` } })).statusCode);
+      }
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      // A real key has its own budget.
+      const real = await limited.inject({ method: 'GET', url: '/health', headers: { authorization: `Bearer ${keys.tokens.integrator}` } });
+      expect(real.statusCode).toBe(200);
+      const over = await limited.inject({ method: 'GET', url: '/health' });
+      expect(over.statusCode).toBe(429);
+      expect(over.headers['content-type']).toMatch(/application\/problem\+json/);
+    } finally {
+      await limited.close();
+    }
+  });
+});
