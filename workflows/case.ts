@@ -242,7 +242,8 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseProgress> {
    * only when the last deadline has passed, or the case ended without results.
    */
   async function watchCommitment(): Promise<void> {
-    let published: 'conditional' | 'unconditional' | undefined;
+    // What verifiers see of the granted results; without a condition record they are unconditional.
+    let published: 'conditional' | 'unconditional' = 'unconditional';
     let seq = 0;
     for (;;) {
       const c = commitment!;
@@ -255,7 +256,9 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseProgress> {
       }
       if (c.status === 'broken' || ['refused', 'rejected', 'withdrawn', 'terminated'].includes(caseState(snapshot))) return;
       const lastDeadline = Math.max(...c.materials.map((m) => Date.parse(m.deadline)));
-      if (c.status === 'fulfilled' && Date.now() >= lastDeadline && caseState(snapshot) === 'completed') return;
+      // Kept, and no time left for a department to send a material back: nothing can change now
+      // (results issued later are issued unconditional).
+      if (c.status === 'fulfilled' && Date.now() >= lastDeadline) return;
       const missing = c.materials.filter((m) => m.status === 'missing');
       const next = missing.length > 0 ? Math.min(...missing.map((m) => Date.parse(m.deadline))) : lastDeadline;
       const seen = commitmentRevision;

@@ -226,3 +226,29 @@ describe('a supplied material sent back', () => {
     });
   });
 });
+
+describe('a commitment kept before the results', () => {
+  it('stops watching once its time is over, and issues the results unconditional', async () => {
+    const { caseId, handle } = await startCase(GOOD, ['sign-design']);
+    const accepted = await handle.executeUpdate(acceptCase, { args: [{ actor: WINDOW, tolerateMissing: true }] });
+    await handle.executeUpdate(supplyCommitmentMaterials, { args: [{ materials: [{ id: 'sign-design', ref: 'upload-1' }] }] });
+    // The commitment's time runs out while the departments are still working.
+    await sleepUntil(accepted.commitment!.materials[0]!.deadline, 3 * 3_600_000);
+    await env.sleep('1 hour');
+    const timers = (await handle.fetchHistory()).events?.filter((e) => e.timerStartedEventAttributes).length ?? 0;
+    expect(timers).toBeLessThan(5); // no busy wait on the past deadline
+
+    // The licence defaulted meanwhile (3 working days); the others still wait for their departments.
+    for (const itemId of ['food-permit', 'fire-check', 'outdoor-sign']) {
+      const item = env.client.workflow.getHandle(itemWorkflowId(caseId, itemId));
+      await eventually(() => item.query(getItem).catch(() => undefined), (v) => v?.status === 'in-review', `${itemId} in review`);
+      await item.executeUpdate(approveItem, { args: [{ actor: { department: DEPARTMENTS[itemId]! } }] });
+    }
+    const final: CaseProgress = await handle.result();
+    expect(final.status).toBe('completed');
+    expect(final.results.every((r) => !r.conditional)).toBe(true);
+    const report = await verifySealed(keys, documents, await sealedResult(caseId, 'outdoor-sign'));
+    expect(report.status).toBe('valid');
+    expect(report.conditional).toBeUndefined();
+  });
+});
