@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { LocalizedText, Slug } from '../definitions/schema';
+import { parseJsonText } from './json-data';
 import { createCalendar, isLocalDate, isWeekend, type CalendarLayer, type UnknownYears, type WorkingCalendar } from './calendar';
 
 /** The national calendar: the year files, with no regional layer. */
@@ -168,16 +169,9 @@ async function readJson<T>(file: string, schema: z.ZodType<T>, issues: CalendarD
     issues.push({ file, path: '$', message: missing ? 'no such calendar: add this file' : (err as Error).message });
     return undefined;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    issues.push({ file, path: '$', message: `not valid JSON: ${(err as Error).message}` });
-    return undefined;
-  }
-  const parsed = schema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) issues.push({ file, path: jsonPath(issue.path), message: issue.message });
+  const parsed = parseJsonText(text, schema);
+  if ('data' in parsed) return parsed.data;
+  for (const issue of parsed.issues) issues.push({ file, ...issue });
   return undefined;
 }
 
@@ -200,6 +194,3 @@ function checkLayer(layer: CalendarLayer, ctx: z.RefinementCtx, year?: number): 
   });
 }
 
-function jsonPath(path: readonly PropertyKey[]): string {
-  return `$${path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('')}`;
-}

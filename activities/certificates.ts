@@ -31,7 +31,8 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { ProviderError, providerRequest } from './provider-http';
+import { parseJsonText } from './json-data';
+import { checkSubjectId, httpSettingsFromEnv, parseAnswer, ProviderError, providerRequest, SubjectId } from './provider-http';
 
 /** One electronic licence (电子证照) as the library holds it. */
 export interface ElectronicLicence {
@@ -101,18 +102,7 @@ export class CertificateDataError extends CertificateLibraryError {
 // ---------------------------------------------------------------------------------------------
 // Schemas
 
-/**
- * A subject id as it reaches a library. Real ones are 18-character ID numbers or 统一社会信用代码, but
- * other registers exist, so only what cannot be an id is refused: empty, overlong, control characters,
- * and "." / ".." (dot segments a URL would resolve away).
- */
-const Identifier = z
-  .string()
-  .min(1, 'is empty')
-  .max(128, 'is longer than 128 characters')
-  // eslint-disable-next-line no-control-regex
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'contains control characters')
-  .refine((s) => s !== '.' && s !== '..', 'is a dot segment');
+const Identifier = SubjectId;
 
 const NonEmpty = z.string().min(1, 'is empty');
 const DateOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
@@ -182,21 +172,6 @@ export const LicencesResponse = z.object({
   subjectId: z.string(),
   licences: z.array(ElectronicLicenceSchema),
 });
-
-function jsonPath(path: readonly PropertyKey[]): string {
-  return `$${path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('')}`;
-}
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${jsonPath(i.path)}: ${i.message}`).join('; ');
-}
-
-function checkSubjectId(subjectId: string): void {
-  const parsed = Identifier.safeParse(subjectId);
-  if (!parsed.success) {
-    throw new CertificateLibraryRejected(`subject id ${JSON.stringify(subjectId)} ${parsed.error.issues[0]?.message ?? 'is invalid'}`);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Validity and order
@@ -285,7 +260,7 @@ export class FileCertificateLibrary implements CertificateLibrary {
   }
 
   async licencesOf(subjectId: string): Promise<ElectronicLicence[]> {
-    checkSubjectId(subjectId);
+    checkSubjectId(subjectId, CertificateLibraryRejected);
     const byHolder = await this.load();
     return validInOrder(byHolder.get(subjectId) ?? [], this.now()).map(copy);
   }
@@ -310,16 +285,8 @@ async function readLicencesFile(file: string): Promise<Map<string, ElectronicLic
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
     throw new CertificateDataError([{ file, path: '$', message: missing ? 'no such file' : (err as Error).message }]);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new CertificateDataError([{ file, path: '$', message: `not valid JSON: ${(err as Error).message}` }]);
-  }
-  const parsed = SampleLicencesFile.safeParse(json);
-  if (!parsed.success) {
-    throw new CertificateDataError(parsed.error.issues.map((i) => ({ file, path: jsonPath(i.path), message: i.message })));
-  }
+  const parsed = parseJsonText(text, SampleLicencesFile);
+  if ('issues' in parsed) throw new CertificateDataError(parsed.issues.map((issue) => ({ file, ...issue })));
   const byHolder = new Map<string, ElectronicLicence[]>();
   for (const { note: _note, ...licence } of parsed.data.licences) {
     const list = byHolder.get(licence.holder.subjectId) ?? [];
@@ -388,20 +355,9 @@ export class HttpCertificateLibrary implements CertificateLibrary {
   }
 
   async licencesOf(subjectId: string): Promise<ElectronicLicence[]> {
-    checkSubjectId(subjectId);
+    checkSubjectId(subjectId, CertificateLibraryRejected);
     const url = `${this.baseUrl}/subjects/${encodeURIComponent(subjectId)}/licences`;
-    const text = await this.get(url);
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      throw new CertificateLibraryError(`GET ${url}: malformed answer, not JSON (${(err as Error).message})`, { url });
-    }
-    const parsed = LicencesResponse.safeParse(json);
-    if (!parsed.success) {
-      throw new CertificateLibraryError(`GET ${url}: malformed answer: ${describeIssues(parsed.error)}`, { url });
-    }
-    const body = parsed.data;
+    const body = parseAnswer(await this.get(url), url, LicencesResponse, CertificateLibraryError);
     if (body.subjectId !== subjectId) {
       throw new CertificateLibraryError(
         `GET ${url}: malformed answer: $.subjectId is ${JSON.stringify(body.subjectId)}, not the subject asked for`,
@@ -450,12 +406,10 @@ export function certificateLibraryFromEnv(
   defaults: { file: string; now?: Clock } = { file: DEFAULT_CERTIFICATES_FILE },
   env: NodeJS.ProcessEnv = process.env,
 ): CertificateLibrary {
-  const baseUrl = env[CERTIFICATES_URL_ENV]?.trim();
-  if (!baseUrl) return new FileCertificateLibrary(defaults.file, { now: defaults.now });
-  const timeoutText = env[CERTIFICATES_TIMEOUT_ENV]?.trim();
-  const timeoutMs = timeoutText ? Number(timeoutText) : DEFAULT_CERTIFICATES_TIMEOUT_MS;
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
-    throw new TypeError(`${CERTIFICATES_TIMEOUT_ENV} must be a positive whole number of milliseconds, not ${JSON.stringify(timeoutText)}`);
-  }
-  return new HttpCertificateLibrary({ baseUrl, token: env[CERTIFICATES_TOKEN_ENV] || undefined, timeoutMs, now: defaults.now });
+  const http = httpSettingsFromEnv(
+    env,
+    { url: CERTIFICATES_URL_ENV, token: CERTIFICATES_TOKEN_ENV, timeout: CERTIFICATES_TIMEOUT_ENV },
+    DEFAULT_CERTIFICATES_TIMEOUT_MS,
+  );
+  return http ? new HttpCertificateLibrary({ ...http, now: defaults.now }) : new FileCertificateLibrary(defaults.file, { now: defaults.now });
 }

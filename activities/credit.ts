@@ -28,7 +28,8 @@ import { link, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { ProviderError, providerRequest } from './provider-http';
+import { describeIssues, parseJsonText } from './json-data';
+import { checkSubjectId, httpSettingsFromEnv, parseAnswer, ProviderError, providerRequest, SubjectId } from './provider-http';
 
 export type CreditRating = 'good' | 'ordinary' | 'bad';
 
@@ -132,18 +133,7 @@ export class CreditDataError extends CreditProviderError {
 // ---------------------------------------------------------------------------------------------
 // Schemas
 
-/**
- * A subject id as it reaches a provider. Real ones are 18-character 统一社会信用代码 or ID numbers,
- * but other registers exist, so only what cannot be an id is refused: empty, overlong, control
- * characters, and "." / ".." (dot segments a URL would resolve away).
- */
-const Identifier = z
-  .string()
-  .min(1, 'is empty')
-  .max(128, 'is longer than 128 characters')
-  // eslint-disable-next-line no-control-regex
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'contains control characters')
-  .refine((s) => s !== '.' && s !== '..', 'is a dot segment');
+const Identifier = SubjectId;
 
 const Rating = z.enum(['good', 'ordinary', 'bad']);
 const Instant = z.iso.datetime({ offset: true });
@@ -202,21 +192,6 @@ export const StandingResponse = z.object({
   checkedAt: Instant.optional(),
 });
 
-function jsonPath(path: readonly PropertyKey[]): string {
-  return `$${path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('')}`;
-}
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${jsonPath(i.path)}: ${i.message}`).join('; ');
-}
-
-function checkSubjectId(subjectId: string): void {
-  const parsed = Identifier.safeParse(subjectId);
-  if (!parsed.success) {
-    throw new CreditProviderRejected(`subject id ${JSON.stringify(subjectId)} ${parsed.error.issues[0]?.message ?? 'is invalid'}`);
-  }
-}
-
 function checkRecord(record: BrokenCommitmentRecord): BrokenCommitmentRecord {
   const parsed = BrokenCommitmentRecordSchema.safeParse(record);
   if (!parsed.success) throw new CreditProviderRejected(`invalid broken-commitment record: ${describeIssues(parsed.error)}`);
@@ -257,7 +232,7 @@ export class FileCreditProvider implements CreditProvider {
   ) {}
 
   async standing(subjectId: string): Promise<CreditStanding> {
-    checkSubjectId(subjectId);
+    checkSubjectId(subjectId, CreditProviderRejected);
     const [subjects, brokenCommitments] = await Promise.all([this.loadSubjects(), this.readRecords(subjectId)]);
     const known = subjects.get(subjectId);
     return {
@@ -313,8 +288,9 @@ export class FileCreditProvider implements CreditProvider {
     for (const name of names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort()) {
       const file = join(dir, name);
       // An unreadable record is an error, never skipped: skipping it would grant tolerance wrongly.
-      const parsed = parseJson(await readFile(file, 'utf8'), file, BrokenCommitmentRecordSchema, issues);
-      if (parsed && parsed.subjectId === subjectId) records.push(parsed);
+      const parsed = parseJsonText(await readFile(file, 'utf8'), BrokenCommitmentRecordSchema);
+      if ('issues' in parsed) issues.push(...parsed.issues.map((issue) => ({ file, ...issue })));
+      else if (parsed.data.subjectId === subjectId) records.push(parsed.data);
     }
     if (issues.length > 0) throw new CreditDataError(issues);
     return records.sort((a, b) => a.brokenAt.localeCompare(b.brokenAt));
@@ -336,24 +312,9 @@ async function readSampleFile(file: string): Promise<Map<string, SampleSubject>>
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
     throw new CreditDataError([{ file, path: '$', message: missing ? 'no such file' : (err as Error).message }]);
   }
-  const issues: CreditDataIssue[] = [];
-  const data = parseJson(text, file, SampleSubjectsFile, issues);
-  if (!data) throw new CreditDataError(issues);
-  return new Map(data.subjects.map((s) => [s.subjectId, s]));
-}
-
-function parseJson<T>(text: string, file: string, schema: z.ZodType<T>, issues: CreditDataIssue[]): T | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    issues.push({ file, path: '$', message: `not valid JSON: ${(err as Error).message}` });
-    return undefined;
-  }
-  const parsed = schema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) issues.push({ file, path: jsonPath(issue.path), message: issue.message });
-  return undefined;
+  const parsed = parseJsonText(text, SampleSubjectsFile);
+  if ('issues' in parsed) throw new CreditDataError(parsed.issues.map((issue) => ({ file, ...issue })));
+  return new Map(parsed.data.subjects.map((s) => [s.subjectId, s]));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -407,18 +368,9 @@ export class HttpCreditProvider implements CreditProvider {
   }
 
   async standing(subjectId: string): Promise<CreditStanding> {
-    checkSubjectId(subjectId);
+    checkSubjectId(subjectId, CreditProviderRejected);
     const url = `${this.baseUrl}/subjects/${encodeURIComponent(subjectId)}/standing`;
-    const text = await this.request('GET', url);
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      throw new CreditProviderError(`GET ${url}: malformed answer, not JSON (${(err as Error).message})`, { url });
-    }
-    const parsed = StandingResponse.safeParse(json);
-    if (!parsed.success) throw new CreditProviderError(`GET ${url}: malformed answer: ${describeIssues(parsed.error)}`, { url });
-    const body = parsed.data;
+    const body = parseAnswer(await this.request('GET', url), url, StandingResponse, CreditProviderError);
     if (body.subjectId !== subjectId) {
       throw new CreditProviderError(`GET ${url}: malformed answer: $.subjectId is ${JSON.stringify(body.subjectId)}, not the subject asked for`, { url });
     }
@@ -470,12 +422,6 @@ export function creditProviderFromEnv(
   defaults: { sampleFile: string; recordsDir: string },
   env: NodeJS.ProcessEnv = process.env,
 ): CreditProvider {
-  const baseUrl = env[CREDIT_URL_ENV]?.trim();
-  if (!baseUrl) return new FileCreditProvider(defaults.sampleFile, defaults.recordsDir);
-  const timeoutText = env[CREDIT_TIMEOUT_ENV]?.trim();
-  const timeoutMs = timeoutText ? Number(timeoutText) : DEFAULT_CREDIT_TIMEOUT_MS;
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
-    throw new TypeError(`${CREDIT_TIMEOUT_ENV} must be a positive whole number of milliseconds, not ${JSON.stringify(timeoutText)}`);
-  }
-  return new HttpCreditProvider({ baseUrl, token: env[CREDIT_TOKEN_ENV] || undefined, timeoutMs });
+  const http = httpSettingsFromEnv(env, { url: CREDIT_URL_ENV, token: CREDIT_TOKEN_ENV, timeout: CREDIT_TIMEOUT_ENV }, DEFAULT_CREDIT_TIMEOUT_MS);
+  return http ? new HttpCreditProvider(http) : new FileCreditProvider(defaults.sampleFile, defaults.recordsDir);
 }

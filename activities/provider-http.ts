@@ -4,6 +4,8 @@
  * configured), and failures sorted into retryable (5xx, 408, 429, timeouts, network) and rejected
  * (other 3xx/4xx: retrying the same request cannot help).
  */
+import { z } from 'zod';
+import { describeIssues } from './json-data';
 
 /** A provider could not answer: retryable. Subclassed per provider so failures name their source. */
 export class ProviderError extends Error {
@@ -59,4 +61,55 @@ export async function providerRequest({ method, url, token, timeoutMs, body, err
     const why = cause?.message ? `${(err as Error).message}: ${cause.message}` : (err as Error).message;
     throw new errors.retryable(`${method} ${url} failed: ${why}`, { url }, { cause: err });
   }
+}
+
+/**
+ * A subject id as it reaches a provider. Real ones are 18-character ID numbers or 统一社会信用代码, but
+ * other registers exist, so only what cannot be an id is refused: empty, overlong, control characters,
+ * and "." / ".." (dot segments a URL would resolve away).
+ */
+export const SubjectId = z
+  .string()
+  .min(1, 'is empty')
+  .max(128, 'is longer than 128 characters')
+  // eslint-disable-next-line no-control-regex
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'contains control characters')
+  .refine((s) => s !== '.' && s !== '..', 'is a dot segment');
+
+/** Throws the provider's `rejected` error for an id that cannot be one. */
+export function checkSubjectId(subjectId: string, rejected: ProviderErrorClass): void {
+  const parsed = SubjectId.safeParse(subjectId);
+  if (!parsed.success) throw new rejected(`subject id ${JSON.stringify(subjectId)} ${parsed.error.issues[0]?.message ?? 'is invalid'}`);
+}
+
+/** A provider's answer parsed and validated; a malformed one is the provider's retryable error. */
+export function parseAnswer<T>(text: string, url: string, schema: z.ZodType<T>, retryable: ProviderErrorClass): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new retryable(`GET ${url}: malformed answer, not JSON (${(err as Error).message})`, { url });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new retryable(`GET ${url}: malformed answer: ${describeIssues(parsed.error)}`, { url });
+  return parsed.data;
+}
+
+/**
+ * The HTTP settings of a provider from the environment (`<PREFIX>_URL`, `_TOKEN`, `_TIMEOUT_MS`), or
+ * undefined when no URL is set (the file-backed default is used then).
+ */
+export function httpSettingsFromEnv(
+  env: NodeJS.ProcessEnv,
+  names: { url: string; token: string; timeout: string },
+  defaultTimeoutMs: number,
+): { baseUrl: string; token?: string; timeoutMs: number } | undefined {
+  const baseUrl = env[names.url]?.trim();
+  if (!baseUrl) return undefined;
+  const timeoutText = env[names.timeout]?.trim();
+  const timeoutMs = timeoutText ? Number(timeoutText) : defaultTimeoutMs;
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
+    throw new TypeError(`${names.timeout} must be a positive whole number of milliseconds, not ${JSON.stringify(timeoutText)}`);
+  }
+  return { baseUrl, token: env[names.token] || undefined, timeoutMs };
 }
