@@ -4,21 +4,15 @@
  * milliseconds; the calendar activity is the real one (its arithmetic is checked by hand in
  * test/unit/activities/calendar.test.ts).
  */
-import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../../activities';
 import { addWorkingDays, type WorkingCalendar } from '../../../activities/calendar';
-import { loadCalendar } from '../../../activities/calendar-data';
 import { MemoryDocumentStore } from '../../../activities/documents';
 import { MemoryKeyStore } from '../../../activities/keystore';
 import { verifySealed, type SealedDocument } from '../../../activities/sealing';
 import { compile } from '../../../definitions/compile';
 import type { ExecutionPlan } from '../../../definitions/plan';
 import { DefinitionRegistry } from '../../../definitions/registry';
-import { PROJECT_ROOT } from '../../../runtime/config';
-import { createWorker, stopWorker } from '../../../runtime/worker';
 import {
   acceptCase,
   approveItem,
@@ -35,35 +29,24 @@ import {
   type ItemView,
 } from '../../../workflows/messages';
 import { enterpriseApplication, restaurantApplication } from '../../fixtures/applications';
-import { eventually, workflowBundle } from '../../helpers/stack';
-import { testCreditProvider } from '../../helpers/credit';
-import { createTimeSkippingEnv } from '../../helpers/temporal-env';
+import { eventually } from '../../helpers/stack';
+import { startWorkflowStack, type WorkflowStack } from '../../helpers/workflow-stack';
 
+let stack: WorkflowStack;
 let env: TestWorkflowEnvironment;
 let registry: DefinitionRegistry;
 let calendar: WorkingCalendar;
-let worker: Worker;
-let running: Promise<void>;
-const documents = new MemoryDocumentStore();
-const keys = new MemoryKeyStore();
-const taskQueue = `clocks-${Math.random().toString(36).slice(2)}`;
+let documents: MemoryDocumentStore;
+let keys: MemoryKeyStore;
+
+let taskQueue: string;
 
 beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  registry = await DefinitionRegistry.open({ bundlesDir: join(PROJECT_ROOT, 'definitions', 'bundles') });
-  // The same mode as the clock activity: a year without data is estimated, never guessed silently.
-  calendar = await loadCalendar('cn', { unknownYears: 'weekends-only' });
-  worker = await createWorker({
-    connection: env.nativeConnection,
-    taskQueue,
-    activities: createActivities({ documents, keys, credit: testCreditProvider() }),
-    workflowBundle: await workflowBundle(),
-  });
-  running = worker.run();
+  stack = await startWorkflowStack('clocks');
+  ({ env, registry, calendar, documents, keys, taskQueue } = stack);
 });
 afterAll(async () => {
-  if (worker) await stopWorker(worker, running);
-  await env?.teardown();
+  await stack?.close();
 });
 
 async function startCase(plan: ExecutionPlan, application: ReturnType<typeof restaurantApplication> | ReturnType<typeof enterpriseApplication>) {
@@ -90,10 +73,7 @@ function progressOf(caseId: string): Promise<CaseProgress> {
   return env.client.workflow.getHandle(caseWorkflowId(caseId)).query(getProgress);
 }
 
-async function sleepUntil(instant: string, plusMs = 0): Promise<void> {
-  const ms = Date.parse(instant) + plusMs - (await env.currentTimeMs());
-  if (ms > 0) await env.sleep(ms);
-}
+const sleepUntil = (instant: string, plusMs = 0): Promise<void> => stack.sleepUntil(instant, plusMs);
 
 const restaurant = () => registry.get('open-restaurant').plan;
 const HOUR = 3_600_000;

@@ -3,21 +3,15 @@
  * fulfilment on the last day, breach with revocation and a credit record, refusals at the window,
  * and a supplied material that a department sends back.
  */
-import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../../activities';
 import { addWorkingDays, type WorkingCalendar } from '../../../activities/calendar';
-import { loadCalendar } from '../../../activities/calendar-data';
 import { noticeKey } from '../../../activities/commitments';
 import type { FileCreditProvider } from '../../../activities/credit';
 import { MemoryDocumentStore } from '../../../activities/documents';
 import { MemoryKeyStore } from '../../../activities/keystore';
 import { verifySealed, type SealedDocument } from '../../../activities/sealing';
 import { DefinitionRegistry } from '../../../definitions/registry';
-import { PROJECT_ROOT } from '../../../runtime/config';
-import { createWorker, stopWorker } from '../../../runtime/worker';
 import {
   acceptCase,
   approveItem,
@@ -31,36 +25,24 @@ import {
   type CaseProgress,
 } from '../../../workflows/messages';
 import { restaurantApplication } from '../../fixtures/applications';
-import { testCreditProvider } from '../../helpers/credit';
-import { eventually, workflowBundle } from '../../helpers/stack';
-import { createTimeSkippingEnv } from '../../helpers/temporal-env';
+import { eventually } from '../../helpers/stack';
+import { startWorkflowStack, type WorkflowStack } from '../../helpers/workflow-stack';
 
+let stack: WorkflowStack;
 let env: TestWorkflowEnvironment;
 let registry: DefinitionRegistry;
 let calendar: WorkingCalendar;
-let worker: Worker;
-let running: Promise<void>;
-const documents = new MemoryDocumentStore();
-const keys = new MemoryKeyStore();
+let documents: MemoryDocumentStore;
+let keys: MemoryKeyStore;
 let credit: FileCreditProvider;
-const taskQueue = `commitments-${Math.random().toString(36).slice(2)}`;
+let taskQueue: string;
 
 beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  registry = await DefinitionRegistry.open({ bundlesDir: join(PROJECT_ROOT, 'definitions', 'bundles') });
-  calendar = await loadCalendar('cn', { unknownYears: 'weekends-only' });
-  credit = testCreditProvider();
-  worker = await createWorker({
-    connection: env.nativeConnection,
-    taskQueue,
-    activities: createActivities({ documents, keys, credit }),
-    workflowBundle: await workflowBundle(),
-  });
-  running = worker.run();
+  stack = await startWorkflowStack('commitments');
+  ({ env, registry, calendar, documents, keys, taskQueue, credit } = stack);
 });
 afterAll(async () => {
-  if (worker) await stopWorker(worker, running);
-  await env?.teardown();
+  await stack?.close();
 });
 
 const GOOD = '420104199003071234'; // good credit in the sample subjects
@@ -99,10 +81,7 @@ async function approveAll(caseId: string): Promise<void> {
 const sealedResult = async (caseId: string, itemId: string) =>
   (await documents.get<SealedDocument<{ documentId: string }>>(`${caseId}/${itemId}/result`))!.body;
 
-async function sleepUntil(instant: string, plusMs = 0): Promise<void> {
-  const ms = Date.parse(instant) + plusMs - (await env.currentTimeMs());
-  if (ms > 0) await env.sleep(ms);
-}
+const sleepUntil = (instant: string, plusMs = 0): Promise<void> => stack.sleepUntil(instant, plusMs);
 
 describe('a commitment kept', () => {
   it('accepts with a tolerable material missing, issues the granted result conditionally, and makes it unconditional when supplied on the last working day', async () => {
