@@ -10,8 +10,9 @@
  * type. Size and type rules (413, 415) are checked before a put, by `forms/uploads.ts`.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { link, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensurePrivateDir, writePrivateFile } from './private-files';
 
 export interface StoredBlob {
   /** SHA-256 of the bytes, 64 lower-case hex digits: the blob's id. */
@@ -111,6 +112,8 @@ export class MemoryBlobStore implements BlobStore {
  * before the metadata, and a blob exists once its metadata does: bytes left without metadata by a crash
  * are completed by the next put of the same bytes.
  *
+ * Uploads are personal (ID cards, contracts): folders are 0700 and files 0600.
+ *
  * Suits one host (or a shared POSIX file system); a cluster shares an object store instead.
  */
 export class FileBlobStore implements BlobStore {
@@ -130,7 +133,8 @@ export class FileBlobStore implements BlobStore {
     const existing = await this.readMeta(sha256);
     if (existing) return existing;
     const shard = this.shardOf(sha256);
-    await mkdir(shard, { recursive: true });
+    await ensurePrivateDir(this.dir);
+    await ensurePrivateDir(shard);
     await createOnce(shard, this.bytesPath(sha256), bytes);
     const blob: StoredBlob = { sha256, size: bytes.length, mediaType: type, storedAt: this.now().toISOString() };
     const won = await createOnce(shard, this.metaPath(sha256), `${JSON.stringify(blob, null, 2)}\n`);
@@ -183,7 +187,7 @@ export class FileBlobStore implements BlobStore {
 async function createOnce(dir: string, path: string, content: Buffer | string): Promise<boolean> {
   const temp = join(dir, `.tmp-${randomUUID()}`);
   try {
-    await writeFile(temp, content, { flag: 'wx' });
+    await writePrivateFile(temp, content);
     try {
       await link(temp, path);
       return true;

@@ -5,8 +5,9 @@
  * for the same key and gets the document that was made the first time, never a second one.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, readdir, rm, writeFile, link } from 'node:fs/promises';
+import { readFile, readdir, rm, link } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensurePrivateDir, writePrivateFile } from './private-files';
 
 export interface StoredDocument<T = unknown> {
   /** The idempotency key: `{caseId}/{itemId}/{action}`. */
@@ -54,7 +55,8 @@ export class MemoryDocumentStore implements DocumentStore {
 /**
  * One JSON file per document. Creation is a hard link of a fully written temp file, which the
  * file system makes atomic and exclusive: of two racing writers exactly one wins, and a crash never
- * leaves a half-written document behind. Suits one host; a cluster shares a database instead.
+ * leaves a half-written document behind. Documents carry names and ID numbers: the folder is 0700 and
+ * every file 0600. Suits one host; a cluster shares a database instead.
  */
 export class FileDocumentStore implements DocumentStore {
   constructor(private readonly dir: string) {}
@@ -64,10 +66,10 @@ export class FileDocumentStore implements DocumentStore {
     if (existing) return existing;
     const documentId = documentIdFor(key);
     const doc: StoredDocument<T> = { key, documentId, createdAt: new Date().toISOString(), body: make(documentId) };
-    await mkdir(this.dir, { recursive: true });
+    await ensurePrivateDir(this.dir);
     const temp = join(this.dir, `.tmp-${randomUUID()}`);
-    await writeFile(temp, JSON.stringify(doc, null, 2));
     try {
+      await writePrivateFile(temp, JSON.stringify(doc, null, 2));
       await link(temp, this.pathFor(documentId));
       return doc;
     } catch (err) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -140,5 +140,19 @@ describe('FileBlobStore on disk', () => {
     await unlink(path); // a hard link: rewrite the name, not the inode
     await writeFile(path, Buffer.from(PDF).fill(0x20, 0, 4));
     await expect(store.get(PDF_SHA256)).rejects.toBeInstanceOf(BlobIntegrityError);
+  });
+
+  it('writes bytes and metadata 0600 in 0700 folders, even under a permissive umask', async () => {
+    const root = join(dir, 'blobs');
+    await mkdir(root, { mode: 0o755 }); // a store made before this rule is closed on its next write
+    const old = process.umask(0);
+    try {
+      await new FileBlobStore(root).put(PDF, 'application/pdf');
+    } finally {
+      process.umask(old);
+    }
+    const shard = join(root, PDF_SHA256.slice(0, 2));
+    for (const folder of [root, shard]) expect((await stat(folder)).mode & 0o777, folder).toBe(0o700);
+    for (const file of await listFiles(root)) expect((await stat(join(root, file))).mode & 0o777, file).toBe(0o600);
   });
 });

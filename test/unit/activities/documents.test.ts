@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -42,6 +42,26 @@ describe('FileDocumentStore', () => {
     const store = new FileDocumentStore(join(dir, 'docs'));
     await Promise.all(Array.from({ length: 5 }, () => store.createOnce('c3/a/result', () => ({}))));
     expect((await readdir(join(dir, 'docs'))).filter((n) => n.startsWith('.tmp'))).toEqual([]);
+  });
+
+  it('writes documents 0600 in a 0700 folder, even under a permissive umask', async () => {
+    const root = join(dir, 'docs');
+    const old = process.umask(0);
+    try {
+      await new FileDocumentStore(root).createOnce('c4/a/result', () => ({ name: '张三', idNumber: '110101199003071234' }));
+    } finally {
+      process.umask(old);
+    }
+    expect((await stat(root)).mode & 0o777).toBe(0o700);
+    const [file] = (await readdir(root)).filter((n) => n.endsWith('.json'));
+    expect((await stat(join(root, file!))).mode & 0o777).toBe(0o600);
+  });
+
+  it('closes a folder made before with a looser mode', async () => {
+    const root = join(dir, 'docs');
+    await mkdir(root, { mode: 0o755 });
+    await new FileDocumentStore(root).createOnce('c5/a/result', () => ({}));
+    expect((await stat(root)).mode & 0o777).toBe(0o700);
   });
 });
 
