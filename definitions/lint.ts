@@ -10,12 +10,13 @@
  * unused-material, unused-field (warning), unused-department (warning), enum-without-options,
  * options-without-enum, invalid-range, invalid-pattern, condition-type-mismatch, instant-with-limit (warning),
  * commitment-days-without-tolerable, tolerable-without-commitment-days, grants-without-tolerable,
- * grant-without-use, commitment-exceeds-limit, tolerable-material-on-no-commitment-item.
+ * grant-without-use, commitment-exceeds-limit, tolerable-material-on-no-commitment-item, uncounted-step-kind.
  */
 import type { z } from 'zod';
 import { conditionFields } from './condition';
 import type { LintIssue } from './errors';
 import { criticalPath, findCycles, itemEdges, levelize, type Cycle } from './graph';
+import { CLOCK_PAUSING_STEP_KINDS, mayPauseClock } from './special-steps';
 import { BundleDefinition, type Condition, type Field, type Item, type Material } from './schema';
 
 /** The outcome of `lint`: `ok` is true when no issue is an error, and then `definition` is set. */
@@ -670,6 +671,27 @@ const instantWithLimits: Rule = (definition) =>
       : [],
   );
 
+/**
+ * `uncounted-step-kind`: only a hearing, inspection, testing, appraisal or expert review may leave the
+ * statutory limit (Administrative Licensing Law art. 45); any other uncounted step would let a
+ * department stop its own clock.
+ */
+const uncountedStepKinds: Rule = (definition) =>
+  definition.items.flatMap((item, i) =>
+    item.steps.flatMap((step, k) =>
+      !step.countsTowardLimit && !mayPauseClock(step.kind)
+        ? [
+            error(
+              'uncounted-step-kind',
+              ['items', i, 'steps', k, 'countsTowardLimit'],
+              `step "${step.id}" of item "${item.id}" is a "${step.kind}" step and may not pause the clock`,
+              `Remove countsTowardLimit (its time counts), or give the step its real kind if it is one of ${CLOCK_PAUSING_STEP_KINDS.join(', ')} (Administrative Licensing Law art. 45).`,
+            ),
+          ]
+        : [],
+    ),
+  );
+
 /** `commitment-days-without-tolerable`: a commitment deadline only applies to a material that may be tolerated missing. */
 const commitmentDaysWithoutTolerable: Rule = (definition) =>
   definition.materials.flatMap((material, i) =>
@@ -863,6 +885,7 @@ export const SEMANTIC_RULES: readonly Rule[] = [
   invalidPatterns,
   conditionTypeMismatches,
   instantWithLimits,
+  uncountedStepKinds,
   commitmentDaysWithoutTolerable,
   tolerableWithoutCommitmentDays,
   grantsWithoutTolerable,

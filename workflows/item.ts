@@ -21,6 +21,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { CLOCK_PAUSING_STEP_KINDS, mayPauseClock } from '../definitions/special-steps';
 import { invalidRequest, wrongDepartment } from './errors';
 import { advanceItem, initialItemSnapshot, itemStatus, SETTLED_ITEM_STATUSES, type ItemEvent, type ItemSnapshot } from './lifecycle';
 import {
@@ -198,6 +199,12 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
         if (!declared) throw invalidRequest(`Item "${item.id}" declares no step "${step}".`);
         if (declared.countsTowardLimit) {
           throw invalidRequest(`Step "${step}" counts toward the limit; only uncounted special steps pause the clock.`);
+        }
+        // A plan published before lint refused it may still declare, say, its own acceptance uncounted.
+        if (!mayPauseClock(declared.kind)) {
+          throw invalidRequest(
+            `Step "${step}" is a "${declared.kind}" step; only ${CLOCK_PAUSING_STEP_KINDS.join(', ')} steps may pause the clock (Administrative Licensing Law art. 45).`,
+          );
         }
         refuseUnlessResponsible(actor, { type: 'SPECIAL_STEP_STARTED' });
       },

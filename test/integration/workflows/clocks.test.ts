@@ -237,4 +237,17 @@ describe('special steps', () => {
     const after = await eventually(() => licence.query(getItem), (v) => v.clock.pausedDays === 2, 'the resumed clock');
     expect(after.clock.deadline).toBe(addWorkingDays(calendar, before.startedAt, 3 + 2).instant);
   });
+
+  it('refuses to pause the clock for an uncounted step that art. 45 does not exempt, in a plan that lint never saw', async () => {
+    // As pinned by a case of a version published before lint refused it (compile lints today).
+    const plan = structuredClone(restaurant());
+    plan.items.find((i) => i.id === 'business-licence')!.steps.find((s) => s.id === 'accept')!.countsTowardLimit = false;
+    const { caseId } = await startCase(plan, restaurantApplication());
+    await clocked(caseId, 'business-licence');
+    const licence = item(caseId, 'business-licence');
+    await expect(licence.executeUpdate(startSpecialStep, { args: [{ actor: { department: 'market-regulation' }, step: 'accept' }] })).rejects.toMatchObject({
+      cause: { type: 'InvalidRequest', message: expect.stringContaining('"accept" step') },
+    });
+    expect(await licence.query(getItem)).toMatchObject({ status: 'in-review', clock: { paused: false } });
+  });
 });

@@ -301,6 +301,20 @@ describe('lint: limits and timeouts', () => {
     expect(result.ok).toBe(true);
     expect(result.issues).toEqual([expect.objectContaining({ path: '/items/1/promisedDays', code: 'instant-with-limit', severity: 'warning' })]);
   });
+
+  it('reports uncounted-step-kind when a step that art. 45 does not exempt is declared not to count, and accepts the exempt kinds', () => {
+    const result = lintWith((d) => {
+      d.items[1]!.steps.push(
+        { id: 'own-accept', title: text('accept'), kind: 'accept', countsTowardLimit: false },
+        { id: 'hearing', title: text('hearing'), kind: 'hearing', countsTowardLimit: false },
+        { id: 'panel', title: text('panel'), kind: 'expert-review', countsTowardLimit: false },
+      );
+    });
+    expect(result.issues).toEqual([
+      expect.objectContaining({ path: '/items/1/steps/1/countsTowardLimit', code: 'uncounted-step-kind', severity: 'error' }),
+    ]);
+    expect(result.issues[0]!.hint).toContain('hearing, inspection, testing, appraisal, expert-review');
+  });
 });
 
 describe('lint: unused declarations', () => {
