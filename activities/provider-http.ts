@@ -66,7 +66,9 @@ export async function providerRequest({ method, url, token, timeoutMs, body, err
 /**
  * A subject id as it reaches a provider. Real ones are 18-character ID numbers or 统一社会信用代码, but
  * other registers exist, so only what cannot be an id is refused: empty, overlong, control characters,
- * and "." / ".." (dot segments a URL would resolve away).
+ * "." / ".." (dot segments a URL would resolve away), path separators, and lone surrogates (not text:
+ * they cannot be percent-encoded, and hash like U+FFFD). The API admits far less (`api/schemas.ts`);
+ * this is the second line, for every other way an id arrives.
  */
 export const SubjectId = z
   .string()
@@ -74,7 +76,9 @@ export const SubjectId = z
   .max(128, 'is longer than 128 characters')
   // eslint-disable-next-line no-control-regex
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'contains control characters')
-  .refine((s) => s !== '.' && s !== '..', 'is a dot segment');
+  .refine((s) => s !== '.' && s !== '..', 'is a dot segment')
+  .refine((s) => !/[/\\]/.test(s), 'contains a path separator')
+  .refine((s) => !/[\uD800-\uDFFF]/u.test(s), 'contains a lone surrogate');
 
 /** Throws the provider's `rejected` error for an id that cannot be one. */
 export function checkSubjectId(subjectId: string, rejected: ProviderErrorClass): void {

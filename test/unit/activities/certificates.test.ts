@@ -133,7 +133,7 @@ describe('FileCertificateLibrary over the sample data', () => {
   });
 
   it('refuses an id that cannot be one, as non-retryable', async () => {
-    for (const bad of ['', '..', 'a\nb', 'x'.repeat(129)]) {
+    for (const bad of ['', '.', '..', 'a\nb', 'a\u0000b', '../licences', 'a/b', 'a\\b', '\ud800', 'x'.repeat(129)]) {
       const err = await library.licencesOf(bad).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CertificateLibraryRejected);
       expect((err as Error).name).toBe('CertificateLibraryRejected');
@@ -278,9 +278,9 @@ describe('HttpCertificateLibrary against a local server', () => {
   });
 
   it('percent-encodes the subject id and sends no authorization without a token', async () => {
-    handler = (_req, res) => json(res, 200, { subjectId: 'a/b c', licences: [] });
-    expect(await library().licencesOf('a/b c')).toEqual([]);
-    expect(seen[0]!.url).toBe('/api/v1/subjects/a%2Fb%20c/licences');
+    handler = (_req, res) => json(res, 200, { subjectId: 'a?b c', licences: [] });
+    expect(await library().licencesOf('a?b c')).toEqual([]);
+    expect(seen[0]!.url).toBe('/api/v1/subjects/a%3Fb%20c/licences');
     expect(seen[0]!.headers.authorization).toBeUndefined();
   });
 

@@ -162,17 +162,28 @@ describe('FileCreditProvider', () => {
     expect((await provider.standing(GOOD_PERSON)).brokenCommitments.map((r) => r.caseId)).toEqual(['earlier', 'later']);
   });
 
-  it('keeps subject and case ids with / and .. inside the records directory, apart from each other', async () => {
+  it('refuses subject and case ids with path separators, dot segments, control characters or lone surrogates, and writes nothing', async () => {
+    const provider = new FileCreditProvider(DEFAULT_CREDIT_SAMPLE_FILE, join(dir, 'nested', 'records'));
+    const evil = ['../../escape', '../escape', 'a/../../b', '/etc/passwd', '..\\..\\win', '.', '..', 'a\u0000b', 'a\u001fb', '\ud800', 'x\udfffy'];
+    for (const id of evil) {
+      await expect(provider.recordBrokenCommitment(broken({ subjectId: id }))).rejects.toBeInstanceOf(CreditProviderRejected);
+      await expect(provider.recordBrokenCommitment(broken({ caseId: id }))).rejects.toBeInstanceOf(CreditProviderRejected);
+      await expect(provider.standing(id)).rejects.toBeInstanceOf(CreditProviderRejected);
+    }
+    expect(await listFiles(dir)).toEqual([]);
+  });
+
+  it('keeps ids that file names cannot spell inside the records directory, apart from each other', async () => {
     const records = join(dir, 'nested', 'records');
     const provider = new FileCreditProvider(DEFAULT_CREDIT_SAMPLE_FILE, records);
-    const evil = ['../../escape', '../escape', 'a/../../b', '/etc/passwd', '..\\..\\win', '_._escape'];
-    for (const subjectId of evil) await provider.recordBrokenCommitment(broken({ subjectId, caseId: '../../case' }));
+    const odd = ['a b', 'a_b', 'a.b', '_._escape', '...', '中文', '中国'];
+    for (const subjectId of odd) await provider.recordBrokenCommitment(broken({ subjectId, caseId: 'case 1' }));
     // Nothing outside the records directory, one file per subject inside it.
     expect(await listFiles(dir)).toEqual((await listFiles(records)).map((f) => join('nested', 'records', f)));
-    expect(await listFiles(records)).toHaveLength(evil.length);
-    for (const subjectId of evil) {
+    expect(await listFiles(records)).toHaveLength(odd.length);
+    for (const subjectId of odd) {
       const { brokenCommitments } = await provider.standing(subjectId);
-      expect(brokenCommitments).toEqual([broken({ subjectId, caseId: '../../case' })]);
+      expect(brokenCommitments).toEqual([broken({ subjectId, caseId: 'case 1' })]);
     }
   });
 
@@ -292,17 +303,23 @@ describe('HttpCreditProvider', () => {
   });
 
   it('percent-encodes the subject id into one path segment', async () => {
-    handler = (req, res) => json(res, 200, { subjectId: '../a b/中', rating: 'ordinary' });
-    await open().standing('../a b/中');
-    expect(seen[0]!.url).toBe(`/api/v1/subjects/${encodeURIComponent('../a b/中')}/standing`);
+    handler = (req, res) => json(res, 200, { subjectId: '..a b?中', rating: 'ordinary' });
+    await open().standing('..a b?中');
+    expect(seen[0]!.url).toBe(`/api/v1/subjects/${encodeURIComponent('..a b?中')}/standing`);
+  });
+
+  it('sends nothing for an id with a path separator or a lone surrogate', async () => {
+    for (const id of ['../a', 'a\\b', '\ud800']) await expect(open().standing(id)).rejects.toBeInstanceOf(CreditProviderRejected);
+    await expect(open().recordBrokenCommitment(broken({ caseId: 'case/7' }))).rejects.toBeInstanceOf(CreditProviderRejected);
+    expect(seen).toHaveLength(0);
   });
 
   it('puts the broken commitment at its own path, with the record as the body', async () => {
     handler = (_req, res) => res.writeHead(204).end();
-    const record = broken({ subjectId: GOOD_COMPANY, caseId: 'case/7' });
+    const record = broken({ subjectId: GOOD_COMPANY, caseId: 'case?7' });
     await open({ token: 't' }).recordBrokenCommitment(record);
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ method: 'PUT', url: `/api/v1/subjects/${GOOD_COMPANY}/broken-commitments/case%2F7` });
+    expect(seen[0]).toMatchObject({ method: 'PUT', url: `/api/v1/subjects/${GOOD_COMPANY}/broken-commitments/case%3F7` });
     expect(seen[0]!.headers['content-type']).toBe('application/json');
     expect(seen[0]!.headers.authorization).toBe('Bearer t');
     expect(JSON.parse(seen[0]!.body)).toEqual(record);
