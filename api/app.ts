@@ -7,13 +7,14 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Client } from '@temporalio/client';
-import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { DocumentStore } from '../activities/documents';
 import type { KeyStore } from '../activities/keystore';
 import type { BlobStore } from '../activities/blobs';
 import type { CertificateLibrary } from '../activities/certificates';
 import type { DefinitionRegistry } from '../definitions/registry';
 import { authentication, type Authenticator } from './auth';
+import { openApiOptions, type OpenApiOptions } from './openapi';
 import { installProblemHandlers } from './problems';
 import { caseRoutes } from './routes/cases';
 import { definitionRoutes } from './routes/definitions';
@@ -42,6 +43,8 @@ export interface AppOptions {
   keys?: KeyStore;
   /** Where revocations are recorded, for `/seals/verify`; without it no seal reads as revoked. */
   documents?: DocumentStore;
+  /** Where clients reach the API, for the OpenAPI document's `servers` (default: where it is served). */
+  servers?: OpenApiOptions['servers'];
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -65,25 +68,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return principal ? `principal:${principal.id}` : `ip:${request.ip}`;
     },
   });
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'yijianshi — one thing (高效办成一件事) API', version: '1' },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key' } } },
-      security: [{ apiKey: [] }],
-      tags: [
-        { name: 'cases', description: 'Start and follow cases' },
-        { name: 'window', description: 'The one window (一窗受理)' },
-        { name: 'departments', description: 'Department decisions and inboxes' },
-        { name: 'definitions', description: 'Bundle definitions for policy designers' },
-        { name: 'supervision', description: 'The supervision desk (电子监察): cards and defaults' },
-        { name: 'forms', description: 'One form, one set of materials, the four reductions' },
-        { name: 'seals', description: 'Verify electronic seals (电子印章); public' },
-        { name: 'meta', description: 'Health, schemas and docs' },
-      ],
-    },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
-  });
+  await app.register(swagger, openApiOptions({ servers: options.servers }));
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
