@@ -96,7 +96,10 @@ export function actingDepartment(principal: Principal): string {
   return principal.department;
 }
 
-/** Whether the principal may see the work of `department` (its own, or any as supervisor/admin). */
+/**
+ * Whether the principal may see the work of `department`: supervisors (and admins) any, a department
+ * officer its own. A window key names a department too, but it reads no department's work.
+ */
 export function maySeeDepartment(principal: Principal, department: string): boolean {
-  return hasRole(principal, 'supervisor') || principal.department === department;
+  return hasRole(principal, 'supervisor') || (principal.roles.includes('department') && principal.department === department);
 }

@@ -4,8 +4,10 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actingDepartment, hasRole, principalOf, requireRole, type Principal } from '../auth';
-import { HttpProblem, ProblemSchema } from '../problems';
+import type { FastifyReply } from 'fastify';
+import { assertCaseRead } from '../access';
+import { actingDepartment, principalOf, requireRole, type Principal } from '../auth';
+import { ProblemSchema } from '../problems';
 import {
   AcceptBody,
   ApproveBody,
@@ -26,7 +28,7 @@ import {
   SupplementRequestBody,
   SupplyBody,
 } from '../schemas';
-import type { CaseService } from '../services/case-service';
+import type { CaseService, IdempotencyKey, UpdateOutcome } from '../services/case-service';
 
 const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema };
 
@@ -65,7 +67,7 @@ export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (
     },
     async (request) => {
       const progress = await cases.progress(request.params.caseId);
-      authorizeCaseRead(principalOf(request), progress);
+      await assertCaseRead(principalOf(request), progress, () => cases.inputOf(request.params.caseId));
       return progress;
     },
   );
@@ -83,9 +85,9 @@ export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (
         response: { 200: CaseProgressResponse, ...problems },
       },
     },
-    async (request) => {
-      const actor = actorFor(requireRole(request, 'window'));
-      return cases.accept(request.params.caseId, actor, request.body, request.headers['idempotency-key']);
+    async (request, reply) => {
+      const principal = requireRole(request, 'window');
+      return answer(reply, await cases.accept(request.params.caseId, actorFor(principal), request.body, keyOf(request, principal)));
     },
   );
 
@@ -102,9 +104,9 @@ export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (
         response: { 200: CaseProgressResponse, ...problems },
       },
     },
-    async (request) => {
-      const actor = actorFor(requireRole(request, 'window'));
-      return cases.refuse(request.params.caseId, actor, request.body.reasons, request.headers['idempotency-key']);
+    async (request, reply) => {
+      const principal = requireRole(request, 'window');
+      return answer(reply, await cases.refuse(request.params.caseId, actorFor(principal), request.body.reasons, keyOf(request, principal)));
     },
   );
 
@@ -121,10 +123,10 @@ export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (
         response: { 200: ItemViewResponse, ...problems },
       },
     },
-    async (request) => {
-      const actor = actorFor(requireRole(request, 'department'));
+    async (request, reply) => {
+      const principal = requireRole(request, 'department');
       const { caseId, itemId } = request.params;
-      return cases.act(caseId, itemId, actor, { kind: 'approve', comment: request.body.comment }, request.headers['idempotency-key']);
+      return answer(reply, await cases.act(caseId, itemId, actorFor(principal), { kind: 'approve', comment: request.body.comment }, keyOf(request, principal)));
     },
   );
 
@@ -141,10 +143,10 @@ export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (
         response: { 200: ItemViewResponse, ...problems },
       },
     },
-    async (request) => {
-      const actor = actorFor(requireRole(request, 'department'));
+    async (request, reply) => {
+      const principal = requireRole(request, 'department');
       const { caseId, itemId } = request.params;
-      return cases.act(caseId, itemId, actor, { kind: 'reject', reason: request.body.reason }, request.headers['idempotency-key']);
+      return answer(reply, await cases.act(caseId, itemId, actorFor(principal), { kind: 'reject', reason: request.body.reason }, keyOf(request, principal)));
     },
   );
 
@@ -161,10 +163,10 @@ export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (
         response: { 200: ItemViewResponse, ...problems },
       },
     },
-    async (request) => {
-      const actor = actorFor(requireRole(request, 'department'));
+    async (request, reply) => {
+      const principal = requireRole(request, 'department');
       const { caseId, itemId } = request.params;
-      return cases.act(caseId, itemId, actor, { kind: 'request-supplement', ...request.body }, request.headers['idempotency-key']);
+      return answer(reply, await cases.act(caseId, itemId, actorFor(principal), { kind: 'request-supplement', ...request.body }, keyOf(request, principal)));
     },
   );
 
@@ -181,10 +183,10 @@ export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (
         response: { 200: ItemViewResponse, ...problems },
       },
     },
-    async (request) => {
-      requireRole(request, 'integrator', 'window');
+    async (request, reply) => {
+      const principal = requireRole(request, 'integrator', 'window');
       const { itemId, materials, note } = request.body;
-      return cases.supply(request.params.caseId, itemId, materials, note, request.headers['idempotency-key']);
+      return answer(reply, await cases.supply(request.params.caseId, itemId, materials, note, keyOf(request, principal)));
     },
   );
 
@@ -201,10 +203,10 @@ export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (
         response: { 200: ItemViewResponse, ...problems },
       },
     },
-    async (request) => {
-      const actor = actorFor(requireRole(request, 'department'));
+    async (request, reply) => {
+      const principal = requireRole(request, 'department');
       const { caseId, itemId } = request.params;
-      return cases.act(caseId, itemId, actor, { kind: 'start-special-step', step: request.body.step }, request.headers['idempotency-key']);
+      return answer(reply, await cases.act(caseId, itemId, actorFor(principal), { kind: 'start-special-step', step: request.body.step }, keyOf(request, principal)));
     },
   );
 
@@ -220,10 +222,10 @@ export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (
         response: { 200: ItemViewResponse, ...problems },
       },
     },
-    async (request) => {
-      const actor = actorFor(requireRole(request, 'department'));
+    async (request, reply) => {
+      const principal = requireRole(request, 'department');
       const { caseId, itemId } = request.params;
-      return cases.act(caseId, itemId, actor, { kind: 'end-special-step' }, request.headers['idempotency-key']);
+      return answer(reply, await cases.act(caseId, itemId, actorFor(principal), { kind: 'end-special-step' }, keyOf(request, principal)));
     },
   );
 
@@ -240,9 +242,9 @@ export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (
         response: { 200: CaseProgressResponse, ...problems },
       },
     },
-    async (request) => {
-      requireRole(request, 'integrator', 'window');
-      return cases.supplyCommitment(request.params.caseId, request.body.materials, request.headers['idempotency-key']);
+    async (request, reply) => {
+      const principal = requireRole(request, 'integrator', 'window');
+      return answer(reply, await cases.supplyCommitment(request.params.caseId, request.body.materials, keyOf(request, principal)));
     },
   );
 
@@ -259,10 +261,10 @@ export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (
         response: { 200: CaseProgressResponse, ...problems },
       },
     },
-    async (request) => {
-      const actor = actorFor(requireRole(request, 'department'));
+    async (request, reply) => {
+      const principal = requireRole(request, 'department');
       const { caseId, material } = request.params;
-      return cases.rejectCommitmentMaterial(caseId, actor, material, request.body.reason, request.headers['idempotency-key']);
+      return answer(reply, await cases.rejectCommitmentMaterial(caseId, actorFor(principal), material, request.body.reason, keyOf(request, principal)));
     },
   );
 
@@ -281,8 +283,7 @@ export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (
       },
     },
     async (request) => {
-      const progress = await cases.progress(request.params.caseId);
-      authorizeCaseRead(principalOf(request), progress);
+      await authorizeCaseRead(cases, principalOf(request), request.params.caseId);
       return cases.materialsOf(request.params.caseId);
     },
   );
@@ -299,8 +300,7 @@ export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (
       },
     },
     async (request) => {
-      const progress = await cases.progress(request.params.caseId);
-      authorizeCaseRead(principalOf(request), progress);
+      await authorizeCaseRead(cases, principalOf(request), request.params.caseId);
       const docs = await cases.documents(request.params.caseId);
       return docs.map((d) => ({
         documentId: d.documentId,
@@ -316,12 +316,19 @@ function actorFor(principal: Principal): { department: string; officer: string }
   return { department: actingDepartment(principal), officer: principal.id };
 }
 
-/**
- * Integrators, the window and supervisors follow any case; a department officer only cases in which
- * its department has an item.
- */
-function authorizeCaseRead(principal: Principal, progress: { items: Array<{ department: string }> }): void {
-  if (hasRole(principal, 'integrator', 'window', 'supervisor')) return;
-  if (principal.department && progress.items.some((item) => item.department === principal.department)) return;
-  throw new HttpProblem('forbidden', 'This case involves none of your departments.');
+/** Reads of a case's data: for whom `assertCaseRead` allows, checked before anything is read. */
+async function authorizeCaseRead(cases: CaseService, principal: Principal, caseId: string): Promise<void> {
+  await assertCaseRead(principal, await cases.progress(caseId), () => cases.inputOf(caseId));
+}
+
+/** The caller's Idempotency-Key, scoped to the caller: another principal's key is another key. */
+function keyOf(request: { headers: { 'idempotency-key'?: string } }, principal: Principal): IdempotencyKey | undefined {
+  const key = request.headers['idempotency-key'];
+  return key === undefined ? undefined : { principal: principal.id, key };
+}
+
+/** The Update's answer; a replayed earlier outcome says so, as `POST /cases` does. */
+function answer<T>(reply: FastifyReply, outcome: UpdateOutcome<T>): T {
+  if (outcome.replayed) reply.header('idempotent-replayed', 'true');
+  return outcome.value;
 }

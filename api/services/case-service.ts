@@ -13,6 +13,7 @@ import {
 } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { defaultPayloadConverter } from '@temporalio/common';
+import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import type { DefinitionRegistry } from '../../definitions/registry';
 import type { ExecutionPlan } from '../../definitions/plan';
 import type { BlobStore } from '../../activities/blobs';
@@ -46,6 +47,7 @@ import type { DocumentStore, StoredDocument } from '../../activities/documents';
 import type { SealedDocument } from '../../activities/sealing';
 import { BundleIdKey, CaseIdKey, CaseStatusKey } from '../../workflows/search-attributes';
 import { HttpProblem } from '../problems';
+import { assertDepartmentAccess, involves } from '../access';
 
 export interface StartCaseRequest extends Application {
   bundleId: string;
@@ -85,6 +87,18 @@ export type ItemAction =
   | { kind: 'request-supplement'; reason: string; materials: Array<{ material?: string; description: string }> }
   | { kind: 'start-special-step'; step: string }
   | { kind: 'end-special-step' };
+
+/** An Idempotency-Key as sent, and the principal that sent it: keys are scoped to their caller. */
+export interface IdempotencyKey {
+  principal: string;
+  key: string;
+}
+
+/** What an Update answered, and whether it is the replayed outcome of an earlier request with the same key. */
+export interface UpdateOutcome<T> {
+  value: T;
+  replayed: boolean;
+}
 
 export interface ItemFilter {
   department?: string;
@@ -193,26 +207,34 @@ export class CaseService {
 
   /** The plan a case is pinned to (not the registry's latest). */
   async planOf(caseId: string): Promise<ExecutionPlan> {
-    const input = await this.client.workflow.getHandle(caseWorkflowId(caseId)).query(getCaseInput);
-    return input.plan;
+    return (await this.inputOf(caseId)).plan;
   }
 
-  async accept(caseId: string, actor: Actor, options: { note?: string; tolerateMissing?: boolean }, updateId?: string): Promise<CaseProgress> {
-    return executeUpdate(this.client.workflow.getHandle(caseWorkflowId(caseId)), acceptCase, [{ actor, ...options }], updateId);
+  /** What the case was started with: its pinned plan and the application. */
+  async inputOf(caseId: string): Promise<CaseInput> {
+    return this.client.workflow.getHandle(caseWorkflowId(caseId)).query(getCaseInput);
+  }
+
+  async accept(caseId: string, actor: Actor, options: { note?: string; tolerateMissing?: boolean }, key?: IdempotencyKey): Promise<UpdateOutcome<CaseProgress>> {
+    return this.update(this.caseHandle(caseId), acceptCase, [{ actor, ...options }], key);
   }
 
   /** The applicant supplies materials promised in the case's commitment. */
-  async supplyCommitment(caseId: string, materials: MaterialRef[], updateId?: string): Promise<CaseProgress> {
-    return executeUpdate(this.client.workflow.getHandle(caseWorkflowId(caseId)), supplyCommitmentMaterials, [{ materials }], updateId);
+  async supplyCommitment(caseId: string, materials: MaterialRef[], key?: IdempotencyKey): Promise<UpdateOutcome<CaseProgress>> {
+    return this.update(this.caseHandle(caseId), supplyCommitmentMaterials, [{ materials }], key);
   }
 
-  /** A department finds a supplied material wrong: it reopens with the time it had left. */
-  async rejectCommitmentMaterial(caseId: string, actor: Actor, material: string, reason: string, updateId?: string): Promise<CaseProgress> {
-    return executeUpdate(this.client.workflow.getHandle(caseWorkflowId(caseId)), rejectCommitmentMaterial, [{ actor, material, reason }], updateId);
+  /**
+   * A department finds a supplied material wrong: it reopens with the time it had left. Departments
+   * without an applicable item in the case are refused here, whatever the commitment's state.
+   */
+  async rejectCommitmentMaterial(caseId: string, actor: Actor, material: string, reason: string, key?: IdempotencyKey): Promise<UpdateOutcome<CaseProgress>> {
+    await assertDepartmentAccess(actor.department, await this.progress(caseId), () => this.inputOf(caseId));
+    return this.update(this.caseHandle(caseId), rejectCommitmentMaterial, [{ actor, material, reason }], key);
   }
 
-  async refuse(caseId: string, actor: Actor, reasons: string[], updateId?: string): Promise<CaseProgress> {
-    return executeUpdate(this.client.workflow.getHandle(caseWorkflowId(caseId)), refuseCase, [{ actor, reasons }], updateId);
+  async refuse(caseId: string, actor: Actor, reasons: string[], key?: IdempotencyKey): Promise<UpdateOutcome<CaseProgress>> {
+    return this.update(this.caseHandle(caseId), refuseCase, [{ actor, reasons }], key);
   }
 
   /**
@@ -220,9 +242,9 @@ export class CaseService {
    * workflow's validators have the last word (department, state); the case's progress explains
    * items that have no workflow yet (unknown, waiting, skipped).
    */
-  async act(caseId: string, itemId: string, actor: Actor, action: ItemAction, updateId?: string): Promise<ItemView> {
+  async act(caseId: string, itemId: string, actor: Actor, action: ItemAction, key?: IdempotencyKey): Promise<UpdateOutcome<ItemView>> {
     const handle = await this.itemHandle(caseId, itemId, actor);
-    const run = <Args extends unknown[]>(update: UpdateDefinition<ItemView, Args>, args: Args) => executeUpdate(handle, update, args, updateId);
+    const run = <Args extends unknown[]>(update: UpdateDefinition<ItemView, Args>, args: Args) => this.update(handle, update, args, key);
     try {
       switch (action.kind) {
         case 'approve':
@@ -242,10 +264,10 @@ export class CaseService {
   }
 
   /** The applicant's answer to a supplement request: the item's clock resumes the next working day. */
-  async supply(caseId: string, itemId: string, materials: MaterialRef[], note: string | undefined, updateId?: string): Promise<ItemView> {
+  async supply(caseId: string, itemId: string, materials: MaterialRef[], note: string | undefined, key?: IdempotencyKey): Promise<UpdateOutcome<ItemView>> {
     const handle = await this.itemHandle(caseId, itemId);
     try {
-      return await executeUpdate(handle, provideSupplement, [{ materials, ...(note ? { note } : {}) }], updateId);
+      return await this.update(handle, provideSupplement, [{ materials, ...(note ? { note } : {}) }], key);
     } catch (err) {
       throw closedItem(err, itemId);
     }
@@ -256,18 +278,87 @@ export class CaseService {
     return this.store ? this.store.list(`${caseId}/`) : [];
   }
 
+  /**
+   * The item's workflow, once the case says it has one. An acting department must have an applicable
+   * item in the case (else 403) and be involved with this item (else 403), before the item's state is
+   * told (409) or any earlier outcome replayed.
+   */
   private async itemHandle(caseId: string, itemId: string, actor?: Actor): Promise<WorkflowHandle> {
     const progress = await this.progress(caseId);
+    if (actor) await assertDepartmentAccess(actor.department, progress, () => this.inputOf(caseId));
     const item = progress.items.find((i) => i.id === itemId);
     if (!item) throw new HttpProblem('unknown-item', `Case ${caseId} has no item "${itemId}".`);
+    if (actor && !involves(item, actor.department)) {
+      throw new HttpProblem('wrong-department', `Item "${itemId}" belongs to department "${item.department}".`);
+    }
     if (item.status === 'pending' || item.status === 'skipped') {
-      if (actor && item.department !== actor.department) {
-        throw new HttpProblem('wrong-department', `Item "${itemId}" belongs to department "${item.department}".`);
-      }
       const why = item.status === 'pending' ? 'is waiting for the items it depends on' : 'was skipped';
       throw new HttpProblem('illegal-transition', `Item "${itemId}" ${why}; it cannot be acted on now.`);
     }
     return this.client.workflow.getHandle(itemWorkflowId(caseId, itemId));
+  }
+
+  private caseHandle(caseId: string): WorkflowHandle {
+    return this.client.workflow.getHandle(caseWorkflowId(caseId));
+  }
+
+  /**
+   * Runs an Update, idempotently when the caller sent a key. The Update ID is derived from the
+   * principal and the key, so one caller's key never reaches another caller's earlier outcome. The
+   * request Temporal accepted first under that ID (from the workflow history) decides the answer: a
+   * different update or other arguments are 422 `idempotency-key-reused`, the same request is that
+   * first outcome, marked as replayed. Temporal answers a known Update ID with the first outcome
+   * without running anything, so a refused reuse changes nothing.
+   */
+  private async update<Ret, Args extends unknown[]>(
+    handle: WorkflowHandle,
+    update: UpdateDefinition<Ret, Args>,
+    args: Args,
+    key?: IdempotencyKey,
+  ): Promise<UpdateOutcome<Ret>> {
+    if (!key) return { value: await executeUpdate(handle, update, args), replayed: false };
+    const updateId = idempotentUpdateId(key);
+    const request = requestFingerprint(update.name, args);
+    const first = await this.acceptedRequest(handle, updateId);
+    if (first !== undefined) {
+      if (first !== request) throw keyReused();
+      return { value: await this.outcomeOf<Ret>(handle, updateId), replayed: true };
+    }
+    try {
+      const value = await executeUpdate(handle, update, args, updateId);
+      await this.assertAcceptedAs(handle, updateId, request);
+      return { value, replayed: false };
+    } catch (err) {
+      // A concurrent request with the same key may have been accepted first (and may have closed the
+      // workflow): its failure, or the refusal of ours that followed, is a reuse of the key.
+      if (!(err instanceof HttpProblem)) await this.assertAcceptedAs(handle, updateId, request).catch((check: unknown) => {
+        if (check instanceof HttpProblem) throw check;
+      });
+      throw err;
+    }
+  }
+
+  /** Refuses when the request accepted under `updateId` was another one (a concurrent reuse of the key). */
+  private async assertAcceptedAs(handle: WorkflowHandle, updateId: string, request: string): Promise<void> {
+    const accepted = await this.acceptedRequest(handle, updateId);
+    if (accepted !== undefined && accepted !== request) throw keyReused();
+  }
+
+  /** The fingerprint of the request accepted under this Update ID, if the workflow accepted one. */
+  private async acceptedRequest(handle: WorkflowHandle, updateId: string): Promise<string | undefined> {
+    const history = await handle.fetchHistory();
+    for (const event of history.events ?? []) {
+      const accepted = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest;
+      if (accepted?.meta?.updateId !== updateId) continue;
+      const args = await decodeArrayFromPayloads(this.client.options.loadedDataConverter, accepted.input?.args?.payloads);
+      return requestFingerprint(accepted.input?.name ?? '', args);
+    }
+    return undefined;
+  }
+
+  /** The outcome of an Update the workflow accepted, also after the workflow has closed. */
+  private async outcomeOf<Ret>(handle: WorkflowHandle, updateId: string): Promise<Ret> {
+    return handle.getUpdateHandle<Ret>(updateId).result();
   }
 
   /**
@@ -366,6 +457,20 @@ function closedItem(err: unknown, itemId: string): unknown {
     return new HttpProblem('illegal-transition', `Item "${itemId}" is closed; it cannot be acted on now.`);
   }
   return err;
+}
+
+/** The Update ID for a caller's key: the same key from another principal is another Update. */
+export function idempotentUpdateId({ principal, key }: IdempotencyKey): string {
+  return `idem-${sha256(`${principal}\n${key}`)}`;
+}
+
+/** An Update request as Temporal records it (name and arguments), canonical so equal requests compare equal. */
+function requestFingerprint(name: string, args: unknown[]): string {
+  return sha256(canonicalize({ name, args: JSON.parse(JSON.stringify(args)) as unknown }) ?? '');
+}
+
+function keyReused(): HttpProblem {
+  return new HttpProblem('idempotency-key-reused', 'This Idempotency-Key was already used for a different request.');
 }
 
 function sha256(value: string): string {
