@@ -10,6 +10,7 @@ import {
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -51,7 +52,7 @@ import {
   type ItemProgress,
   type ItemView,
 } from './messages';
-import { BundleIdKey, CaseIdKey, CaseStatusKey, DepartmentKey, ItemIdKey, ItemStatusKey } from './search-attributes';
+import { BundleIdKey, CardKey, CaseIdKey, CaseStatusKey, DepartmentKey, ItemIdKey, ItemStatusKey } from './search-attributes';
 
 const {
   issueResults,
@@ -356,6 +357,9 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseProgress> {
         { key: ItemIdKey, value: item.id },
         { key: DepartmentKey, value: item.department },
         { key: ItemStatusKey, value: 'in-review' },
+        // No card yet, visibly: `Card = 'none'` finds it from dispatch on. Items started before this
+        // patch got their Card only with the first card.
+        ...(patched('card-at-dispatch') ? [{ key: CardKey, value: 'none' }] : []),
       ],
     });
     started.set(item.id, starting);
