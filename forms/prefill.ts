@@ -154,7 +154,7 @@ function coerce(field: Field, text: string): unknown {
  * the material, or undefined when there is none (see {@link PrefillResult.issuedInBundle}). The
  * first such item in plan order.
  */
-function issuerInBundle(plan: ExecutionPlan, material: PlanMaterial, licenceType: string): string | undefined {
+export function issuerInBundle(plan: ExecutionPlan, material: PlanMaterial, licenceType: string): string | undefined {
   const users = plan.items.filter((item) => item.materials.includes(material.id));
   if (users.length === 0) return undefined;
   const issuers = plan.items.filter((item) => !item.condition && item.result.licenceType === licenceType);

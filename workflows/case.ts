@@ -120,7 +120,8 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseProgress> {
     async ({ actor, note }) => {
       accepting = true;
       try {
-        const { tolerable } = missingMaterials(plan, application);
+        // Cases accepted before licence materials could be missing replay under the earlier rule.
+        const { tolerable } = missingMaterials(plan, application, { applicantOnly: !patched('licence-materials-missing') });
         if (tolerable.length > 0) commitment = await takeCommitment(tolerable, actor);
         move({ type: 'ACCEPT' });
         facts.acceptedAt = commitment?.acceptedAt ?? now();

@@ -6,6 +6,7 @@
 import { evaluateCondition } from '../definitions/condition';
 import type { ExecutionPlan, PlanItem } from '../definitions/plan';
 import type { Material } from '../definitions/schema';
+import { issuerInBundle } from '../forms/prefill';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType, invalidRequest, wrongDepartment } from './errors';
 import type { Actor, Application, CommitmentView, MaterialRef } from './messages';
@@ -23,15 +24,21 @@ export function applicableItems(plan: ExecutionPlan, application: Application): 
 }
 
 /**
- * Required materials of applicable items that the applicant has not handed in. Materials the state
- * holds as electronic licences are fetched, never asked for, so they are never missing.
+ * Required materials of applicable items that the application lacks. A material from an electronic
+ * licence is linked at case start when the library holds the licence; when it holds none (never
+ * issued, expired) the material is missing like an applicant's, unless an item of this very bundle
+ * issues that licence before every item that needs it (a company being founded has no business
+ * licence yet).
+ *
+ * `applicantOnly` is the earlier rule (licence materials were never missing), kept so that cases
+ * accepted under it replay the same.
  */
-export function missingMaterials(plan: ExecutionPlan, application: Application): MissingMaterials {
+export function missingMaterials(plan: ExecutionPlan, application: Application, options: { applicantOnly?: boolean } = {}): MissingMaterials {
   const provided = new Set(application.materials.map((m) => m.id));
   const needed = new Set(applicableItems(plan, application).flatMap((item) => item.materials));
-  const missing = plan.materials.filter(
-    (m) => needed.has(m.id) && m.required && m.source.kind === 'applicant' && !provided.has(m.id),
-  );
+  const lacking = (m: ExecutionPlan['materials'][number]): boolean =>
+    m.source.kind === 'applicant' || (!options.applicantOnly && !issuerInBundle(plan, m, m.source.licenceType));
+  const missing = plan.materials.filter((m) => needed.has(m.id) && m.required && !provided.has(m.id) && lacking(m));
   return { core: missing.filter((m) => !m.tolerable), tolerable: missing.filter((m) => m.tolerable) };
 }
 
