@@ -167,6 +167,9 @@ function completeSuccess(id: string, operation: Operation, status: string, respo
   } else if (!response.description || response.description === 'Default Response') {
     response.description = operation.summary ?? 'Done.';
   }
+  // Every operation that takes an Idempotency-Key says so when it answers a retry with the first outcome.
+  const idempotent = operation.parameters?.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key');
+  if (idempotent && status === '200') response.headers = { ...(response.headers as Json | undefined), 'Idempotent-Replayed': REPLAYED };
   const mediaType = MEDIA_TYPES[id];
   if (mediaType) {
     const schema = ((response.content as Record<string, { schema?: Json }> | undefined)?.['application/json']?.schema ??

@@ -105,6 +105,7 @@ describe('GET /openapi.json', () => {
     expect(Object.keys(startCase['200'].headers).sort()).toEqual(['Idempotent-Replayed', 'Location']);
     expect(startCase['503'].headers['Retry-After'].schema).toMatchObject({ type: 'integer' });
     expect(spec.paths['/definitions'].post.responses['201'].headers.Location).toBeDefined();
+    expect(spec.paths['/cases/{caseId}/items/{itemId}/approve'].post.responses['200'].headers['Idempotent-Replayed']).toBeDefined();
     for (const { op } of operations()) expect(op.responses['429'].headers['Retry-After']).toBeDefined();
   });
 
