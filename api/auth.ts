@@ -32,16 +32,25 @@ export interface Authenticator {
 
 export const sha256Hex = (value: string): string => createHash('sha256').update(value).digest('hex');
 
-export class ApiKeyAuthenticator implements Authenticator {
-  private readonly byDigest: Map<string, ApiKeyRecord>;
+/** Where an `ApiKeyAuthenticator` finds a key's record, asked on every call: keys minted or deleted while running count at once. */
+export interface ApiKeyLookup {
+  lookup(tokenSha256: string): ApiKeyRecord | undefined;
+}
 
-  constructor(records: ApiKeyRecord[]) {
-    this.byDigest = new Map(records.map((r) => [r.tokenSha256, r]));
+export class ApiKeyAuthenticator implements Authenticator {
+  private readonly keys: ApiKeyLookup;
+
+  /** A fixed list of records, or a key store (see `runtime/api-keys.ts`) read on every call. */
+  constructor(records: ApiKeyRecord[] | ApiKeyLookup) {
+    if (Array.isArray(records)) {
+      const byDigest = new Map(records.map((r) => [r.tokenSha256, r]));
+      this.keys = { lookup: (digest) => byDigest.get(digest) };
+    } else this.keys = records;
   }
 
   authenticate(token: string): Principal | undefined {
     const digest = sha256Hex(token);
-    const record = this.byDigest.get(digest);
+    const record = this.keys.lookup(digest);
     // Compare digests in constant time as well, so a lookup hit reveals nothing about near misses.
     if (!record || !timingSafeEqual(Buffer.from(record.tokenSha256, 'hex'), Buffer.from(digest, 'hex'))) return undefined;
     const { tokenSha256: _ignored, ...principal } = record;
