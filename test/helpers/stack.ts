@@ -13,7 +13,7 @@ import { DEFAULT_CERTIFICATES_FILE, FileCertificateLibrary } from '../../activit
 import { ApiKeyAuthenticator } from '../../api/auth';
 import { buildApp } from '../../api/app';
 import { DefinitionRegistry, MemoryRegistryStore } from '../../definitions/registry';
-import { devPrincipals, mintKeys } from '../../runtime/api-keys';
+import { devPrincipals, mintKeys, type DevPrincipal } from '../../runtime/api-keys';
 import { departmentsOf } from '../../runtime/components';
 import { PROJECT_ROOT } from '../../runtime/config';
 import { bundleWorkflows, createWorker, stopWorker } from '../../runtime/worker';
@@ -45,6 +45,8 @@ export interface StackOptions {
   documents?: DocumentStore;
   /** Replaces activities (e.g. a clock that runs in seconds on the dev server), keeping the rest real. */
   activityOverrides?: Record<string, (...args: never[]) => Promise<unknown>>;
+  /** Principals minted besides the development ones (e.g. an admin), by id in `tokens`. */
+  principals?: DevPrincipal[];
 }
 
 export async function startStack(env: TestWorkflowEnvironment, options: StackOptions = {}): Promise<Stack> {
@@ -61,7 +63,7 @@ export async function startStack(env: TestWorkflowEnvironment, options: StackOpt
   });
   const running = worker.run();
   const { departments, windows } = departmentsOf(registry);
-  const { records, tokens } = mintKeys(devPrincipals(departments, windows));
+  const { records, tokens } = mintKeys([...devPrincipals(departments, windows), ...(options.principals ?? [])]);
   const app = await buildApp({
     client: env.client,
     namespace: env.namespace ?? 'default',
