@@ -15,6 +15,7 @@ import type { CertificateLibrary } from '../activities/certificates';
 import type { DefinitionRegistry } from '../definitions/registry';
 import { authentication, type Authenticator } from './auth';
 import { openApiOptions, type OpenApiOptions } from './openapi';
+import { installJsonBodyParser } from './json-body';
 import { installProblemHandlers } from './problems';
 import { caseRoutes } from './routes/cases';
 import { definitionRoutes } from './routes/definitions';
@@ -56,6 +57,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app);
+  installJsonBodyParser(app);
 
   await app.register(rateLimit, {
     max: options.rateLimitPerMinute ?? 6000,

@@ -10,6 +10,15 @@ import type { InboxPage, StartedCase } from './services/case-service';
 const Localized = z.object({ zh: z.string(), en: z.string() });
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected a lower-case identifier');
 export const CaseId = z.string().regex(/^[a-z0-9]{1,64}$/, 'expected a case id');
+/**
+ * Whom a case is for: a 统一社会信用代码 (18 digits and capitals), an ID number (17 digits, then a digit
+ * or X), or another register's number. Letters, digits and dashes only: it reaches providers' URLs
+ * and file names, so nothing that could be a control character, a dot segment or a path separator.
+ */
+export const SubjectId = z
+  .string()
+  .regex(/^[0-9A-Za-z][0-9A-Za-z-]{0,63}$/, 'expected a subject id: letters, digits and dashes, at most 64')
+  .meta({ description: '统一社会信用代码 or ID number (letters, digits and dashes, at most 64).' });
 
 export const BundleIdParams = z.object({ id: Slug });
 export const BundleVersionParams = z.object({ id: Slug, version: z.coerce.number().int().min(1) });
@@ -66,7 +75,7 @@ export const StartCaseBody = z
     bundleId: Slug,
     version: z.number().int().min(1).optional().meta({ description: 'Defaults to the latest published version.' }),
     applicant: z.object({
-      subjectId: z.string().min(1).max(64).meta({ description: '统一社会信用代码 or ID number.' }),
+      subjectId: SubjectId,
       kind: z.enum(['person', 'company']),
       name: z.string().min(1).max(200),
     }),

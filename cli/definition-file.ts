@@ -8,7 +8,7 @@ import { compile } from '../definitions/compile';
 import type { LintIssue } from '../definitions/errors';
 import { lint } from '../definitions/lint';
 import type { ExecutionPlan } from '../definitions/plan';
-import { parseJson, type Position } from './json-source';
+import { parseJson, type DuplicateMember, type Position } from './json-source';
 
 /** A failure to report as it is: `message` is complete and readable; the process exits with `exitCode`. */
 export class CliError extends Error {
@@ -36,14 +36,27 @@ export async function lintFile(file: string): Promise<LintedFile> {
   const parsed = parseJson(await readText(file));
   if (!parsed.ok) {
     const { line, column } = parsed.position;
-    throw new CliError(`${file}:${line}:${column}: not valid JSON (line ${line}, column ${column}): ${parsed.message}\n${parsed.excerpt}`);
+    const what = parsed.kind === 'syntax' ? 'not valid JSON' : 'refused';
+    throw new CliError(`${file}:${line}:${column}: ${what} (line ${line}, column ${column}): ${parsed.message}\n${parsed.excerpt}`);
   }
+  const duplicates = parsed.duplicates.map(duplicateIssue);
   const result = lint(parsed.value);
   return {
     file,
     positions: parsed.positions,
-    issues: result.issues,
-    ...(result.definition ? { plan: compile(result.definition) } : {}),
+    issues: [...duplicates, ...result.issues],
+    ...(result.definition && duplicates.length === 0 ? { plan: compile(result.definition) } : {}),
+  };
+}
+
+/** A repeated member name is an error: the file says two things, and only the last would count. */
+function duplicateIssue({ pointer, name, first, again }: DuplicateMember): LintIssue {
+  return {
+    path: pointer,
+    code: 'duplicate-key',
+    message: `${JSON.stringify(name)} appears twice in one object: at line ${first.line}, column ${first.column} and at line ${again.line}, column ${again.column}`,
+    hint: 'Keep one of them: the names in a JSON object must be unique, and a reader would silently take only the last.',
+    severity: 'error',
   };
 }
 

@@ -4,7 +4,11 @@
  *
  * A small strict JSON (RFC 8259) scanner, because `JSON.parse` in Node 20 does not always say where it
  * stopped. Values still come from `JSON.parse`, so the scanner only has to find places, not build values.
+ * The rules of `definitions/strict-json.ts` hold as in the API: nesting deeper than MAX_JSON_DEPTH and
+ * lone surrogates are refused like syntax errors; members whose name repeats in an object are listed,
+ * for the caller to report with both places.
  */
+import { MAX_JSON_DEPTH, lineAndColumn, strictJsonIssues } from '../definitions/strict-json';
 import { displayWidth } from './text';
 
 /** A 1-based line and column (columns count UTF-16 code units, as editors mostly do). */
@@ -13,14 +17,33 @@ export interface Position {
   column: number;
 }
 
+/** A member whose name was used before in the same object: `JSON.parse` keeps only the last one. */
+export interface DuplicateMember {
+  /** JSON pointer of the member (the same for each occurrence). */
+  pointer: string;
+  name: string;
+  /** Where the first member of that name starts, and where this one does. */
+  first: Position;
+  again: Position;
+}
+
 export type ParsedJson =
   | {
       ok: true;
       value: unknown;
-      /** Where the value at each JSON pointer starts ("" is the whole document). */
+      /** Where the value at each JSON pointer starts ("" is the whole document); the last occurrence of a repeated name. */
       positions: Map<string, Position>;
+      duplicates: DuplicateMember[];
     }
-  | { ok: false; message: string; position: Position; /** The offending line, with a caret under the column. */ excerpt: string };
+  | {
+      ok: false;
+      /** `syntax`: not JSON at all; `refused`: JSON, but nested too deep or not Unicode text. */
+      kind: 'syntax' | 'refused';
+      message: string;
+      position: Position;
+      /** The offending line, with a caret under the column. */
+      excerpt: string;
+    };
 
 /** Parses JSON text (a leading byte-order mark is allowed) and locates every value in it. */
 export function parseJson(source: string): ParsedJson {
@@ -31,15 +54,25 @@ export function parseJson(source: string): ParsedJson {
   } catch (error) {
     if (!(error instanceof ScanError)) throw error;
     const position = positionAt(text, error.offset);
-    return { ok: false, message: error.message, position, excerpt: excerpt(text, position) };
+    return { ok: false, kind: error.kind, message: error.message, position, excerpt: excerpt(text, position) };
   }
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text), positions: scanner.positions };
+    value = JSON.parse(text);
   } catch (error) {
     // Not expected (the scanner is strict); fall back to the engine's own words.
     const position = positionAt(text, 0);
-    return { ok: false, message: (error as Error).message, position, excerpt: excerpt(text, position) };
+    return { ok: false, kind: 'syntax', message: (error as Error).message, position, excerpt: excerpt(text, position) };
   }
+  const duplicates: DuplicateMember[] = [];
+  for (const issue of strictJsonIssues(text, Number.POSITIVE_INFINITY)) {
+    const position = lineAndColumn(text, issue.offset);
+    if (issue.code !== 'duplicate-key') {
+      return { ok: false, kind: 'refused', message: `${issue.message} at ${issue.pointer || '/'}`, position, excerpt: excerpt(text, position) };
+    }
+    duplicates.push({ pointer: issue.pointer, name: issue.name!, first: lineAndColumn(text, issue.firstOffset!), again: position });
+  }
+  return { ok: true, value, positions: scanner.positions, duplicates };
 }
 
 /** The position of `pointer`, or of its nearest ancestor that exists in the file (a missing property is reported where its object starts). */
@@ -56,6 +89,7 @@ class ScanError extends Error {
   constructor(
     message: string,
     readonly offset: number,
+    readonly kind: 'syntax' | 'refused' = 'syntax',
   ) {
     super(message);
   }
@@ -71,17 +105,21 @@ class Scanner {
 
   document(): void {
     this.whitespace();
-    this.value('');
+    this.value('', 0);
     this.whitespace();
     if (this.offset < this.text.length) this.fail(`unexpected ${this.describe()} after the end of the JSON document`);
   }
 
-  private value(pointer: string): void {
+  /** `depth`: how many objects and arrays enclose the value; bounded, so the recursion is. */
+  private value(pointer: string, depth: number): void {
     if (this.offset >= this.text.length) this.fail('unexpected end of file: expected a value');
     this.positions.set(pointer, { line: this.line, column: this.offset - this.lineStart + 1 });
     const char = this.text[this.offset]!;
-    if (char === '{') return this.object(pointer);
-    if (char === '[') return this.array(pointer);
+    if ((char === '{' || char === '[') && depth >= MAX_JSON_DEPTH) {
+      throw new ScanError(`nested deeper than ${MAX_JSON_DEPTH} levels (objects and arrays) at ${pointer || '/'}`, this.offset, 'refused');
+    }
+    if (char === '{') return this.object(pointer, depth + 1);
+    if (char === '[') return this.array(pointer, depth + 1);
     if (char === '"') return this.string();
     if (char === '-' || (char >= '0' && char <= '9')) return this.number();
     for (const literal of ['true', 'false', 'null']) {
@@ -94,7 +132,7 @@ class Scanner {
     this.fail(`unexpected ${this.describe()}: expected a value (object, array, string, number, true, false or null)`);
   }
 
-  private object(pointer: string): void {
+  private object(pointer: string, depth: number): void {
     this.offset++; // {
     this.whitespace();
     if (this.peek() === '}') {
@@ -113,7 +151,7 @@ class Scanner {
       if (this.peek() !== ':') this.fail(`unexpected ${this.describe()}: expected ":" after the property name`);
       this.offset++;
       this.whitespace();
-      this.value(`${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`);
+      this.value(`${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`, depth);
       this.whitespace();
       const next = this.peek();
       if (next === '}') {
@@ -126,7 +164,7 @@ class Scanner {
     }
   }
 
-  private array(pointer: string): void {
+  private array(pointer: string, depth: number): void {
     this.offset++; // [
     this.whitespace();
     if (this.peek() === ']') {
@@ -135,7 +173,7 @@ class Scanner {
     }
     for (let index = 0; ; index++) {
       if (this.peek() === ']') this.fail('trailing comma before "]": JSON allows none');
-      this.value(`${pointer}/${index}`);
+      this.value(`${pointer}/${index}`, depth);
       this.whitespace();
       const next = this.peek();
       if (next === ']') {

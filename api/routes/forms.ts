@@ -15,7 +15,7 @@ import { formTypes } from '../../forms/typegen';
 import { checkUpload, sniffMediaType } from '../../forms/uploads';
 import { requireRole } from '../auth';
 import { HttpProblem, ProblemSchema } from '../problems';
-import { BundleIdParams } from '../schemas';
+import { BundleIdParams, SubjectId } from '../schemas';
 
 const VersionQuery = z.object({ version: z.coerce.number().int().min(1).optional() });
 const MaterialParams = z.object({ id: BundleIdParams.shape.id, material: BundleIdParams.shape.id });
@@ -77,7 +77,7 @@ export const formRoutes: FastifyPluginAsyncZod<FormRoutesOptions> = async (app, 
         operationId: 'getPrefill',
         summary: 'The form pre-filled from the electronic licences the state holds for a subject, and the materials already satisfied',
         params: BundleIdParams,
-        querystring: VersionQuery.extend({ subject: z.string().min(1).max(64) }),
+        querystring: VersionQuery.extend({ subject: SubjectId }),
         response: { 200: z.record(z.string(), z.unknown()), ...problems },
       },
     },

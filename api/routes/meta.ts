@@ -30,9 +30,10 @@ export const metaRoutes: FastifyPluginAsyncZod = async (app) => {
     '/problems/:slug',
     { schema: { tags: ['meta'], operationId: 'getProblemType', summary: 'What a problem type means', params: z.object({ slug: z.string().max(64) }) } },
     async (request, reply) => {
-      const slug = request.params.slug as ProblemSlug;
-      if (!(slug in ProblemTypes)) return sendProblem(reply, problem('not-found', `No problem type "${request.params.slug}".`));
-      return { type: `/problems/${slug}`, ...ProblemTypes[slug] };
+      const slug = request.params.slug;
+      // Own keys only: "constructor" or "__proto__" are names on every object, not problem types.
+      if (!Object.hasOwn(ProblemTypes, slug)) return sendProblem(reply, problem('not-found', `No problem type "${slug}".`));
+      return { type: `/problems/${slug}`, ...ProblemTypes[slug as ProblemSlug] };
     },
   );
 };

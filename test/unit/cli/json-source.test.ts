@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { locate, parseJson } from '../../../cli/json-source';
+import { MAX_JSON_DEPTH } from '../../../definitions/strict-json';
 import { displayWidth, table } from '../../../cli/text';
 
 describe('parseJson', () => {
@@ -72,6 +73,41 @@ describe('parseJson', () => {
         expect(parseJson(text).ok).toBe(valid);
       }),
     );
+  });
+});
+
+describe('parseJson: what the API refuses, the CLI refuses', () => {
+  const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+
+  it('refuses a document nested 100,000 deep with its place, without overflowing the stack', () => {
+    const parsed = parseJson(nested(100_000));
+    expect(parsed).toMatchObject({ ok: false, kind: 'refused', position: { line: 1, column: MAX_JSON_DEPTH + 1 } });
+    if (!parsed.ok) expect(parsed.message).toContain(`nested deeper than ${MAX_JSON_DEPTH} levels`);
+    // Unclosed, it is not JSON either; the depth is still what is reported, and nothing overflows.
+    expect(parseJson('{"a": ' + '['.repeat(100_000))).toMatchObject({ ok: false, kind: 'refused' });
+  });
+
+  it(`accepts exactly ${MAX_JSON_DEPTH} levels`, () => {
+    expect(parseJson(nested(MAX_JSON_DEPTH))).toMatchObject({ ok: true });
+    expect(parseJson(nested(MAX_JSON_DEPTH + 1))).toMatchObject({ ok: false, kind: 'refused' });
+  });
+
+  it('refuses a lone surrogate where it is, and accepts a surrogate pair', () => {
+    const parsed = parseJson('{\n  "title": {"zh": "\\ud800"}\n}');
+    expect(parsed).toMatchObject({ ok: false, kind: 'refused', position: { line: 2, column: 19 } });
+    if (!parsed.ok) expect(parsed.message).toBe('string contains a lone surrogate (not Unicode text) at /title/zh');
+    expect(parseJson('{"zh": "\\ud83d\\ude00"}')).toMatchObject({ ok: true, value: { zh: '😀' } });
+  });
+
+  it('lists each repeated member name with the places of both members', () => {
+    const parsed = parseJson('{\n  "id": "a",\n  "items": [{"id": 1, "x": 2, "id": 3}],\n  "id": "b"\n}');
+    if (!parsed.ok) throw new Error('expected JSON');
+    expect(parsed.value).toEqual({ id: 'b', items: [{ id: 3, x: 2 }] }); // what JSON.parse makes of it: the last wins
+    expect(parsed.duplicates).toEqual([
+      { pointer: '/items/0/id', name: 'id', first: { line: 3, column: 14 }, again: { line: 3, column: 31 } },
+      { pointer: '/id', name: 'id', first: { line: 2, column: 3 }, again: { line: 4, column: 3 } },
+    ]);
+    expect(parseJson('{"a": {"b": 1}, "c": {"b": 2}}')).toMatchObject({ ok: true, duplicates: [] });
   });
 });
 
