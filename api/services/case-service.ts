@@ -308,7 +308,8 @@ export class CaseService {
    * request Temporal accepted first under that ID (from the workflow history) decides the answer: a
    * different update or other arguments are 422 `idempotency-key-reused`, the same request is that
    * first outcome, marked as replayed. Temporal answers a known Update ID with the first outcome
-   * without running anything, so a refused reuse changes nothing.
+   * without running anything, so a refused reuse changes nothing. A key is scoped to its caller and
+   * to the workflow the request acts on (the case, or one item): Update IDs are per workflow.
    */
   private async update<Ret, Args extends unknown[]>(
     handle: WorkflowHandle,
