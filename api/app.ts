@@ -17,6 +17,7 @@ import { authentication, type Authenticator } from './auth';
 import { openApiOptions, type OpenApiOptions } from './openapi';
 import { installJsonBodyParser } from './json-body';
 import { installProblemHandlers } from './problems';
+import { adminRoutes, type ApiKeyStore } from './routes/admin';
 import { caseRoutes } from './routes/cases';
 import { definitionRoutes } from './routes/definitions';
 import { formRoutes } from './routes/forms';
@@ -46,6 +47,8 @@ export interface AppOptions {
   documents?: DocumentStore;
   /** Where clients reach the API, for the OpenAPI document's `servers` (default: where it is served). */
   servers?: OpenApiOptions['servers'];
+  /** The API key store: with it, admins mint, list and delete keys at `/admin/api-keys`. */
+  apiKeys?: ApiKeyStore;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -85,6 +88,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await secured.register(definitionRoutes, { registry: options.registry });
     await secured.register(formRoutes, { registry: options.registry, blobs: options.blobs, certificates: options.certificates });
     await secured.register(caseRoutes, { cases });
+    if (options.apiKeys) await secured.register(adminRoutes, { store: options.apiKeys });
     await secured.register(departmentRoutes, { cases });
     await secured.register(supervisionRoutes, {
       cases,

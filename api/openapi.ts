@@ -55,6 +55,8 @@ const SUCCESS: Record<string, Record<string, { description: string; headers?: Re
     '201': { description: 'The version is published.', headers: { Location: LOCATION } },
     '200': { description: 'This version is already published with identical content.', headers: { Location: LOCATION } },
   },
+  createApiKey: { '201': { description: 'The key is minted; the plain key is in this answer only (Cache-Control: no-store).', headers: { Location: LOCATION } } },
+  deleteApiKey: { '204': { description: 'The key is deleted and stops working at once.' } },
   uploadMaterial: { '201': { description: 'Stored once (content-addressed); reference it by sha256 or ref in POST /cases.' } },
   verifySeal: { '200': { description: 'The verdict: valid, invalid (with a reason) or revoked. An invalid seal is not an error of the request.' } },
   health: { '200': { description: 'The API process answers.' } },

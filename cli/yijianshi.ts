@@ -16,6 +16,7 @@ import { reductions, type Reductions } from '../definitions/reductions';
 import { mergeForm } from '../forms/merge';
 import { formTypes } from '../forms/typegen';
 import { CliError, fileProblem, lintFile, type LintedFile } from './definition-file';
+import { keysCommand, KEYS_USAGE } from './keys';
 import { countIssues, formatIssues, formatReductions, formatReductionsTable, totalReductions, validationSummary } from './report';
 
 export const USAGE = `yijianshi: design tools for "one thing" bundle definitions (一件事定义设计工具)
@@ -27,6 +28,7 @@ Usage:
   yijianshi types <file> [--out <file>]      TypeScript types of the application form
   yijianshi reductions <file> [--json]       the four reductions (四减: 减时限、减材料、减环节、减跑动)
   yijianshi reductions --all <dir> [--json]  the four reductions of every *.json definition in <dir>, and in total
+${KEYS_USAGE}
 
 Options:
   -o, --out <file>  write the output to <file> instead of standard output
@@ -71,6 +73,7 @@ interface Invocation {
 
 /** Runs the CLI on its arguments (without `node` and the script) and returns the exit status. */
 export async function main(args: readonly string[], io: Io = processIo): Promise<number> {
+  if (args[0] === 'keys') return keys(args.slice(1), io);
   let invocation: Invocation | 'help';
   try {
     invocation = parseInvocation(args);
@@ -93,6 +96,20 @@ export async function main(args: readonly string[], io: Io = processIo): Promise
     io.err(`yijianshi ${invocation.command}: unexpected error: ${(error as Error)?.message ?? String(error)}\n`);
     if (process.env.YIJIANSHI_DEBUG) io.err(`${(error as Error)?.stack}\n`);
     return 1;
+  }
+}
+
+/** `yijianshi keys …`: API keys on the key file, for operators (see `cli/keys.ts`). */
+async function keys(args: readonly string[], io: Io): Promise<number> {
+  try {
+    return await keysCommand(args, io);
+  } catch (error) {
+    if (!(error instanceof CliError)) {
+      io.err(`yijianshi keys: unexpected error: ${(error as Error)?.message ?? String(error)}\n`);
+      return 1;
+    }
+    io.err(`yijianshi keys: ${error.message}\n${error.exitCode === 2 ? `\n${USAGE}` : ''}`);
+    return error.exitCode;
   }
 }
 

@@ -114,6 +114,7 @@ export class DefinitionRegistry {
   private readonly bundles = new Map<string, Map<number, StoredDefinition>>();
   /** Publications run one at a time, so two concurrent publishes of one version cannot both create it. */
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners: Array<(entry: StoredDefinition) => Promise<void>> = [];
 
   private constructor(
     private readonly store: RegistryStore,
@@ -142,6 +143,15 @@ export class DefinitionRegistry {
     const result = this.queue.then(() => this.publishNow(input, source));
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * Calls `listener` after each new version is published (not for an unchanged one), before `publish`
+   * answers, so what it prepares (e.g. the new departments' API keys) is there when the publisher hears
+   * back. A listener's failure is its own to report: it does not undo or fail the publication.
+   */
+  onPublished(listener: (entry: StoredDefinition) => Promise<void>): void {
+    this.listeners.push(listener);
   }
 
   /**
@@ -188,6 +198,7 @@ export class DefinitionRegistry {
     const entry: StoredDefinition = { definition, plan, publishedAt: this.now().toISOString(), source };
     await this.store.save(entry);
     this.remember(entry);
+    for (const listener of this.listeners) await listener(entry).catch(() => undefined);
     return { status: 'created' as const, entry };
   }
 

@@ -4,21 +4,23 @@
  */
 import { ApiKeyAuthenticator } from '../api/auth';
 import { buildApp } from '../api/app';
-import { loadApiKeys } from './api-keys';
+import { FileApiKeyStore, loadApiKeys } from './api-keys';
 import { onShutdown, openBlobs, openCertificates, openClient, openDocuments, openKeys, openRegistry } from './components';
 import { loadConfig } from './config';
 
 const config = loadConfig();
 const address = process.env.TEMPORAL_ADDRESS;
 if (!address) throw new Error('api-main needs TEMPORAL_ADDRESS (e.g. temporal:7233)');
-const keys = await loadApiKeys(config.apiKeysFile);
-if (!keys) throw new Error(`api-main needs an API key file at ${config.apiKeysFile} (YJS_API_KEYS_FILE)`);
+if (!(await loadApiKeys(config.apiKeysFile))) throw new Error(`api-main needs an API key file at ${config.apiKeysFile} (YJS_API_KEYS_FILE)`);
+const apiKeys = new FileApiKeyStore(config.apiKeysFile);
 const registry = await openRegistry(config);
 const app = await buildApp({
   client: await openClient(address, config.namespace),
   namespace: config.namespace,
   registry,
-  authenticator: new ApiKeyAuthenticator(keys),
+  // Read on every request: keys minted with `yijianshi keys create` or the admin API work at once.
+  authenticator: new ApiKeyAuthenticator(apiKeys),
+  apiKeys,
   keys: openKeys(config),
   documents: openDocuments(config),
   blobs: openBlobs(config),

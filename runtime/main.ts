@@ -4,7 +4,7 @@
  */
 import { ApiKeyAuthenticator } from '../api/auth';
 import { buildApp } from '../api/app';
-import { ensureDevKeys } from './api-keys';
+import { devKeysEnabled, ensureDevKeys, FileApiKeyStore, mintDevKeysOnPublish } from './api-keys';
 import { departmentsOf, onShutdown, openClient, openDocuments, openBlobs, openCertificates, openCredit, openKeys, openRegistry, openWorkerConnection } from './components';
 import { loadConfig } from './config';
 import { provisionTemporal } from './temporal';
@@ -24,12 +24,19 @@ const client = await openClient(temporal.address, temporal.namespace);
 const { departments, windows } = departmentsOf(registry);
 // Every department's seal key pair exists from the first start (generated once, kept in the key store).
 await Promise.all(departments.map((department) => keys.keyPairFor(department)));
-const apiKeys = await ensureDevKeys(config.apiKeysFile, config.devTokensFile, departments, windows);
+// Development keys for what the key file lacks (each role, an admin, every department), and for the
+// departments of bundles published later; with YJS_DEV_KEYS=0 keys come only from the key file.
+const devKeys = devKeysEnabled();
+const apiKeys = devKeys
+  ? await ensureDevKeys(config.apiKeysFile, config.devTokensFile, departments, windows)
+  : { store: new FileApiKeyStore(config.apiKeysFile), minted: [] };
+if (devKeys) mintDevKeysOnPublish(registry, apiKeys.store, config.devTokensFile);
 const app = await buildApp({
   client,
   namespace: temporal.namespace,
   registry,
-  authenticator: new ApiKeyAuthenticator(apiKeys.records),
+  authenticator: new ApiKeyAuthenticator(apiKeys.store),
+  apiKeys: apiKeys.store,
   keys,
   documents,
   blobs: openBlobs(config),
@@ -46,7 +53,7 @@ yijianshi is running
   Temporal UI  ${temporal.uiUrl ?? '(external cluster: see its own UI)'}
   Temporal     ${temporal.address} (${temporal.mode}), namespace ${temporal.namespace}
   Bundles      ${registry.list().map((b) => `${b.id}@${b.latestVersion}`).join(', ')}
-  API keys     ${apiKeys.created ? `created; plain keys in ${config.devTokensFile}` : `from ${config.apiKeysFile}`}
+  API keys     ${config.apiKeysFile}${apiKeys.minted.length > 0 ? `; ${apiKeys.minted.length} minted, plain keys in ${config.devTokensFile}` : ''}
 Press Ctrl-C to stop.`);
 
 onShutdown(async () => {

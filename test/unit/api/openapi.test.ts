@@ -20,7 +20,7 @@ import { MemoryKeyStore } from '../../../activities/keystore';
 import { ApiKeyAuthenticator } from '../../../api/auth';
 import { buildApp } from '../../../api/app';
 import { DefinitionRegistry, MemoryRegistryStore } from '../../../definitions/registry';
-import { mintKeys } from '../../../runtime/api-keys';
+import { FileApiKeyStore, mintKeys } from '../../../runtime/api-keys';
 import { PROJECT_ROOT } from '../../../runtime/config';
 
 type Json = Record<string, any>;
@@ -37,6 +37,7 @@ let dir: string;
 beforeAll(async () => {
   const registry = await DefinitionRegistry.open({ bundlesDir: join(PROJECT_ROOT, 'definitions', 'bundles'), store: new MemoryRegistryStore() });
   const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+  dir = await mkdtemp(join(tmpdir(), 'yjs-openapi-'));
   app = await buildApp({
     client,
     namespace: 'default',
@@ -45,11 +46,11 @@ beforeAll(async () => {
     keys: new MemoryKeyStore(),
     documents: new MemoryDocumentStore(),
     blobs: new MemoryBlobStore(),
+    apiKeys: new FileApiKeyStore(join(dir, 'api-keys.json')),
   });
   const response = await app.inject({ method: 'GET', url: '/openapi.json' });
   expect(response.statusCode).toBe(200);
   spec = response.json();
-  dir = await mkdtemp(join(tmpdir(), 'yjs-openapi-'));
 }, 60_000);
 afterAll(async () => {
   await app?.close();
@@ -105,6 +106,7 @@ describe('GET /openapi.json', () => {
     expect(Object.keys(startCase['200'].headers).sort()).toEqual(['Idempotent-Replayed', 'Location']);
     expect(startCase['503'].headers['Retry-After'].schema).toMatchObject({ type: 'integer' });
     expect(spec.paths['/definitions'].post.responses['201'].headers.Location).toBeDefined();
+    expect(spec.paths['/admin/api-keys'].post.responses['201'].headers.Location).toBeDefined();
     expect(spec.paths['/cases/{caseId}/items/{itemId}/approve'].post.responses['200'].headers['Idempotent-Replayed']).toBeDefined();
     for (const { op } of operations()) expect(op.responses['429'].headers['Retry-After']).toBeDefined();
   });
