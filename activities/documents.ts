@@ -59,6 +59,13 @@ export class MemoryDocumentStore implements DocumentStore {
  * every file 0600. Suits one host; a cluster shares a database instead.
  */
 export class FileDocumentStore implements DocumentStore {
+  /**
+   * The key of each document file read so far. A file never changes once linked into place, so
+   * `list` parses every file once and afterwards reads only the files whose keys match: the public
+   * seal verification lists a document's conditions on every call.
+   */
+  private readonly keysByFile = new Map<string, string>();
+
   constructor(private readonly dir: string) {}
 
   async createOnce<T>(key: string, make: (documentId: string) => T): Promise<StoredDocument<T>> {
@@ -97,10 +104,19 @@ export class FileDocumentStore implements DocumentStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
     }
+    const files = names.filter((n) => n.endsWith('.json'));
+    const present = new Set(files);
+    for (const name of this.keysByFile.keys()) if (!present.has(name)) this.keysByFile.delete(name);
     const docs = await Promise.all(
-      names.filter((n) => n.endsWith('.json')).map(async (n) => JSON.parse(await readFile(join(this.dir, n), 'utf8')) as StoredDocument<T>),
+      files.map(async (name) => {
+        const key = this.keysByFile.get(name);
+        if (key !== undefined && !key.startsWith(prefix)) return undefined;
+        const doc = JSON.parse(await readFile(join(this.dir, name), 'utf8')) as StoredDocument<T>;
+        this.keysByFile.set(name, doc.key);
+        return doc.key.startsWith(prefix) ? doc : undefined;
+      }),
     );
-    return docs.filter((d) => d.key.startsWith(prefix)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return docs.filter((d) => d !== undefined).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
   private pathFor(documentId: string): string {

@@ -41,6 +41,12 @@ export interface KeyStore {
   publicKeyById(keyId: string): Promise<KeyObject | undefined>;
   /** Every department's public key, by department. */
   publicKeys(): Promise<PublicKeyEntry[]>;
+  /**
+   * The department's public key, if the store has one; never generates. Reads that department's
+   * key only: what a verifier of a seal naming the department needs. Undefined for a name that is
+   * not a department id.
+   */
+  departmentKey(department: string): Promise<KeyObject | undefined>;
 }
 
 /** The store of `YJS_SEAL_KEYS_DIR`, or of `defaultDir` when it is not set. */
@@ -90,6 +96,10 @@ export class MemoryKeyStore implements KeyStore {
     return [...this.pairs.values()].find((p) => p.keyId === keyId)?.publicKey;
   }
 
+  async departmentKey(department: string): Promise<KeyObject | undefined> {
+    return this.pairs.get(department)?.publicKey;
+  }
+
   async publicKeys(): Promise<PublicKeyEntry[]> {
     return [...this.pairs.entries()]
       .map(([department, p]) => ({ department, keyId: p.keyId, publicKeyPem: spkiPem(p.publicKey) }))
@@ -100,10 +110,23 @@ export class MemoryKeyStore implements KeyStore {
 const PRIVATE_SUFFIX = '.key.pem';
 const PUBLIC_SUFFIX = '.pub.pem';
 
+/** A public key read from a file, with the file's text it was parsed from. */
+interface KeyFile {
+  pem: string;
+  entry: PublicKeyEntry;
+  publicKey: KeyObject;
+}
+
 /** Key files in a directory; see the module comment. */
 export class FileKeyStore implements KeyStore {
   /** One load per department at a time in this process; a failed load is retried on the next call. */
   private readonly loading = new Map<string, Promise<DepartmentKeyPair>>();
+  /**
+   * The keys read so far, by file path. Every public verification reads its key: the file is read
+   * each time, but parsed only when its text changed (parsing and exporting cost ~0.25 ms a key),
+   * and the same key object is handed out again (its exports are cached by `seal.ts`).
+   */
+  private readonly read = new Map<string, KeyFile>();
 
   constructor(readonly dir: string) {}
 
@@ -123,12 +146,19 @@ export class FileKeyStore implements KeyStore {
   }
 
   async publicKeyById(keyId: string): Promise<KeyObject | undefined> {
-    const entry = (await this.scan()).find((e) => e.keyId === keyId);
-    return entry && createPublicKey(entry.publicKeyPem);
+    return (await this.scan()).find((key) => key.entry.keyId === keyId)?.publicKey;
   }
 
   async publicKeys(): Promise<PublicKeyEntry[]> {
-    return this.scan();
+    return (await this.scan()).map((key) => key.entry);
+  }
+
+  async departmentKey(department: string): Promise<KeyObject | undefined> {
+    if (!DEPARTMENT.test(department)) return undefined;
+    const key =
+      (await this.readKey(department, join(this.dir, department + PUBLIC_SUFFIX))) ??
+      (await this.readKey(department, join(this.dir, department + PRIVATE_SUFFIX)));
+    return key?.publicKey;
   }
 
   private async loadOrCreate(department: string): Promise<DepartmentKeyPair> {
@@ -172,8 +202,8 @@ export class FileKeyStore implements KeyStore {
     }
   }
 
-  /** Every department with a key file, public preferred (a verifier has only those). */
-  private async scan(): Promise<PublicKeyEntry[]> {
+  /** Every department with a key file, public preferred (a verifier has only those), by department. */
+  private async scan(): Promise<KeyFile[]> {
     let names: string[];
     try {
       names = await readdir(this.dir);
@@ -181,24 +211,32 @@ export class FileKeyStore implements KeyStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
     }
-    const departments = new Set<string>();
-    for (const name of names) {
+    const present = new Set(names);
+    const files = new Map<string, string>(); // department → its public file, else its private one
+    for (const name of [...names].sort()) {
       for (const suffix of [PRIVATE_SUFFIX, PUBLIC_SUFFIX]) {
         const department = name.slice(0, -suffix.length);
-        if (name.endsWith(suffix) && DEPARTMENT.test(department)) departments.add(department);
+        if (!name.endsWith(suffix) || !DEPARTMENT.test(department)) continue;
+        const publicName = department + PUBLIC_SUFFIX;
+        files.set(department, join(this.dir, present.has(publicName) ? publicName : department + PRIVATE_SUFFIX));
       }
     }
-    const entries = await Promise.all(
-      [...departments].sort().map(async (department): Promise<PublicKeyEntry> => {
-        const publicPem = await readIfExists(join(this.dir, department + PUBLIC_SUFFIX));
-        const publicKey =
-          publicPem !== undefined
-            ? createPublicKey(publicPem)
-            : createPublicKey(createPrivateKey(await readFile(join(this.dir, department + PRIVATE_SUFFIX), 'utf8')));
-        return { department, keyId: keyIdOf(publicKey), publicKeyPem: spkiPem(publicKey) };
-      }),
-    );
-    return entries;
+    const keys = await Promise.all([...files].map(([department, path]) => this.readKey(department, path)));
+    const paths = new Set(files.values());
+    for (const path of this.read.keys()) if (!paths.has(path)) this.read.delete(path);
+    return keys.filter((key): key is KeyFile => key !== undefined);
+  }
+
+  /** The key in `path`, parsed again only if the file's text changed; undefined if it has gone meanwhile. */
+  private async readKey(department: string, path: string): Promise<KeyFile | undefined> {
+    const pem = await readIfExists(path);
+    if (pem === undefined) return undefined;
+    const known = this.read.get(path);
+    if (known?.pem === pem) return known;
+    const publicKey = path.endsWith(PUBLIC_SUFFIX) ? createPublicKey(pem) : createPublicKey(createPrivateKey(pem));
+    const key: KeyFile = { pem, publicKey, entry: { department, keyId: keyIdOf(publicKey), publicKeyPem: spkiPem(publicKey) } };
+    this.read.set(path, key);
+    return key;
   }
 }
 

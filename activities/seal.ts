@@ -14,8 +14,10 @@
  * {@link retargetSignature} moves that signature from OpenSSL's digest e′ to ours, e: with the same k,
  * r = r′ − e′ + e and s = s′ − (r − r′)·d/(1 + d) (mod n). The nonce never leaves OpenSSL; only the
  * per-key constant d/(1 + d) is handled here, and every signature is verified before it is returned.
- * Verification uses public values only and is done here in full (Z_A, e, the curve equation), so it
- * needs nothing from OpenSSL.
+ * Verification uses public values only: Z_A and e are computed here, the point sG + tP by
+ * `@noble/curves` on the GB/T 32918.5 curve (node:crypto cannot verify with the standard ID either).
+ * A department's key signs many seals, so each public key keeps a multiplication table once used
+ * (about 8 ms once, then well under 1 ms per verification, against about 2 ms without a table).
  *
  * Signatures are 64 bytes, r ‖ s, each 32 bytes big-endian (as in GB/T 38540 seals and GM/T 0009
  * raw form); {@link signatureToDer} gives the DER `SM2Signature` that OpenSSL and GmSSL tools read.
@@ -23,6 +25,8 @@
  * only PKCS#8 and SPKI are used here.
  */
 import { createHash, createPrivateKey, createPublicKey, sign as opensslSign, type KeyObject } from 'node:crypto';
+import { invert, mod } from '@noble/curves/abstract/modular.js';
+import { weierstrass, type WeierstrassPoint, type WeierstrassPointCons } from '@noble/curves/abstract/weierstrass.js';
 import canonicalize from 'canonicalize';
 import { z } from 'zod';
 
@@ -107,12 +111,14 @@ export function verifyDigest(e: Uint8Array, signature: Sm2Signature, publicPoint
   const { r, s } = signature;
   const { n } = curve;
   if (r < 1n || r >= n || s < 1n || s >= n) return false;
-  if (!isOnCurve(publicPoint, curve)) return false;
   const t = mod(r + s, n);
   if (t === 0n) return false;
-  const sum = toAffine(shamir(s, { x: curve.gx, y: curve.gy }, t, publicPoint, curve), curve.p);
-  if (!sum) return false;
-  return mod(fromBytes(e) + sum.x, n) === r;
+  const { Point } = arithmeticOf(curve);
+  const P = publicPointOf(publicPoint, curve);
+  if (!P) return false;
+  const sum = Point.BASE.multiplyUnsafe(s).add(P.multiplyUnsafe(t)); // (x₁, y₁) = sG + tP
+  if (sum.is0()) return false;
+  return mod(fromBytes(e) + sum.toAffine().x, n) === r;
 }
 
 /**
@@ -136,7 +142,7 @@ export function retargetSignature(signature: Sm2Signature, from: Uint8Array, to:
  */
 export function signDigest(e: Uint8Array, privateKey: KeyObject): Buffer {
   const key = toSm2PrivateKey(privateKey);
-  const publicPoint = sm2PublicPoint(createPublicKey(key));
+  const publicPoint = pointFromSpki(spkiOf(key));
   // OpenSSL 3.0 signs SM3(Z_A(ID = "") ‖ m); should a later OpenSSL default to the standard ID, the
   // second candidate covers it. Anything else (an ECDSA key, say) fails the check below.
   const candidates = [computeZA('', publicPoint), computeZA(DEFAULT_SIGNER_ID, publicPoint)].map((za) => sm3(za, e));
@@ -155,7 +161,10 @@ export function signDigest(e: Uint8Array, privateKey: KeyObject): Buffer {
 /** The public point of an SM2 public key (SPKI: id-ecPublicKey with curve sm2p256v1, uncompressed). */
 export function sm2PublicPoint(publicKey: KeyObject): Point {
   if (publicKey.type !== 'public') throw new TypeError('expected a public key');
-  const spki = publicKey.export({ type: 'spki', format: 'der' });
+  return pointFromSpki(spkiOf(publicKey));
+}
+
+function pointFromSpki(spki: Buffer): Point {
   if (spki.length !== SM2_SPKI_PREFIX.length + 1 + 2 * COORDINATE_BYTES || !spki.subarray(0, SM2_SPKI_PREFIX.length).equals(SM2_SPKI_PREFIX)) {
     throw new TypeError('not an SM2 public key (curve sm2p256v1, uncompressed point)');
   }
@@ -176,7 +185,7 @@ export function toSm2PrivateKey(privateKey: KeyObject): KeyObject {
   let key = sm2PrivateKeys.get(privateKey);
   if (key) return key;
   if (privateKey.type !== 'private') throw new TypeError('expected a private key');
-  sm2PublicPoint(createPublicKey(privateKey)); // throws unless the curve is SM2
+  pointFromSpki(spkiOf(privateKey)); // throws unless the curve is SM2
   key =
     privateKey.asymmetricKeyType === undefined // already OpenSSL type SM2
       ? privateKey
@@ -188,7 +197,7 @@ export function toSm2PrivateKey(privateKey: KeyObject): KeyObject {
 /** A key's id: the first 16 bytes of SM3 over its SPKI DER, in hex. */
 export function keyIdOf(publicKey: KeyObject): string {
   sm2PublicPoint(publicKey);
-  return sm3(publicKey.export({ type: 'spki', format: 'der' })).subarray(0, 16).toString('hex');
+  return sm3(spkiOf(publicKey)).subarray(0, 16).toString('hex');
 }
 
 /** 64 bytes r ‖ s. */
@@ -285,7 +294,7 @@ export function signDocument(input: SignDocumentInput): Seal {
   const { document, department, privateKey, publicKey, appliedBy, signedAt } = input;
   const signerId = input.signerId ?? DEFAULT_SIGNER_ID;
   const publicPoint = sm2PublicPoint(publicKey);
-  if (!createPublicKey(privateKey).export({ type: 'spki', format: 'der' }).equals(publicKey.export({ type: 'spki', format: 'der' }))) {
+  if (!spkiOf(privateKey).equals(spkiOf(publicKey))) {
     throw new Error(`the private key of ${department} does not match its public key`);
   }
   const unsigned: Omit<Seal, 'signature'> = {
@@ -367,12 +376,69 @@ function signedBytes(document: unknown, unsigned: Omit<Seal, 'signature'>): Buff
 }
 
 // ---------------------------------------------------------------------------------------------
-// Internals: DER, numbers, curve arithmetic
+// Internals: curve arithmetic, DER, numbers
+
+/** Window of the per-key tables: 8 ms and a few hundred KB per key for ~5× faster t·P. */
+const KEY_TABLE_WINDOW = 4;
+/** Keys with tables kept per curve, least recently used dropped first. */
+const KEY_TABLE_LIMIT = 64;
+
+interface CurveArithmetic {
+  Point: WeierstrassPointCons<bigint>;
+  /** Public points by `x:y` (hex), with their tables, in order of last use. */
+  keys: Map<string, WeierstrassPoint<bigint>>;
+}
+
+const arithmetics = new WeakMap<Sm2Curve, CurveArithmetic>();
+
+function arithmeticOf(curve: Sm2Curve): CurveArithmetic {
+  let arithmetic = arithmetics.get(curve);
+  if (!arithmetic) {
+    const Point = weierstrass({ p: curve.p, n: curve.n, h: 1n, a: curve.a, b: curve.b, Gx: curve.gx, Gy: curve.gy });
+    arithmetic = { Point, keys: new Map() };
+    arithmetics.set(curve, arithmetic);
+  }
+  return arithmetic;
+}
+
+/** The public point as a noble point with its table; undefined if it is not a point of the curve. */
+function publicPointOf({ x, y }: Point, curve: Sm2Curve): WeierstrassPoint<bigint> | undefined {
+  const { Point, keys } = arithmeticOf(curve);
+  const id = `${x.toString(16)}:${y.toString(16)}`;
+  let point = keys.get(id);
+  if (point) {
+    keys.delete(id); // re-inserted below as the most recently used
+  } else {
+    try {
+      point = Point.fromAffine({ x, y });
+      point.assertValidity(); // coordinates in [0, p), on the curve, not infinity
+    } catch {
+      return undefined;
+    }
+    point.precompute(KEY_TABLE_WINDOW, false);
+    if (keys.size >= KEY_TABLE_LIMIT) keys.delete(keys.keys().next().value!);
+  }
+  keys.set(id, point);
+  return point;
+}
 
 /** SPKI DER up to the public point: SEQUENCE { SEQUENCE { id-ecPublicKey, sm2p256v1 }, BIT STRING }. */
 const SM2_SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a811ccf5501822d034200', 'hex');
 const ID_EC_PUBLIC_KEY = Buffer.from('2a8648ce3d0201', 'hex');
 const SM2P256V1_OID = Buffer.from('2a811ccf5501822d', 'hex');
+
+/** The SPKI DER of each key object, of a private key its public half: an export costs ~0.1 ms. */
+const spkis = new WeakMap<KeyObject, Buffer>();
+
+/** The SPKI DER of a key (of a private key, its public key), exported once per key object. */
+function spkiOf(key: KeyObject): Buffer {
+  let spki = spkis.get(key);
+  if (!spki) {
+    spki = (key.type === 'private' ? createPublicKey(key) : key).export({ type: 'spki', format: 'der' });
+    spkis.set(key, spki);
+  }
+  return spki;
+}
 
 /** The OpenSSL-type-SM2 form of each private key given to {@link toSm2PrivateKey}. */
 const sm2PrivateKeys = new WeakMap<KeyObject, KeyObject>();
@@ -451,23 +517,6 @@ function derEncode(tag: number, content: Buffer): Buffer {
   return Buffer.concat([Buffer.from([tag, content.length]), content]);
 }
 
-function mod(a: bigint, m: bigint): bigint {
-  const r = a % m;
-  return r < 0n ? r + m : r;
-}
-
-/** a⁻¹ mod m, m prime. */
-function invert(a: bigint, m: bigint): bigint {
-  let [r0, r1, s0, s1] = [mod(a, m), m, 1n, 0n];
-  while (r1 !== 0n) {
-    const q = r0 / r1;
-    [r0, r1] = [r1, r0 - q * r1];
-    [s0, s1] = [s1, s0 - q * s1];
-  }
-  if (r0 !== 1n) throw new RangeError('not invertible');
-  return mod(s0, m);
-}
-
 function byteLength(v: bigint): number {
   return Math.ceil(v.toString(16).length / 2);
 }
@@ -480,73 +529,4 @@ function toBytes(v: bigint, size: number): Buffer {
 
 function fromBytes(bytes: Uint8Array): bigint {
   return bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
-}
-
-function isOnCurve({ x, y }: Point, { p, a, b }: Sm2Curve): boolean {
-  if (x < 0n || x >= p || y < 0n || y >= p) return false;
-  return mod(y * y - (x * x * x + a * x + b), p) === 0n;
-}
-
-/** A point in Jacobian coordinates (X/Z², Y/Z³); Z = 0 is the point at infinity. */
-interface Jacobian {
-  x: bigint;
-  y: bigint;
-  z: bigint;
-}
-
-const INFINITY: Jacobian = { x: 1n, y: 1n, z: 0n };
-
-function double(P: Jacobian, { p, a }: Sm2Curve): Jacobian {
-  if (P.z === 0n || P.y === 0n) return INFINITY;
-  const yy = mod(P.y * P.y, p);
-  const s = mod(4n * P.x * yy, p);
-  const zz = mod(P.z * P.z, p);
-  const m = mod(3n * P.x * P.x + a * zz * zz, p);
-  const x = mod(m * m - 2n * s, p);
-  return { x, y: mod(m * (s - x) - 8n * yy * yy, p), z: mod(2n * P.y * P.z, p) };
-}
-
-function add(P: Jacobian, Q: Jacobian, curve: Sm2Curve): Jacobian {
-  if (P.z === 0n) return Q;
-  if (Q.z === 0n) return P;
-  const { p } = curve;
-  const pz2 = mod(P.z * P.z, p);
-  const qz2 = mod(Q.z * Q.z, p);
-  const u1 = mod(P.x * qz2, p);
-  const u2 = mod(Q.x * pz2, p);
-  const s1 = mod(P.y * qz2 * Q.z, p);
-  const s2 = mod(Q.y * pz2 * P.z, p);
-  if (u1 === u2) return s1 === s2 ? double(P, curve) : INFINITY;
-  const h = mod(u2 - u1, p);
-  const r = mod(s2 - s1, p);
-  const hh = mod(h * h, p);
-  const hhh = mod(hh * h, p);
-  const v = mod(u1 * hh, p);
-  const x = mod(r * r - hhh - 2n * v, p);
-  return { x, y: mod(r * (v - x) - s1 * hhh, p), z: mod(h * P.z * Q.z, p) };
-}
-
-/** u·A + v·B by Shamir's trick. Variable-time: for public values only. */
-function shamir(u: bigint, A: Point, v: bigint, B: Point, curve: Sm2Curve): Jacobian {
-  const a: Jacobian = { ...A, z: 1n };
-  const b: Jacobian = { ...B, z: 1n };
-  const ab = add(a, b, curve);
-  let acc = INFINITY;
-  for (let i = Math.max(u.toString(2).length, v.toString(2).length) - 1; i >= 0; i--) {
-    acc = double(acc, curve);
-    const bit = BigInt(i);
-    const ui = (u >> bit) & 1n;
-    const vi = (v >> bit) & 1n;
-    if (ui && vi) acc = add(acc, ab, curve);
-    else if (ui) acc = add(acc, a, curve);
-    else if (vi) acc = add(acc, b, curve);
-  }
-  return acc;
-}
-
-function toAffine(P: Jacobian, p: bigint): Point | undefined {
-  if (P.z === 0n) return undefined;
-  const zInv = invert(P.z, p);
-  const zInv2 = mod(zInv * zInv, p);
-  return { x: mod(P.x * zInv2, p), y: mod(P.y * zInv2 * zInv, p) };
 }

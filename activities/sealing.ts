@@ -11,12 +11,11 @@
  * {@link verifySealed} checks a `{ document, seal }` from anywhere (the public API, a file): the
  * signature, that the key belongs to the department the seal names, and whether it was revoked.
  */
-import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import type { DocumentStore, StoredDocument } from './documents';
 import type { KeyStore } from './keystore';
 import { latestCondition } from './commitments';
-import { signDocument, verifySeal, type AppliedBy, type Seal, type SealFailure } from './seal';
+import { keyIdOf, signDocument, verifySeal, type AppliedBy, type Seal, type SealFailure } from './seal';
 
 /** A document with its seal, as stored and as handed to anyone who wants to verify it. */
 export interface SealedDocument<T> {
@@ -142,12 +141,15 @@ export async function verifySealed(keys: KeyStore, documents: DocumentStore | un
     ...facts,
   });
 
-  // Every department whose key has this id (normally one): the key and whose it is, in one look-up.
-  const owners = facts.keyId ? (await keys.publicKeys()).filter((entry) => entry.keyId === facts.keyId) : [];
-  const result = verifySeal({ document, seal, publicKey: owners[0] && createPublicKey(owners[0].publicKeyPem) });
+  // The key of the department the seal names, read alone; failing that, whichever key has the id, to
+  // tell a seal by another department's key from one by an unknown key.
+  const named = facts.department ? await keys.departmentKey(facts.department) : undefined;
+  const ownKey = named && keyIdOf(named) === facts.keyId ? named : undefined;
+  const publicKey = ownKey ?? (facts.keyId ? await keys.publicKeyById(facts.keyId) : undefined);
+  const result = verifySeal({ document, seal, publicKey });
   if (!result.valid) return report('invalid', { reason: result.reason ?? 'bad-signature' });
   // The department is signed, but so it is by whoever holds a key: it must be the key's department.
-  if (!owners.some((entry) => entry.department === facts.department)) return report('invalid', { reason: 'department-mismatch' });
+  if (!ownKey) return report('invalid', { reason: 'department-mismatch' });
 
   const revocation = documents && facts.documentId ? await revocationOf(documents, facts.documentId) : undefined;
   if (revocation) return report('revoked', { revoked: { at: revocation.at, reason: revocation.reason } });

@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileDocumentStore, MemoryDocumentStore } from '../../../activities/documents';
+import { FileDocumentStore, MemoryDocumentStore, documentIdFor } from '../../../activities/documents';
 import { issueAll, type IssueResultsInput } from '../../../activities/issue';
 import { MemoryKeyStore } from '../../../activities/keystore';
 import { Sealer } from '../../../activities/sealing';
@@ -55,6 +55,20 @@ describe('FileDocumentStore', () => {
     expect((await stat(root)).mode & 0o777).toBe(0o700);
     const [file] = (await readdir(root)).filter((n) => n.endsWith('.json'));
     expect((await stat(join(root, file!))).mode & 0o777).toBe(0o600);
+  });
+
+  it('reads each file once to list by prefix: later lists read only the files of their prefix', async () => {
+    const root = join(dir, 'docs');
+    const store = new FileDocumentStore(root);
+    await store.createOnce('conditions/d1/000001', () => ({ state: 'conditional' }));
+    await store.createOnce('c6/a/result', () => ({ holder: '张三' }));
+    expect((await store.list('conditions/d1/')).map((d) => d.key)).toEqual(['conditions/d1/000001']);
+    // Documents never change once written: a file of another prefix is not read again.
+    await writeFile(join(root, `${documentIdFor('c6/a/result')}.json`), 'not read again');
+    await store.createOnce('conditions/d1/000002', () => ({ state: 'unconditional' }));
+    expect((await store.list('conditions/d1/')).map((d) => d.key)).toEqual(['conditions/d1/000001', 'conditions/d1/000002']);
+    await rm(join(root, `${documentIdFor('conditions/d1/000001')}.json`));
+    expect((await store.list('conditions/d1/')).map((d) => d.key)).toEqual(['conditions/d1/000002']);
   });
 
   it('closes a folder made before with a looser mode', async () => {

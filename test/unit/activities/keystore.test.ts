@@ -52,6 +52,14 @@ describe.each([
     ]);
   });
 
+  it('gives a department’s public key without generating one', async () => {
+    const store = open();
+    const health = await store.keyPairFor('health');
+    expect(spki((await store.departmentKey('health'))!)).toBe(spki(health.publicKey));
+    for (const absent of ['taxation', '../health', 'Health', '']) expect(await store.departmentKey(absent)).toBeUndefined();
+    expect((await store.publicKeys()).map((e) => e.department)).toEqual(['health']);
+  });
+
   it('makes pairs that seal', async () => {
     const store = open();
     const { privateKey, publicKey, keyId } = await store.keyPairFor('police-station');
@@ -139,6 +147,26 @@ describe('FileKeyStore', () => {
     expect(spki((await verifier.publicKeyById(keyId))!)).toBe(spki(publicKey));
     expect((await verifier.publicKeys()).map((e) => e.department)).toEqual(['health']);
     expect(await new FileKeyStore(join(dir, 'absent')).publicKeys()).toEqual([]);
+  });
+
+  it('hands out the same key object while its file is unchanged, and a new one once it is replaced', async () => {
+    const keys = join(dir, 'keys');
+    await mkdir(keys);
+    const first = generateKeyPairSync('ec', { namedCurve: 'SM2' });
+    await writeFile(join(keys, 'health.pub.pem'), spki(first.publicKey));
+    const verifier = new FileKeyStore(keys);
+    const firstId = keyIdOf(first.publicKey);
+    const key = await verifier.publicKeyById(firstId);
+    expect(await verifier.publicKeyById(firstId)).toBe(key); // parsed once
+    expect(await verifier.departmentKey('health')).toBe(key);
+
+    const second = generateKeyPairSync('ec', { namedCurve: 'SM2' });
+    await writeFile(join(keys, 'health.pub.pem'), spki(second.publicKey)); // rewritten in place
+    expect(spki((await verifier.departmentKey('health'))!)).toBe(spki(second.publicKey));
+    expect(await verifier.publicKeyById(firstId)).toBeUndefined();
+    await rm(join(keys, 'health.pub.pem'));
+    expect(await verifier.departmentKey('health')).toBeUndefined();
+    expect(await verifier.publicKeys()).toEqual([]);
   });
 
   it('takes its directory from YJS_SEAL_KEYS_DIR, else the default', () => {

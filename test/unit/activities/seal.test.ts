@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { createECDH, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createECDH, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +58,11 @@ const inverse = (a: bigint, m: bigint): bigint => {
 };
 const big = (bytes: Uint8Array) => BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
 const pointOf = (v: Sm2Vector) => ({ x: v.xA, y: v.yA });
+/** r and s of a DER signature as node:crypto makes them (short form: under 128 bytes). */
+const parseDer = (der: Buffer) => {
+  const rLength = der[3]!;
+  return { r: big(der.subarray(4, 4 + rLength)), s: big(der.subarray(4 + rLength + 2)) };
+};
 
 /**
  * The textbook SM2 signature (GB/T 32918.2 §6.1, A4–A6) with a given k, kG computed by OpenSSL
@@ -172,13 +177,43 @@ describe('node:crypto and SM2 (what signDigest works around)', () => {
     expect(verifyDigest(messageDigest('', point, message), signature, point)).toBe(true);
     expect(verifyDigest(messageDigest(DEFAULT_SIGNER_ID, point, message), signature, point)).toBe(false);
   });
+});
 
-  function parseDer(der: Buffer): { r: bigint; s: bigint } {
-    const rLength = der[3]!;
-    const r = big(der.subarray(4, 4 + rLength));
-    const s = big(der.subarray(4 + rLength + 2));
-    return { r, s };
-  }
+describe('verifyDigest and signDigest against OpenSSL in process (empty ID, which node:crypto uses)', () => {
+  const pairs = Array.from({ length: 3 }, () => generateKeyPairSync('ec', { namedCurve: 'SM2' }));
+
+  it('accepts what OpenSSL signs and rejects it changed; OpenSSL accepts what signDigest signs', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat({ max: pairs.length - 1 }), fc.nat({ max: 63 }), (bytes, which, flip) => {
+        const message = Buffer.from(bytes);
+        const { privateKey, publicKey } = pairs[which]!;
+        const sm2Key = toSm2PrivateKey(privateKey);
+        const point = sm2PublicPoint(publicKey);
+        const e = messageDigest('', point, message);
+        const theirs = signatureToRaw(parseDer(sign('sm3', message, sm2Key)));
+        expect(verifyDigest(e, signatureFromRaw(theirs)!, point)).toBe(true);
+        const changed = Buffer.from(theirs);
+        changed[flip] = changed[flip]! ^ 0x01;
+        expect(verifyDigest(e, signatureFromRaw(changed)!, point)).toBe(false);
+        expect(verifyDigest(e, signatureFromRaw(theirs)!, sm2PublicPoint(pairs[(which + 1) % pairs.length]!.publicKey))).toBe(false);
+        const ours = signDigest(e, privateKey);
+        expect(verify('sm3', message, sm2Key, signatureToDer(ours))).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('stays right for every key when more keys are used than it keeps tables for', () => {
+    const many = Array.from({ length: 70 }, () => generateKeyPairSync('ec', { namedCurve: 'SM2' }));
+    const e = sm3(Buffer.from('seal'));
+    const signed = many.map(({ privateKey, publicKey }) => ({ point: sm2PublicPoint(publicKey), signature: signatureFromRaw(signDigest(e, privateKey))! }));
+    for (let round = 0; round < 2; round++) {
+      signed.forEach(({ point, signature }, i) => {
+        expect(verifyDigest(e, signature, point)).toBe(true);
+        expect(verifyDigest(e, signature, signed[(i + 1) % signed.length]!.point)).toBe(false);
+      });
+    }
+  });
 });
 
 describe('signDigest', () => {
