@@ -37,6 +37,8 @@ export interface AppOptions {
   logger?: boolean;
   /** Requests per minute per principal (or address, before authentication). */
   rateLimitPerMinute?: number;
+  /** `POST /seals/verify` per minute per address, a budget apart from the one above (default 600). */
+  sealVerifyRatePerMinute?: number;
   /** Uploaded materials (one set of materials: uploaded once, linked to every item). */
   blobs?: BlobStore;
   /** The electronic-licence library (电子证照库): pre-fill, and materials never asked for. */
@@ -82,7 +84,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     certificates: options.certificates,
   });
   await app.register(metaRoutes);
-  if (options.keys) await app.register(sealRoutes, { keys: options.keys, documents: options.documents });
+  if (options.keys) {
+    await app.register(sealRoutes, { keys: options.keys, documents: options.documents, verifyRatePerMinute: options.sealVerifyRatePerMinute });
+  }
   await app.register(async (secured) => {
     await secured.register(authentication, { authenticator: options.authenticator });
     await secured.register(definitionRoutes, { registry: options.registry });

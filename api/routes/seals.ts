@@ -43,10 +43,29 @@ const PublicKey = z
 /** No `security`: these routes are public, whatever the API's default. */
 const PUBLIC: Array<Record<string, string[]>> = [];
 
-export const sealRoutes: FastifyPluginAsyncZod<{ keys: KeyStore; documents?: DocumentStore }> = async (app, { keys, documents }) => {
+/** Default verifications per minute per address: a verifier checking a batch, not a flood. */
+export const DEFAULT_SEAL_VERIFY_RATE_PER_MINUTE = 600;
+
+export interface SealRouteOptions {
+  keys: KeyStore;
+  documents?: DocumentStore;
+  /** `POST /seals/verify` per minute per address, counted apart from the API's authenticated traffic. */
+  verifyRatePerMinute?: number;
+}
+
+export const sealRoutes: FastifyPluginAsyncZod<SealRouteOptions> = async (app, { keys, documents, verifyRatePerMinute }) => {
   app.post(
     '/seals/verify',
     {
+      // Anyone may call it and each call costs a signature check and store reads: its own budget,
+      // by address whatever key is sent, so a flood of it neither passes for nor starves API clients.
+      config: {
+        rateLimit: {
+          max: verifyRatePerMinute ?? DEFAULT_SEAL_VERIFY_RATE_PER_MINUTE,
+          timeWindow: '1 minute',
+          keyGenerator: (request) => `seal-verify:${request.ip}`,
+        },
+      },
       schema: {
         tags: ['seals'],
         operationId: 'verifySeal',
