@@ -2,6 +2,8 @@
  * The product wired for a test: a real Temporal server (from `temporal-env.ts`), a worker running the
  * real workflows, the registry with the repository's bundles, and the API app to `inject` into.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundle } from '@temporalio/worker';
@@ -10,10 +12,10 @@ import { MemoryDocumentStore, type DocumentStore } from '../../activities/docume
 import { MemoryKeyStore, type KeyStore } from '../../activities/keystore';
 import { MemoryBlobStore } from '../../activities/blobs';
 import { DEFAULT_CERTIFICATES_FILE, FileCertificateLibrary } from '../../activities/certificates';
-import { ApiKeyAuthenticator } from '../../api/auth';
+import { ApiKeyAuthenticator, type ApiKeyRecord } from '../../api/auth';
 import { buildApp } from '../../api/app';
 import { DefinitionRegistry, MemoryRegistryStore } from '../../definitions/registry';
-import { devPrincipals, mintKeys, type DevPrincipal } from '../../runtime/api-keys';
+import { devPrincipals, FileApiKeyStore, mintKeys, type DevPrincipal } from '../../runtime/api-keys';
 import { departmentsOf } from '../../runtime/components';
 import { PROJECT_ROOT } from '../../runtime/config';
 import { bundleWorkflows, createWorker, stopWorker } from '../../runtime/worker';
@@ -47,6 +49,8 @@ export interface StackOptions {
   activityOverrides?: Record<string, (...args: never[]) => Promise<unknown>>;
   /** Principals minted besides the development ones (e.g. an admin), by id in `tokens`. */
   principals?: DevPrincipal[];
+  /** Keep the keys in a key file (a temporary one) and serve the admin key routes over it. */
+  keyFile?: boolean;
 }
 
 export async function startStack(env: TestWorkflowEnvironment, options: StackOptions = {}): Promise<Stack> {
@@ -64,11 +68,14 @@ export async function startStack(env: TestWorkflowEnvironment, options: StackOpt
   const running = worker.run();
   const { departments, windows } = departmentsOf(registry);
   const { records, tokens } = mintKeys([...devPrincipals(departments, windows), ...(options.principals ?? [])]);
+  const keyDir = options.keyFile ? await mkdtemp(join(tmpdir(), 'yjs-keys-')) : undefined;
+  const apiKeys = keyDir ? await keyFileStore(join(keyDir, 'api-keys.json'), records) : undefined;
   const app = await buildApp({
     client: env.client,
     namespace: env.namespace ?? 'default',
     registry,
-    authenticator: new ApiKeyAuthenticator(records),
+    authenticator: new ApiKeyAuthenticator(apiKeys ?? records),
+    ...(apiKeys ? { apiKeys } : {}),
     taskQueue,
     keys,
     documents,
@@ -91,8 +98,15 @@ export async function startStack(env: TestWorkflowEnvironment, options: StackOpt
     async close() {
       await app.close();
       await stopWorker(worker, running);
+      if (keyDir) await rm(keyDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A key file holding these records, as `npm start` writes it, and the store over it. */
+async function keyFileStore(path: string, records: ApiKeyRecord[]): Promise<FileApiKeyStore> {
+  await writeFile(path, `${JSON.stringify({ keys: records }, null, 2)}\n`, { mode: 0o600 });
+  return new FileApiKeyStore(path);
 }
 
 /** Polls `read` until `accept` holds (visibility and cross-workflow effects are eventually consistent). */

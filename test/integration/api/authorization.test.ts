@@ -22,7 +22,7 @@ const SUBJECT = '420104199003071234';
 
 beforeAll(async () => {
   env = await createDevServerEnv();
-  stack = await startStack(env, { principals: [{ id: 'admin', roles: ['admin'] }] });
+  stack = await startStack(env, { principals: [{ id: 'admin', roles: ['admin'] }], keyFile: true });
   await stack.registry.publish(variantDefinition(), 'api');
 });
 afterAll(async () => {
@@ -113,11 +113,20 @@ const EXPECTED: Record<string, number[]> = {
   getInbox: /*                  */ [401, 403, 403, 403, 200, 200, 200, 403, 403],
   getStatistics: /*             */ [401, 403, 403, 200, 200, 200, 403, 403, 403],
   listSupervisedItems: /*       */ [401, 403, 403, 403, 200, 200, 403, 403, 403],
+  createApiKey: /*              */ [401, 403, 403, 403, 403, 201, 403, 403, 403],
+  listApiKeys: /*               */ [401, 403, 403, 403, 403, 200, 403, 403, 403],
+  deleteApiKey: /*              */ [401, 403, 403, 403, 403, 204, 403, 403, 403],
 };
 
 // --- what each operation is sent -----------------------------------------------------------------
 
-type Fixture = 'none' | 'submitted' | 'in-review' | 'supplementing' | 'special-step' | 'commitment' | 'commitment-supplied';
+type Fixture = 'none' | 'submitted' | 'in-review' | 'supplementing' | 'special-step' | 'commitment' | 'commitment-supplied' | 'api-key';
+
+/** What a fixture made: the case, or path parameters (an API key's id). */
+interface Target {
+  caseId?: string;
+  params?: Record<string, string>;
+}
 
 interface Call {
   /** The case state the operation needs. */
@@ -177,6 +186,9 @@ const CALLS: Record<string, Call> = {
   getInbox: none,
   getStatistics: none,
   listSupervisedItems: none,
+  createApiKey: { fixture: 'none', payload: { roles: ['department'], department: 'water-affairs' } },
+  listApiKeys: none,
+  deleteApiKey: { fixture: 'api-key', mutates: true },
 };
 
 const DEFAULT_PARAMS: Record<string, string> = { id: BUNDLE, version: '1', itemId: ITEM, department: 'market-regulation', slug: 'forbidden' };
@@ -193,28 +205,35 @@ async function readProgress(caseId: string): Promise<CaseProgress> {
   return ok(stack.as('supervisor', { method: 'GET', url: `/cases/${caseId}` }));
 }
 
-async function fixture(kind: Fixture): Promise<string | undefined> {
-  if (kind === 'none') return undefined;
+let keys = 0;
+
+async function fixture(kind: Fixture): Promise<Target> {
+  if (kind === 'none') return {};
+  if (kind === 'api-key') {
+    const created = await ok(stack.as('admin', { method: 'POST', url: '/admin/api-keys', payload: { id: `doomed-${++keys}`, roles: ['integrator'] } }), 201);
+    return { params: { id: created.id } };
+  }
   const commitment = kind === 'commitment' || kind === 'commitment-supplied';
   const started = await ok(stack.as('integrator', { method: 'POST', url: '/cases', payload: application({ without: commitment ? ['sign-design'] : [] }) }), 201);
   const caseId: string = started.caseId;
-  if (kind === 'submitted') return caseId;
+  if (kind === 'submitted') return { caseId };
   await ok(stack.as('window-gov-service', { method: 'POST', url: `/cases/${caseId}/accept`, payload: { tolerateMissing: commitment } }));
   // Dispatch happens after acceptance: wait for it, so that only the requests under test move the case.
   await eventually(() => readProgress(caseId), (p) => p.items.find((i) => i.id === ITEM)?.status === 'in-review', 'dispatch');
   if (kind === 'commitment-supplied') {
     await ok(stack.as('integrator', { method: 'POST', url: `/cases/${caseId}/commitment/materials`, payload: { materials: [{ id: 'sign-design', ref: 'upload-3' }] } }));
   }
-  if (commitment) return caseId;
+  if (commitment) return { caseId };
   const market = 'officer-market-regulation';
   if (kind === 'supplementing') await ok(stack.as(market, { method: 'POST', url: `/cases/${caseId}/items/${ITEM}/supplement-requests`, payload: CALLS.requestSupplement!.payload as object }));
   if (kind === 'special-step') await ok(stack.as(market, { method: 'POST', url: `/cases/${caseId}/items/${ITEM}/special-step/start`, payload: { step: 'site-visit' } }));
-  return caseId;
+  if (kind !== 'in-review') await eventually(() => readProgress(caseId), (p) => p.items.find((i) => i.id === ITEM)?.status === kind, `the case to hear of ${kind}`);
+  return { caseId };
 }
 
 /** What a refused request must leave alone. */
-async function snapshot(caseId: string | undefined): Promise<unknown> {
-  if (!caseId) return undefined;
+async function snapshot({ caseId }: Target): Promise<unknown> {
+  if (!caseId) return (await ok(stack.as('admin', { method: 'GET', url: '/admin/api-keys' }))).map((k: { id: string }) => k.id);
   const p = await readProgress(caseId);
   return {
     status: p.status,
@@ -241,8 +260,8 @@ function operationsOf(document: { paths?: Record<string, Record<string, { operat
   );
 }
 
-function request(operation: Operation, call: Call, caseId: string | undefined, principal: string | undefined): Promise<{ statusCode: number; body: string }> {
-  const params: Record<string, string> = { ...DEFAULT_PARAMS, ...(caseId ? { caseId } : {}), ...call.params };
+function request(operation: Operation, call: Call, target: Target, principal: string | undefined): Promise<{ statusCode: number; body: string }> {
+  const params: Record<string, string> = { ...DEFAULT_PARAMS, ...(target.caseId ? { caseId: target.caseId } : {}), ...call.params, ...target.params };
   const url = operation.path.replace(/\{(\w+)\}/g, (_, name: string) => {
     if (params[name] === undefined) throw new Error(`${operation.operationId}: no value for path parameter "${name}"`);
     return encodeURIComponent(params[name]!);
@@ -275,20 +294,20 @@ describe('authorization matrix', () => {
       const call = CALLS[operation.operationId]!;
       const expected = EXPECTED[operation.operationId]!;
       const row: number[] = new Array(COLUMNS.length).fill(0);
-      let caseId = call.fixture === 'in-review' && !call.mutates ? readCase : await fixture(call.fixture);
+      let target = call.fixture === 'in-review' && !call.mutates ? readCase : await fixture(call.fixture);
       // Refusals first, on one fixture that must come out unchanged; then each allowed principal on its own.
       const order = COLUMNS.map((_, i) => i).sort((a, b) => Number(expected[a]! < 300) - Number(expected[b]! < 300));
-      const before = call.mutates ? await snapshot(caseId) : undefined;
+      const before = call.mutates ? await snapshot(target) : undefined;
       let checked = false;
       let consumed = false;
       for (const index of order) {
         const allowed = expected[index]! < 300;
         if (call.mutates && allowed && !checked) {
-          unchanged[operation.operationId] = JSON.stringify(await snapshot(caseId)) === JSON.stringify(before);
+          unchanged[operation.operationId] = JSON.stringify(await snapshot(target)) === JSON.stringify(before);
           checked = true;
         }
-        if (call.mutates && allowed && consumed) caseId = await fixture(call.fixture); // each allowed principal on a fresh case
-        const response = await request(operation, call, caseId, principalOf(COLUMNS[index]!, call.right ?? 'market-regulation'));
+        if (call.mutates && allowed && consumed) target = await fixture(call.fixture); // each allowed principal on a fresh one
+        const response = await request(operation, call, target, principalOf(COLUMNS[index]!, call.right ?? 'market-regulation'));
         row[index] = response.statusCode;
         if (response.statusCode !== expected[index]) failures.push(`${operation.operationId} × ${COLUMNS[index]}: ${response.statusCode} ${response.body.slice(0, 300)}`);
         consumed ||= call.mutates === true && allowed;
@@ -307,11 +326,11 @@ describe('departments see only what they need', () => {
   const UNINVOLVED = 'officer-public-security';
 
   it('refuses the department of a skipped item the case, before and after acceptance, and its item with 403', async () => {
-    const submitted = await fixture('submitted');
+    const { caseId: submitted } = await fixture('submitted');
     expect((await stack.as(SKIPPED, { method: 'GET', url: `/cases/${submitted}` })).statusCode).toBe(403);
     expect((await stack.as('officer-fire-rescue', { method: 'GET', url: `/cases/${submitted}` })).statusCode).toBe(200);
 
-    const caseId = await fixture('in-review');
+    const { caseId } = await fixture('in-review');
     expect((await readProgress(caseId!)).items.find((i) => i.id === 'tobacco-permit')?.status).toBe('skipped');
     for (const url of [`/cases/${caseId}`, `/cases/${caseId}/documents`, `/cases/${caseId}/materials`]) {
       const response = await stack.as(SKIPPED, { method: 'GET', url });
@@ -322,7 +341,7 @@ describe('departments see only what they need', () => {
   });
 
   it('answers an uninvolved department 403 whatever the state: decided items, pending items, no commitment', async () => {
-    const caseId = (await fixture('in-review'))!;
+    const caseId = (await fixture('in-review')).caseId!;
     await ok(stack.as('officer-market-regulation', { method: 'POST', url: `/cases/${caseId}/items/${ITEM}/approve`, payload: {} }));
     await eventually(() => readProgress(caseId), (p) => p.items.find((i) => i.id === ITEM)?.status === 'approved', 'the approval');
     const attempts = [
