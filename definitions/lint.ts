@@ -10,12 +10,14 @@
  * unused-material, unused-field (warning), unused-department (warning), enum-without-options,
  * options-without-enum, invalid-range, invalid-pattern, condition-type-mismatch, instant-with-limit (warning),
  * commitment-days-without-tolerable, tolerable-without-commitment-days, grants-without-tolerable,
- * grant-without-use, commitment-exceeds-limit, tolerable-material-on-no-commitment-item, uncounted-step-kind.
+ * grant-without-use, commitment-exceeds-limit, tolerable-material-on-no-commitment-item, uncounted-step-kind,
+ * definition-too-large (at "", before the schema's issues).
  */
 import type { z } from 'zod';
 import { conditionFields } from './condition';
 import type { LintIssue } from './errors';
 import { criticalPath, findCycles, itemEdges, levelize, type Cycle } from './graph';
+import { definitionSizeIssues } from './limits';
 import { CLOCK_PAUSING_STEP_KINDS, mayPauseClock } from './special-steps';
 import { BundleDefinition, type Condition, type Field, type Item, type Material } from './schema';
 
@@ -33,9 +35,11 @@ export interface LintResult {
  * in rule order. Warnings do not make `ok` false.
  */
 export function lint(input: unknown): LintResult {
+  // Counts and lengths are the schema's; the total size no schema keyword measures (limits.ts).
+  const tooLarge = definitionSizeIssues(input);
   const parsed = BundleDefinition.safeParse(input, { reportInput: true });
-  if (!parsed.success) return { ok: false, issues: schemaIssues(parsed.error) };
-  const issues = lintDefinition(parsed.data);
+  if (!parsed.success) return { ok: false, issues: [...tooLarge, ...schemaIssues(parsed.error)] };
+  const issues = [...tooLarge, ...lintDefinition(parsed.data)];
   const ok = !issues.some((issue) => issue.severity === 'error');
   return ok ? { ok, definition: parsed.data, issues } : { ok, issues };
 }

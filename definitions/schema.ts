@@ -3,10 +3,12 @@
  *
  * Policy designers write bundles as JSON; this zod schema validates them, `z.infer` gives the engine its
  * types, and `scripts/gen-schema.ts` turns it into `definitions/bundle.schema.json` for editors.
- * Structural rules live here; rules that need the whole definition (references, cycles, limits) live in
- * `lint.ts`, so that every problem is reported at once with its JSON path.
+ * Structural rules live here, size limits too (`limits.ts`: counts and lengths as `.max()`, so editors
+ * and lint report them with their paths); rules that need the whole definition (references, cycles,
+ * the total size) live in `lint.ts`, so that every problem is reported at once with its JSON path.
  */
 import { z } from 'zod';
+import { LIMITS } from './limits';
 
 /** Lower-case identifiers used as keys in URLs, workflow IDs and search attributes. */
 export const Slug = z
@@ -20,13 +22,23 @@ export const FieldId = z
   .regex(/^[a-zA-Z][a-zA-Z0-9]{0,62}$/, 'use camelCase letters and digits (e.g. "applicantName")')
   .meta({ description: 'Form field identifier (camelCase), the property name in the application form.' });
 
+/** A title, name or label in Chinese and English. */
 export const LocalizedText = z
   .object({
-    zh: z.string().min(1).meta({ description: 'Chinese text (the text of record).' }),
-    en: z.string().min(1).meta({ description: 'English text.' }),
+    zh: z.string().min(1).max(LIMITS.titleChars).meta({ description: `Chinese text (the text of record), at most ${LIMITS.titleChars} characters.` }),
+    en: z.string().min(1).max(LIMITS.titleChars).meta({ description: `English text, at most ${LIMITS.titleChars} characters.` }),
   })
   .strict()
-  .meta({ id: 'LocalizedText', description: 'Text in Chinese and English.' });
+  .meta({ id: 'LocalizedText', description: `A title, name or label in Chinese and English, at most ${LIMITS.titleChars} characters each.` });
+
+/** A description or help text in Chinese and English. */
+export const LocalizedLongText = z
+  .object({
+    zh: z.string().min(1).max(LIMITS.textChars).meta({ description: `Chinese text (the text of record), at most ${LIMITS.textChars} characters.` }),
+    en: z.string().min(1).max(LIMITS.textChars).meta({ description: `English text, at most ${LIMITS.textChars} characters.` }),
+  })
+  .strict()
+  .meta({ id: 'LocalizedLongText', description: `A description or help text in Chinese and English, at most ${LIMITS.textChars} characters each.` });
 
 export const WorkingDays = z
   .number()
@@ -35,7 +47,7 @@ export const WorkingDays = z
   .max(366)
   .meta({ description: 'A duration in working days (工作日): weekends and statutory holidays do not count.' });
 
-const Scalar = z.union([z.string(), z.number(), z.boolean()]);
+const Scalar = z.union([z.string().max(LIMITS.valueChars), z.number(), z.boolean()]);
 
 /**
  * A safe, declarative condition on form values. No expressions are evaluated: only these shapes exist,
@@ -55,17 +67,17 @@ export const Condition: z.ZodType<Condition, Condition> = z
     z.union([
       z.object({ field: FieldId, equals: Scalar }).strict(),
       z.object({ field: FieldId, notEquals: Scalar }).strict(),
-      z.object({ field: FieldId, in: z.array(Scalar).min(1) }).strict(),
+      z.object({ field: FieldId, in: z.array(Scalar).min(1).max(LIMITS.conditionValues) }).strict(),
       z.object({ field: FieldId, isSet: z.boolean() }).strict(),
-      z.object({ all: z.array(Condition).min(1) }).strict(),
-      z.object({ any: z.array(Condition).min(1) }).strict(),
+      z.object({ all: z.array(Condition).min(1).max(LIMITS.conditionOperands) }).strict(),
+      z.object({ any: z.array(Condition).min(1).max(LIMITS.conditionOperands) }).strict(),
       z.object({ not: Condition }).strict(),
     ]),
   )
   .meta({
     id: 'Condition',
     description:
-      'Declarative condition on form values: {field, equals|notEquals|in|isSet}, combined with all / any / not.',
+      `Declarative condition on form values: {field, equals|notEquals|in|isSet}, combined with all / any / not. Compared strings at most ${LIMITS.valueChars} characters, at most ${LIMITS.conditionValues} values in "in", ${LIMITS.conditionOperands} operands in "all" / "any".`,
   });
 
 export const Department = z
@@ -80,7 +92,7 @@ export const Section = z
   .object({
     id: Slug,
     title: LocalizedText,
-    help: LocalizedText.optional(),
+    help: LocalizedLongText.optional(),
   })
   .strict()
   .meta({ id: 'Section', description: 'A section of the merged application form.' });
@@ -93,15 +105,20 @@ export const Field = z
   .object({
     id: FieldId,
     label: LocalizedText,
-    help: LocalizedText.optional(),
+    help: LocalizedLongText.optional(),
     type: FieldType,
     section: Slug.optional().meta({ description: 'Section of the merged form this field belongs to.' }),
     options: z
-      .array(z.object({ value: z.string().min(1), label: LocalizedText }).strict())
+      .array(z.object({ value: z.string().min(1).max(LIMITS.valueChars), label: LocalizedText }).strict())
       .min(1)
+      .max(LIMITS.optionsPerField)
       .optional()
-      .meta({ description: 'Allowed values, for fields of type "enum".' }),
-    pattern: z.string().optional().meta({ description: 'A regular expression the value must match (strings).' }),
+      .meta({ description: `Allowed values, for fields of type "enum": at most ${LIMITS.optionsPerField}, each at most ${LIMITS.valueChars} characters.` }),
+    pattern: z
+      .string()
+      .max(LIMITS.patternChars)
+      .optional()
+      .meta({ description: `A regular expression the value must match (strings), at most ${LIMITS.patternChars} characters.` }),
     minLength: z.number().int().min(0).optional(),
     maxLength: z.number().int().min(1).optional(),
     minimum: z.number().optional(),
@@ -148,10 +165,11 @@ export const Material = z
       description: 'Longest commitment deadline, in working days, for supplying this material when tolerated.',
     }),
     mediaTypes: z
-      .array(z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/, 'a media type such as "application/pdf"'))
+      .array(z.string().max(LIMITS.valueChars).regex(/^[a-z]+\/[a-z0-9.+-]+$/, 'a media type such as "application/pdf"'))
       .min(1)
+      .max(LIMITS.mediaTypesPerMaterial)
       .optional()
-      .meta({ description: 'Media types an upload may have; PDF, JPEG and PNG when absent.' }),
+      .meta({ description: `Media types an upload may have (at most ${LIMITS.mediaTypesPerMaterial}); PDF, JPEG and PNG when absent.` }),
     maxBytes: z
       .number()
       .int()
@@ -162,6 +180,7 @@ export const Material = z
     grants: z
       .array(Slug)
       .min(1)
+      .max(LIMITS.items)
       .optional()
       .meta({
         description:
@@ -228,23 +247,31 @@ export const ItemResult = z
 export const Item = z
   .object({
     id: Slug,
-    code: z.string().min(1).meta({ description: 'Item code (事项编码) from the provincial catalogue.' }),
+    code: z
+      .string()
+      .min(1)
+      .max(LIMITS.valueChars)
+      .meta({ description: `Item code (事项编码) from the provincial catalogue, at most ${LIMITS.valueChars} characters.` }),
     title: LocalizedText,
     department: Slug.meta({ description: 'Responsible department (实施机关).' }),
     kind: z.enum(['instant', 'promised']).meta({ description: '即办件 (decided at once) or 承诺件 (within a limit).' }),
     statutoryDays: WorkingDays.meta({ description: 'Statutory limit (法定时限) in working days.' }),
     promisedDays: WorkingDays.meta({ description: 'Promised limit (承诺时限) in working days; at most the statutory one.' }),
-    steps: z.array(Step).min(1).meta({ description: 'Steps (办理环节) of the item, in order.' }),
+    steps: z
+      .array(Step)
+      .min(1)
+      .max(LIMITS.stepsPerItem)
+      .meta({ description: `Steps (办理环节) of the item, in order; at most ${LIMITS.stepsPerItem}.` }),
     trips: z
       .number()
       .int()
       .min(0)
       .default(1)
       .meta({ description: 'Trips to a hall (跑动次数) the item needed on its own, before bundling.' }),
-    fields: z.array(FieldId).default([]).meta({ description: 'Form fields this item requires.' }),
-    optionalFields: z.array(FieldId).default([]).meta({ description: 'Form fields this item uses if given.' }),
-    materials: z.array(Slug).default([]).meta({ description: 'Materials this item uses.' }),
-    dependsOn: z.array(Slug).default([]).meta({ description: 'Items that must be approved before this one starts.' }),
+    fields: z.array(FieldId).max(LIMITS.fields).default([]).meta({ description: 'Form fields this item requires.' }),
+    optionalFields: z.array(FieldId).max(LIMITS.fields).default([]).meta({ description: 'Form fields this item uses if given.' }),
+    materials: z.array(Slug).max(LIMITS.materials).default([]).meta({ description: 'Materials this item uses.' }),
+    dependsOn: z.array(Slug).max(LIMITS.items).default([]).meta({ description: 'Items that must be approved before this one starts.' }),
     condition: Condition.optional().meta({ description: 'The item applies only when this condition holds.' }),
     result: ItemResult,
     defaultable: z
@@ -269,11 +296,11 @@ export const Window = z
 
 export const BundleDefinition = z
   .object({
-    $schema: z.string().optional(),
+    $schema: z.string().max(LIMITS.schemaRefChars).optional(),
     id: Slug.meta({ description: 'Bundle identifier, stable across versions.' }),
     version: z.number().int().min(1).meta({ description: 'Version; a published id+version never changes.' }),
     title: LocalizedText,
-    description: LocalizedText.optional(),
+    description: LocalizedLongText.optional(),
     promisedDays: WorkingDays.meta({ description: 'Promised limit of the whole bundle, in working days.' }),
     calendar: Slug.default('cn').meta({
       description: 'Working-day calendar (region) the limits count in, e.g. "cn" or a province with local days off.',
@@ -287,23 +314,38 @@ export const BundleDefinition = z
     departments: z
       .array(Department)
       .min(1)
-      .meta({ description: 'Every department the bundle names: deciding items, staffing the window, taking escalations.' }),
-    sections: z.array(Section).default([]).meta({ description: 'Sections of the merged form, in display order.' }),
+      .max(LIMITS.departments)
+      .meta({
+        description: `Every department the bundle names: deciding items, staffing the window, taking escalations; at most ${LIMITS.departments}.`,
+      }),
+    sections: z
+      .array(Section)
+      .max(LIMITS.sections)
+      .default([])
+      .meta({ description: `Sections of the merged form, in display order; at most ${LIMITS.sections}.` }),
     fields: z
       .array(Field)
+      .max(LIMITS.fields)
       .default([])
-      .meta({ description: 'The one form (一表申请): each field once, referenced by id from the items.' }),
+      .meta({ description: `The one form (一表申请): each field once, referenced by id from the items; at most ${LIMITS.fields}.` }),
     materials: z
       .array(Material)
+      .max(LIMITS.materials)
       .default([])
-      .meta({ description: 'The one set of materials (一套材料): each material once, referenced by id from the items.' }),
-    items: z.array(Item).min(1).meta({ description: 'The items (事项) of the bundle; order breaks ties in the plan.' }),
+      .meta({
+        description: `The one set of materials (一套材料): each material once, referenced by id from the items; at most ${LIMITS.materials}.`,
+      }),
+    items: z
+      .array(Item)
+      .min(1)
+      .max(LIMITS.items)
+      .meta({ description: `The items (事项) of the bundle; order breaks ties in the plan. At most ${LIMITS.items}.` }),
   })
   .strict()
   .meta({
     id: 'BundleDefinition',
     title: 'yijianshi bundle definition',
-    description: 'A bundle (一件事): items from several departments handled as one application.',
+    description: `A bundle (一件事): items from several departments handled as one application. Its JSON without insignificant whitespace is at most ${LIMITS.definitionBytes} bytes (1 MiB) of UTF-8: the plan is part of every case.`,
   });
 
 /** A definition as written (defaults not yet applied). */

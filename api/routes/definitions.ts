@@ -3,6 +3,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { LIMITS } from '../../definitions/limits';
 import { lint } from '../../definitions/lint';
 import type { DefinitionRegistry, StoredDefinition } from '../../definitions/registry';
 import { requireRole } from '../auth';
@@ -24,6 +25,11 @@ const Published = z
   })
   .meta({ id: 'PublishedDefinition' });
 const Definition = z.record(z.string(), z.unknown()).meta({ description: 'A bundle definition (see /definitions/schema).' });
+/**
+ * Bodies of definitions: twice the definition limit, room for any indentation. The definition itself
+ * is measured by lint (compact JSON, `definition-too-large`); a body past this is a 413.
+ */
+const DEFINITION_BODY_LIMIT = 2 * LIMITS.definitionBytes;
 
 export const definitionRoutes: FastifyPluginAsyncZod<{ registry: DefinitionRegistry }> = async (app, { registry }) => {
   app.get(
@@ -81,6 +87,7 @@ export const definitionRoutes: FastifyPluginAsyncZod<{ registry: DefinitionRegis
   app.post(
     '/definitions/validate',
     {
+      bodyLimit: DEFINITION_BODY_LIMIT,
       schema: {
         tags: ['definitions'],
         operationId: 'validateDefinition',
@@ -98,6 +105,7 @@ export const definitionRoutes: FastifyPluginAsyncZod<{ registry: DefinitionRegis
   app.post(
     '/definitions',
     {
+      bodyLimit: DEFINITION_BODY_LIMIT,
       schema: {
         tags: ['definitions'],
         operationId: 'publishDefinition',
