@@ -14,9 +14,12 @@ import type { BlobStore } from '../activities/blobs';
 import type { CertificateLibrary } from '../activities/certificates';
 import type { DefinitionRegistry } from '../definitions/registry';
 import { authentication, type Authenticator } from './auth';
-import { openApiOptions, type OpenApiOptions } from './openapi';
 import { installJsonBodyParser } from './json-body';
+import { openApiOptions, type OpenApiOptions } from './openapi';
+import { exposeRequestIds, loggingOptions, type LoggerOption } from './logging';
 import { installProblemHandlers } from './problems';
+import { security } from './security';
+import { temporalDeadlines } from './temporal-deadline';
 import { adminRoutes, type ApiKeyStore } from './routes/admin';
 import { caseRoutes } from './routes/cases';
 import { definitionRoutes } from './routes/definitions';
@@ -34,7 +37,12 @@ export interface AppOptions {
   registry: DefinitionRegistry;
   authenticator: Authenticator;
   taskQueue?: string;
-  logger?: boolean;
+  /** JSON request and error log (`true`: info to stdout); none by default. */
+  logger?: LoggerOption;
+  /** Browser origins allowed cross-origin (CORS); none by default. */
+  corsOrigins?: readonly string[];
+  /** Bound on a request's Temporal calls, in ms: past it the answer is a 503 (default 5000). */
+  temporalTimeoutMs?: number;
   /** Requests per minute per principal (or address, before authentication). */
   rateLimitPerMinute?: number;
   /** `POST /seals/verify` per minute per address, a budget apart from the one above (default 600). */
@@ -55,7 +63,7 @@ export interface AppOptions {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...loggingOptions(options.logger),
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { coerceTypes: false } },
   });
@@ -63,6 +71,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app);
   installJsonBodyParser(app);
+  exposeRequestIds(app);
+  // Before anything that can answer early (CORS preflights, rate limits), so every answer has the headers.
+  await app.register(security, { corsOrigins: options.corsOrigins });
 
   await app.register(rateLimit, {
     max: options.rateLimitPerMinute ?? 6000,
@@ -89,6 +100,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
   await app.register(async (secured) => {
     await secured.register(authentication, { authenticator: options.authenticator });
+    await secured.register(temporalDeadlines, { client: options.client, timeoutMs: options.temporalTimeoutMs });
     await secured.register(definitionRoutes, { registry: options.registry });
     await secured.register(formRoutes, { registry: options.registry, blobs: options.blobs, certificates: options.certificates });
     await secured.register(caseRoutes, { cases });

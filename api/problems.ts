@@ -35,6 +35,8 @@ export const ProblemTypes = {
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'too-many-requests': { status: 429, title: 'Too many requests' },
   unavailable: { status: 503, title: 'A backing service is unavailable' },
+  'temporal-unavailable': { status: 503, title: 'The workflow service (Temporal) is not answering; retry later' },
+  'worker-unavailable': { status: 503, title: 'No workflow worker is answering; retry later' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 export type ProblemSlug = keyof typeof ProblemTypes;
@@ -116,10 +118,33 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
   if (isGrpcServiceError(error) && error.code === 3 /* INVALID_ARGUMENT, e.g. a forged page token */) {
     return problem('malformed-request', 'The request was refused by the workflow service as invalid.', undefined, instance);
   }
-  if (isGrpcServiceError(error) && error.code === 14 /* UNAVAILABLE */) {
-    return problem('unavailable', 'The workflow service is unavailable; try again.', undefined, instance);
-  }
+  const outage = temporalOutage(error);
+  if (outage) return problem(outage === 'no-worker' ? 'worker-unavailable' : 'temporal-unavailable', undefined, undefined, instance);
   return problem('internal', undefined, undefined, instance);
+}
+
+/** Seconds a client is asked to wait (`Retry-After`) after a 503. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * What a failed Temporal call says about the services behind it, looking through the client's
+ * wrappers (`ServiceError`, `WorkflowUpdateRPCTimeoutOrCancelledError`… carry the gRPC error as
+ * `cause`): `temporal-down` (UNAVAILABLE: nothing answers at the address), `no-answer` (the
+ * deadline passed or the call was cancelled at it: Temporal or the worker is silent), `no-worker`
+ * (Temporal answered that no worker polls, or that the workflow's task keeps failing).
+ */
+export type TemporalOutage = 'temporal-down' | 'no-answer' | 'no-worker';
+
+export function temporalOutage(error: unknown): TemporalOutage | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 8; depth++, current = current.cause) {
+    if (isGrpcServiceError(current)) {
+      if (current.code === 14 /* UNAVAILABLE */) return 'temporal-down';
+      if (current.code === 4 /* DEADLINE_EXCEEDED */ || current.code === 1 /* CANCELLED */) return 'no-answer';
+    }
+    if (/no poller seen|workflow task in failed state/i.test(current.message)) return 'no-worker';
+  }
+  return undefined;
 }
 
 /** Workflow update failures carry an `ApplicationFailure` whose `type` says what went wrong. */
@@ -146,7 +171,10 @@ function fromFailure(cause: unknown, instance: string): Problem {
 export function installProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const body = toProblem(error, request);
-    if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+    // Every 5xx is logged with its cause (the client sees none of it): 503s as warnings, 500s as errors.
+    if (body.status === 503) request.log.warn({ err: error, problem: body.type }, 'request failed: backing service unavailable');
+    else if (body.status >= 500) request.log.error({ err: error, problem: body.type }, 'request failed');
+    if (body.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     return sendProblem(reply, body);
   });
   app.setNotFoundHandler((request, reply) =>

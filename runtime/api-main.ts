@@ -25,7 +25,9 @@ const app = await buildApp({
   documents: openDocuments(config),
   blobs: openBlobs(config),
   certificates: openCertificates(),
-  logger: true,
+  logger: { level: config.logLevel },
+  corsOrigins: config.corsOrigins,
+  temporalTimeoutMs: config.temporalTimeoutMs,
 });
 await app.listen({ host: config.host, port: config.port });
 onShutdown(() => app.close());

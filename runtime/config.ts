@@ -14,6 +14,12 @@ export interface Config {
   port: number;
   apiKeysFile: string;
   devTokensFile: string;
+  /** Bound on each API request's Temporal calls (`YJS_TEMPORAL_TIMEOUT_MS`): past it, a 503. Unset: the API's default, 5 s. */
+  temporalTimeoutMs?: number;
+  /** Browser origins allowed cross-origin (`YJS_CORS_ORIGINS`, comma-separated); none by default. */
+  corsOrigins: string[];
+  /** The API log's level (`YJS_LOG_LEVEL`): `info` logs every request, `warn` only 5xx. */
+  logLevel: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -26,5 +32,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: Number(env.PORT ?? 3000),
     apiKeysFile: env.YJS_API_KEYS_FILE ?? join(dataDir, 'api-keys.json'),
     devTokensFile: join(dataDir, 'dev-tokens.json'),
+    temporalTimeoutMs: milliseconds(env.YJS_TEMPORAL_TIMEOUT_MS, 'YJS_TEMPORAL_TIMEOUT_MS'),
+    corsOrigins: parseCorsOrigins(env.YJS_CORS_ORIGINS),
+    logLevel: env.YJS_LOG_LEVEL ?? 'info',
   };
+}
+
+function milliseconds(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 1000 || ms > 60_000) throw new Error(`${name} must be whole milliseconds from 1000 to 60000, not ${JSON.stringify(value)}`);
+  return ms;
+}
+
+/** `YJS_CORS_ORIGINS`: a comma-separated list of bare origins; anything else stops the start. */
+export function parseCorsOrigins(value: string | undefined): string[] {
+  const origins = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  for (const origin of origins) {
+    if (!URL.canParse(origin) || !/^https?:$/.test(new URL(origin).protocol) || new URL(origin).origin !== origin) {
+      throw new Error(`YJS_CORS_ORIGINS: ${JSON.stringify(origin)} is not an origin like https://desk.example.gov.cn`);
+    }
+  }
+  return origins;
 }

@@ -41,6 +41,9 @@ const app = await buildApp({
   documents,
   blobs: openBlobs(config),
   certificates: openCertificates(),
+  logger: { level: config.logLevel },
+  corsOrigins: config.corsOrigins,
+  temporalTimeoutMs: config.temporalTimeoutMs,
 });
 await app.listen({ host: config.host, port: config.port });
 const workerRun = worker.run();

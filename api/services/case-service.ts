@@ -46,7 +46,7 @@ import {
 import type { DocumentStore, StoredDocument } from '../../activities/documents';
 import type { SealedDocument } from '../../activities/sealing';
 import { BundleIdKey, CaseIdKey, CaseStatusKey } from '../../workflows/search-attributes';
-import { HttpProblem } from '../problems';
+import { HttpProblem, temporalOutage } from '../problems';
 import { assertDepartmentAccess, involves } from '../access';
 
 export interface StartCaseRequest extends Application {
@@ -381,7 +381,7 @@ export class CaseService {
       })
       .catch((err: unknown) => {
         // Page tokens are opaque to clients; the server rejects a forged one with varying codes.
-        if (filter.pageToken && isGrpcServiceError(err) && err.code !== 14 /* UNAVAILABLE */) {
+        if (filter.pageToken && isGrpcServiceError(err) && !temporalOutage(err)) {
           throw new HttpProblem('malformed-request', 'The pageToken is not one this API returned.', [
             { path: '/querystring/pageToken', message: 'invalid page token' },
           ]);
