@@ -347,7 +347,11 @@ export class CaseService {
 
   /** The fingerprint of the request accepted under this Update ID, if the workflow accepted one. */
   private async acceptedRequest(handle: WorkflowHandle, updateId: string): Promise<string | undefined> {
-    const history = await handle.fetchHistory();
+    const history = await handle.fetchHistory().catch((err: unknown) => {
+      // fetchHistory passes NOT_FOUND on raw (a 500); as the SDK's other calls do, it is a WorkflowNotFoundError.
+      if (isGrpcServiceError(err) && err.code === 5 /* NOT_FOUND */) throw new WorkflowNotFoundError(err.message, handle.workflowId, undefined);
+      throw err;
+    });
     for (const event of history.events ?? []) {
       const accepted = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest;
       if (accepted?.meta?.updateId !== updateId) continue;
