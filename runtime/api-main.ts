@@ -28,6 +28,7 @@ const app = await buildApp({
   logger: { level: config.logLevel },
   corsOrigins: config.corsOrigins,
   temporalTimeoutMs: config.temporalTimeoutMs,
+  sealVerifyRatePerMinute: config.sealVerifyRatePerMinute,
 });
 await app.listen({ host: config.host, port: config.port });
 onShutdown(() => app.close());

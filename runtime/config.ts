@@ -20,6 +20,8 @@ export interface Config {
   corsOrigins: string[];
   /** The API log's level (`YJS_LOG_LEVEL`): `info` logs every request, `warn` only 5xx. */
   logLevel: string;
+  /** Public `POST /seals/verify` calls per minute per address (`YJS_SEAL_VERIFY_RATE_PER_MINUTE`). Unset: the API's default, 600. */
+  sealVerifyRatePerMinute?: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -35,6 +37,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalTimeoutMs: milliseconds(env.YJS_TEMPORAL_TIMEOUT_MS, 'YJS_TEMPORAL_TIMEOUT_MS'),
     corsOrigins: parseCorsOrigins(env.YJS_CORS_ORIGINS),
     logLevel: env.YJS_LOG_LEVEL ?? 'info',
+    sealVerifyRatePerMinute: perMinute(env.YJS_SEAL_VERIFY_RATE_PER_MINUTE, 'YJS_SEAL_VERIFY_RATE_PER_MINUTE'),
   };
 }
 
@@ -43,6 +46,13 @@ function milliseconds(value: string | undefined, name: string): number | undefin
   const ms = Number(value);
   if (!Number.isInteger(ms) || ms < 1000 || ms > 60_000) throw new Error(`${name} must be whole milliseconds from 1000 to 60000, not ${JSON.stringify(value)}`);
   return ms;
+}
+
+function perMinute(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of requests per minute, at least 1, not ${JSON.stringify(value)}`);
+  return n;
 }
 
 /** `YJS_CORS_ORIGINS`: a comma-separated list of bare origins; anything else stops the start. */

@@ -44,6 +44,7 @@ const app = await buildApp({
   logger: { level: config.logLevel },
   corsOrigins: config.corsOrigins,
   temporalTimeoutMs: config.temporalTimeoutMs,
+  sealVerifyRatePerMinute: config.sealVerifyRatePerMinute,
 });
 await app.listen({ host: config.host, port: config.port });
 const workerRun = worker.run();

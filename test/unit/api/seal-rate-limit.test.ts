@@ -13,7 +13,7 @@ import { ApiKeyAuthenticator } from '../../../api/auth';
 import { buildApp } from '../../../api/app';
 import { DefinitionRegistry, MemoryRegistryStore } from '../../../definitions/registry';
 import { mintKeys } from '../../../runtime/api-keys';
-import { PROJECT_ROOT } from '../../../runtime/config';
+import { PROJECT_ROOT, loadConfig } from '../../../runtime/config';
 
 const SEAL_LIMIT = 3;
 let app: FastifyInstance;
@@ -72,5 +72,15 @@ describe('POST /seals/verify rate limit', () => {
     expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
     // Another address has its own seal budget.
     expect((await verify({}, '192.0.2.7')).statusCode).toBe(200);
+  });
+});
+
+describe('YJS_SEAL_VERIFY_RATE_PER_MINUTE', () => {
+  it('sets the limit, and stops the start when it is not a positive whole number', () => {
+    expect(loadConfig({ YJS_SEAL_VERIFY_RATE_PER_MINUTE: '30' }).sealVerifyRatePerMinute).toBe(30);
+    expect(loadConfig({}).sealVerifyRatePerMinute).toBeUndefined();
+    for (const bad of ['0', '-5', '1.5', 'many']) {
+      expect(() => loadConfig({ YJS_SEAL_VERIFY_RATE_PER_MINUTE: bad }), bad).toThrow(/YJS_SEAL_VERIFY_RATE_PER_MINUTE/);
+    }
   });
 });
