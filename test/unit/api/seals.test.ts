@@ -111,12 +111,13 @@ describe('POST /seals/verify', () => {
     expect(xml.statusCode).toBe(415);
   });
 
-  it('answers 200 malformed for a document nested too deep to read', async () => {
+  it('answers 400 for a document nested deeper than any JSON body may be, never 500', async () => {
     const deep = '['.repeat(300_000) + ']'.repeat(300_000);
     const payload = `{"document":${deep},"seal":${JSON.stringify(sealed.seal)}}`;
     const response = await app.inject({ method: 'POST', url: '/seals/verify', headers: { 'content-type': 'application/json' }, payload });
-    expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ status: 'invalid', reason: 'malformed' });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(response.json().errors[0]).toMatchObject({ path: expect.stringMatching(/^\/body\/document/) });
   });
 });
 
