@@ -345,6 +345,11 @@ describe('signDocument and verifySeal', () => {
     for (const [doc, s] of cases) expect(verifySeal({ document: doc, seal: s, publicKey })).toEqual({ valid: false, reason: 'malformed' });
   });
 
+  it('is malformed, not a crash, for a document nested too deep to canonicalize (a file has no body limit)', () => {
+    const deep = JSON.parse('['.repeat(300_000) + ']'.repeat(300_000));
+    expect(verifySeal({ document: deep, seal, publicKey })).toEqual({ valid: false, reason: 'malformed' });
+  });
+
   it('never throws, whatever it is given', () => {
     fc.assert(
       fc.property(fc.anything(), fc.anything(), (doc, s) => {
