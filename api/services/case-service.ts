@@ -46,6 +46,7 @@ import {
 import type { DocumentStore, StoredDocument } from '../../activities/documents';
 import type { SealedDocument } from '../../activities/sealing';
 import { BundleIdKey, CaseIdKey, CaseStatusKey } from '../../workflows/search-attributes';
+import { openPageToken, sealPageToken } from '../page-token';
 import { HttpProblem, temporalOutage } from '../problems';
 import { assertDepartmentAccess, involves } from '../access';
 
@@ -376,13 +377,15 @@ export class CaseService {
     if (filter.department) clauses.push(`Department = '${filter.department}'`);
     if (filter.status) clauses.push(`ItemStatus = '${filter.status}'`);
     if (filter.card) clauses.push(`Card = '${filter.card}'`);
+    const query = clauses.join(' AND ');
+    const pageToken = filter.pageToken ? openPageToken(query, filter.pageToken) : undefined;
+    if (filter.pageToken && !pageToken) {
+      throw new HttpProblem('malformed-request', 'The pageToken is not one this API returned for this listing.', [
+        { path: '/querystring/pageToken', message: 'invalid page token' },
+      ]);
+    }
     const response = await this.client.workflowService
-      .listWorkflowExecutions({
-        namespace: this.namespace,
-        query: clauses.join(' AND '),
-        pageSize: filter.pageSize,
-        nextPageToken: filter.pageToken ? Buffer.from(filter.pageToken, 'base64url') : undefined,
-      })
+      .listWorkflowExecutions({ namespace: this.namespace, query, pageSize: filter.pageSize, nextPageToken: pageToken })
       .catch((err: unknown) => {
         // Page tokens are opaque to clients; the server rejects a forged one with varying codes.
         if (filter.pageToken && isGrpcServiceError(err) && !temporalOutage(err)) {
@@ -408,7 +411,7 @@ export class CaseService {
         card: attributes.Card as string | undefined,
       };
     });
-    const token = response.nextPageToken && response.nextPageToken.length > 0 ? Buffer.from(response.nextPageToken).toString('base64url') : undefined;
+    const token = response.nextPageToken && response.nextPageToken.length > 0 ? sealPageToken(query, response.nextPageToken) : undefined;
     return { items, ...(token ? { nextPageToken: token } : {}) };
   }
 
