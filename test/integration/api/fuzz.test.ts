@@ -57,7 +57,7 @@ let sealedSeed: { document: unknown; seal: unknown };
 
 beforeAll(async () => {
   env = await createDevServerEnv();
-  stack = await startStack(env, { principals: [{ id: 'admin', roles: ['admin'] }] });
+  stack = await startStack(env, { principals: [{ id: 'admin', roles: ['admin'] }], keyFile: true });
   principals = Object.keys(stack.tokens).sort();
   operations = operationsOf((await stack.app.inject({ method: 'GET', url: '/openapi.json' })).json());
 
@@ -175,6 +175,7 @@ const FOCUSED = ['integrator', 'designer', 'supervisor', 'admin', 'window-gov-se
 
 /** Whom an operation is meant for, guessed from its path: the departments of the seeds' items. */
 function likelyPrincipals(op: Operation): string[] {
+  if (op.path.startsWith('/admin')) return ['admin'];
   if (/\/(accept|refuse)$/.test(op.path)) return ['window-gov-service'];
   if (op.path.includes('/items/{itemId}') || op.path.endsWith('{material}/reject') || op.path.includes('/inbox')) return ['officer-market-regulation'];
   if (op.method === 'POST' && op.path.startsWith('/cases') || op.path.includes('prefill') || op.path.includes('uploads')) return ['integrator', 'window-gov-service'];
@@ -264,6 +265,7 @@ function seedBodies(operationId: string): unknown[] {
     publishDefinition: [definition],
     validateDefinition: [definition],
     verifySeal: [sealedSeed],
+    createApiKey: [{ roles: ['department'], department: 'water-affairs' }, { id: 'fuzz-integrator', roles: ['integrator'] }],
   };
   return bySeed[operationId] ?? [{}];
 }
