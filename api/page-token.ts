@@ -5,12 +5,14 @@
  * makes the server answer UNKNOWN, which the client library retries for about 20 s, so the request
  * would end as a 503 instead of a 400.
  *
- * The key is made per process: a token is good until the API restarts (then it is a 400, and the
- * client starts again from the first page).
+ * The key comes from `YJS_PAGE_TOKEN_SECRET` when set, so every API node of a cluster accepts the
+ * others' tokens and they survive a restart; otherwise it is made per process (a token is then good
+ * until the API restarts: after that it is a 400, and the client starts again from the first page).
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-const KEY = randomBytes(32);
+const SECRET = process.env.YJS_PAGE_TOKEN_SECRET;
+const KEY = SECRET ? createHash('sha256').update(`yijianshi page tokens\n${SECRET}`).digest() : randomBytes(32);
 const MAC_BYTES = 16;
 
 /** The client's token for Temporal's `next` token of `query`: base64url of MAC ‖ token. */
