@@ -2,8 +2,8 @@
  * The item clock as an activity: working-day arithmetic needs the yearly holiday data, which changes
  * without a workflow deploy, so workflows ask here and the answer is recorded in their history.
  */
-import { loadCalendar } from './calendar-data';
-import { itemClock, type ItemClock, type Pause } from './calendar';
+import { loadCalendar } from '../adapters/calendar-data';
+import { itemClock, type ItemClock, type Pause } from '../domain/calendar';
 
 export interface ItemClockRequest {
   /** Calendar (region) id from the plan, e.g. "cn". */

@@ -3,8 +3,8 @@
  * Built from their dependencies so tests and deployments choose the stores.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { addWorkingDays } from './calendar';
-import { loadCalendar } from './calendar-data';
+import { addWorkingDays } from '../domain/calendar';
+import { loadCalendar } from '../adapters/calendar-data';
 import { computeItemClock, type ItemClockRequest } from './clock';
 import {
   checkCredit,
@@ -14,14 +14,14 @@ import {
   type CommitmentLetterInput,
   type CreditCheck,
   type Notice,
-} from './commitments';
-import type { BrokenCommitmentRecord, CreditProvider } from './credit';
-import type { DocumentStore } from './documents';
+} from './commitment-effects';
+import type { BrokenCommitmentRecord, CreditProvider } from '../adapters/credit';
+import type { DocumentStore } from '../adapters/documents';
 import { issueAll, type IssueResultsInput } from './issue';
-import type { KeyStore } from './keystore';
-import { issueNotice, type TimeoutDefaultNoticeInput } from './notices';
-import { Sealer } from './sealing';
-import type { ItemClock } from './calendar';
+import type { KeyStore } from '../adapters/keystore';
+import { issueNotice, type TimeoutDefaultNoticeInput } from './timeout-notice';
+import { Sealer } from '../adapters/sealer';
+import type { ItemClock } from '../domain/calendar';
 import type { IssuedResult } from '../workflows/messages';
 
 export interface ActivityDeps {
@@ -30,7 +30,7 @@ export interface ActivityDeps {
   keys: KeyStore;
   /** Credit standings, and where broken commitments are recorded. */
   credit: CreditProvider;
-  /** Holiday data directory; the repository's `activities/data` by default. */
+  /** Holiday data directory; the repository's `adapters/data` by default. */
   calendarDataDir?: string;
 }
 

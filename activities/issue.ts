@@ -2,7 +2,7 @@
  * One completion (一次办结): every result of a case issued together, once.
  */
 import { createHash } from 'node:crypto';
-import type { Sealer } from './sealing';
+import type { Sealer } from '../adapters/sealer';
 import type { IssuedResult } from '../workflows/messages';
 
 export interface IssueResultsInput {

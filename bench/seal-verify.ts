@@ -17,10 +17,10 @@ import { sign, verify } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileDocumentStore } from '../activities/documents';
-import { FileKeyStore } from '../activities/keystore';
-import { canonicalBytes, signDocument, toSm2PrivateKey, verifySeal } from '../activities/seal';
-import { Sealer, verifySealed } from '../activities/sealing';
+import { FileDocumentStore } from '../adapters/documents';
+import { FileKeyStore } from '../adapters/keystore';
+import { canonicalBytes, signDocument, toSm2PrivateKey, verifySeal } from '../domain/seal';
+import { Sealer, verifySealed } from '../adapters/sealer';
 
 /** Issue 8: verification must cost a small fraction of the 49 ms it cost; at most this. */
 const TARGET_MS = 2;

@@ -4,7 +4,7 @@
  */
 import type { LintIssue } from '../definitions/errors';
 import type { ExecutionPlan } from '../definitions/plan';
-import { reduction, type Reduction, type Reductions } from '../definitions/reductions';
+import { reduction, type Reduction, type Reductions } from '../domain/reductions';
 import { locate, type Position } from './json-source';
 import { table } from './text';
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ExecutionPlan } from '../definitions/plan';
-import { reductions, type Reductions } from '../definitions/reductions';
+import { reductions, type Reductions } from '../domain/reductions';
 import { mergeForm } from '../forms/merge';
 import { formTypes } from '../forms/typegen';
 import { CliError, fileProblem, lintFile, type LintedFile } from './definition-file';

@@ -12,7 +12,7 @@
  */
 import type { ExecutionPlan, PlanItem, PlanMaterial } from '../definitions/plan';
 import type { Field } from '../definitions/schema';
-import type { ElectronicLicence } from '../activities/certificates';
+import type { ElectronicLicence } from '../adapters/certificates';
 
 /** A form field filled from a licence: which licence (type and number) and which attribute. */
 export interface PrefilledField {

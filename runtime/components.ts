@@ -4,11 +4,11 @@
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { FileDocumentStore } from '../activities/documents';
-import { keyStoreFromEnv, type KeyStore } from '../activities/keystore';
-import { creditProviderFromEnv, DEFAULT_CREDIT_SAMPLE_FILE, type CreditProvider } from '../activities/credit';
-import { FileBlobStore, type BlobStore } from '../activities/blobs';
-import { certificateLibraryFromEnv, DEFAULT_CERTIFICATES_FILE, type CertificateLibrary } from '../activities/certificates';
+import { FileDocumentStore } from '../adapters/documents';
+import { keyStoreFromEnv, type KeyStore } from '../adapters/keystore';
+import { creditProviderFromEnv, DEFAULT_CREDIT_SAMPLE_FILE, type CreditProvider } from '../adapters/credit';
+import { FileBlobStore, type BlobStore } from '../adapters/blobs';
+import { certificateLibraryFromEnv, DEFAULT_CERTIFICATES_FILE, type CertificateLibrary } from '../adapters/certificates';
 import { DefinitionRegistry, FileRegistryStore } from '../definitions/registry';
 import type { Config } from './config';
 

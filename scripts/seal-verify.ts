@@ -8,8 +8,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { FileKeyStore, SEAL_KEYS_DIR_ENV } from '../activities/keystore';
-import { verifySeal, type SealFailure } from '../activities/seal';
+import { FileKeyStore, SEAL_KEYS_DIR_ENV } from '../adapters/keystore';
+import { verifySeal, type SealFailure } from '../domain/seal';
 
 /**
  * What the verifier found. Further checks (revocation, say) add fields here and a line in

@@ -20,7 +20,7 @@ import type { Activities } from '../activities';
 import { evaluateCondition } from '../definitions/condition';
 import type { PlanItem } from '../definitions/plan';
 import type { Material } from '../definitions/schema';
-import { assertAcceptable, assertRejectable, assertSuppliable, grantsOf, missingMaterials, notEligible, reopen, supply as supplyMaterials } from './commitments';
+import { assertAcceptable, assertRejectable, assertSuppliable, grantsOf, missingMaterials, notEligible, reopen, supply as supplyMaterials } from '../domain/commitments';
 import { invalidRequest, wrongDepartment } from './errors';
 import { itemWorkflow } from './item';
 import {

@@ -5,10 +5,10 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { BlobStore } from '../../activities/blobs';
-import type { CertificateLibrary } from '../../activities/certificates';
+import type { BlobStore } from '../../adapters/blobs';
+import type { CertificateLibrary } from '../../adapters/certificates';
 import type { DefinitionRegistry } from '../../definitions/registry';
-import { reductions } from '../../definitions/reductions';
+import { reductions } from '../../domain/reductions';
 import { mergeForm } from '../../forms/merge';
 import { prefill } from '../../forms/prefill';
 import { formTypes } from '../../forms/typegen';

@@ -4,9 +4,9 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { DocumentStore } from '../../activities/documents';
-import type { KeyStore } from '../../activities/keystore';
-import { verifySealed } from '../../activities/sealing';
+import type { DocumentStore } from '../../adapters/documents';
+import type { KeyStore } from '../../adapters/keystore';
+import { verifySealed } from '../../adapters/sealer';
 import { ProblemSchema } from '../problems';
 
 const SealedDocumentBody = z

@@ -16,8 +16,8 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import type { DefinitionRegistry } from '../../definitions/registry';
 import type { ExecutionPlan } from '../../definitions/plan';
-import type { BlobStore } from '../../activities/blobs';
-import type { CertificateLibrary } from '../../activities/certificates';
+import type { BlobStore } from '../../adapters/blobs';
+import type { CertificateLibrary } from '../../adapters/certificates';
 import { prefill } from '../../forms/prefill';
 import { validateApplication } from '../../forms/validate';
 import {
@@ -43,8 +43,8 @@ import {
   type ItemView,
   type MaterialRef,
 } from '../../workflows/messages';
-import type { DocumentStore, StoredDocument } from '../../activities/documents';
-import type { SealedDocument } from '../../activities/sealing';
+import type { DocumentStore, StoredDocument } from '../../adapters/documents';
+import type { SealedDocument } from '../../adapters/sealer';
 import { BundleIdKey, CaseIdKey, CaseStatusKey } from '../../workflows/search-attributes';
 import { openPageToken, sealPageToken } from '../page-token';
 import { HttpProblem, temporalOutage } from '../problems';

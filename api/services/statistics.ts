@@ -4,8 +4,8 @@
  * handled on the spot. Read from Temporal visibility over closed item workflows; no second database.
  */
 import type { Client } from '@temporalio/client';
-import { localDateOf, workingDaysElapsed } from '../../activities/calendar';
-import { loadCalendar } from '../../activities/calendar-data';
+import { localDateOf, workingDaysElapsed } from '../../domain/calendar';
+import { loadCalendar } from '../../adapters/calendar-data';
 
 export interface Statistics {
   bundleId?: string;

@@ -5,7 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_CREDIT_SAMPLE_FILE, FileCreditProvider } from '../../activities/credit';
+import { DEFAULT_CREDIT_SAMPLE_FILE, FileCreditProvider } from '../../adapters/credit';
 
 export function testCreditProvider(): FileCreditProvider {
   return new FileCreditProvider(DEFAULT_CREDIT_SAMPLE_FILE, mkdtempSync(join(tmpdir(), 'yjs-credit-')));

@@ -5,11 +5,11 @@
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
-import type { WorkingCalendar } from '../../activities/calendar';
-import { loadCalendar } from '../../activities/calendar-data';
-import type { FileCreditProvider } from '../../activities/credit';
-import { MemoryDocumentStore } from '../../activities/documents';
-import { MemoryKeyStore } from '../../activities/keystore';
+import type { WorkingCalendar } from '../../domain/calendar';
+import { loadCalendar } from '../../adapters/calendar-data';
+import type { FileCreditProvider } from '../../adapters/credit';
+import { MemoryDocumentStore } from '../../adapters/documents';
+import { MemoryKeyStore } from '../../adapters/keystore';
 import { DefinitionRegistry } from '../../definitions/registry';
 import { PROJECT_ROOT } from '../../runtime/config';
 import { createWorker, stopWorker } from '../../runtime/worker';

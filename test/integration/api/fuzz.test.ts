@@ -14,7 +14,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import fc from 'fast-check';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signDocument } from '../../../activities/seal';
+import { signDocument } from '../../../domain/seal';
 import { ProblemTypes } from '../../../api/problems';
 import type { CaseProgress } from '../../../workflows/messages';
 import { enterpriseApplication, restaurantApplication } from '../../fixtures/applications';

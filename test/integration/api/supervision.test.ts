@@ -6,7 +6,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ItemClock } from '../../../activities/calendar';
+import type { ItemClock } from '../../../domain/calendar';
 import type { ItemClockRequest } from '../../../activities/clock';
 import type { Statistics } from '../../../api/services/statistics';
 import type { CaseProgress } from '../../../workflows/messages';

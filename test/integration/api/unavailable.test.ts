@@ -10,7 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CERTIFICATES_FILE, FileCertificateLibrary } from '../../../activities/certificates';
+import { DEFAULT_CERTIFICATES_FILE, FileCertificateLibrary } from '../../../adapters/certificates';
 import { ApiKeyAuthenticator } from '../../../api/auth';
 import { buildApp } from '../../../api/app';
 import { DEFAULT_TEMPORAL_TIMEOUT_MS } from '../../../api/temporal-deadline';

@@ -6,10 +6,10 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addWorkingDays, type WorkingCalendar } from '../../../activities/calendar';
-import { MemoryDocumentStore } from '../../../activities/documents';
-import { MemoryKeyStore } from '../../../activities/keystore';
-import { verifySealed, type SealedDocument } from '../../../activities/sealing';
+import { addWorkingDays, type WorkingCalendar } from '../../../domain/calendar';
+import { MemoryDocumentStore } from '../../../adapters/documents';
+import { MemoryKeyStore } from '../../../adapters/keystore';
+import { verifySealed, type SealedDocument } from '../../../adapters/sealer';
 import { compile } from '../../../definitions/compile';
 import type { ExecutionPlan } from '../../../definitions/plan';
 import { DefinitionRegistry } from '../../../definitions/registry';

@@ -5,12 +5,12 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addWorkingDays, type WorkingCalendar } from '../../../activities/calendar';
-import { noticeKey } from '../../../activities/commitments';
-import type { FileCreditProvider } from '../../../activities/credit';
-import { MemoryDocumentStore } from '../../../activities/documents';
-import { MemoryKeyStore } from '../../../activities/keystore';
-import { verifySealed, type SealedDocument } from '../../../activities/sealing';
+import { addWorkingDays, type WorkingCalendar } from '../../../domain/calendar';
+import { noticeKey } from '../../../activities/commitment-effects';
+import type { FileCreditProvider } from '../../../adapters/credit';
+import { MemoryDocumentStore } from '../../../adapters/documents';
+import { MemoryKeyStore } from '../../../adapters/keystore';
+import { verifySealed, type SealedDocument } from '../../../adapters/sealer';
 import { DefinitionRegistry } from '../../../definitions/registry';
 import {
   acceptCase,

@@ -90,7 +90,7 @@ describe('subject ids', () => {
 
   it('admits 统一社会信用代码, ID numbers and every subject of the sample data', async () => {
     const samples = await Promise.all(
-      ['credit/subjects.json', 'certificates/licences.json'].map(async (file) => readFile(join(PROJECT_ROOT, 'activities', 'data', file), 'utf8')),
+      ['credit/subjects.json', 'certificates/licences.json'].map(async (file) => readFile(join(PROJECT_ROOT, 'adapters', 'data', file), 'utf8')),
     );
     const ids = samples.flatMap((text) => [...text.matchAll(/"subjectId":\s*"([^"]*)"/g)].map((match) => match[1]!));
     expect(ids.length).toBeGreaterThan(3);

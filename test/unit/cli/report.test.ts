@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LintIssue } from '../../../definitions/errors';
 import { parseAndCompile } from '../../../definitions/compile';
-import { reductions } from '../../../definitions/reductions';
+import { reductions } from '../../../domain/reductions';
 import { countIssues, formatIssues, formatReductions } from '../../../cli/report';
 import { item, validDefinition } from '../definitions/fixtures';
 

@@ -8,9 +8,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryDocumentStore } from '../../../activities/documents';
-import { MemoryKeyStore } from '../../../activities/keystore';
-import { Sealer, type SealedDocument } from '../../../activities/sealing';
+import { MemoryDocumentStore } from '../../../adapters/documents';
+import { MemoryKeyStore } from '../../../adapters/keystore';
+import { Sealer, type SealedDocument } from '../../../adapters/sealer';
 import { PROJECT_ROOT } from '../../../runtime/config';
 import { bashBlockAfter } from '../../helpers/markdown';
 

@@ -16,7 +16,7 @@ import {
   toleranceDecision,
   type BrokenCommitmentRecord,
   type CreditStanding,
-} from '../../../activities/credit';
+} from '../../../adapters/credit';
 
 const GOOD_COMPANY = '91420100MA4K0000X1';
 const GOOD_PERSON = '420104199003071234';

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, unlink, writeFile } from '
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BlobIntegrityError, FileBlobStore, MemoryBlobStore, sha256Of, type BlobStore } from '../../../activities/blobs';
+import { BlobIntegrityError, FileBlobStore, MemoryBlobStore, sha256Of, type BlobStore } from '../../../adapters/blobs';
 
 const NOW = new Date('2026-11-22T06:00:00.000Z');
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n');

@@ -2,10 +2,10 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileDocumentStore, MemoryDocumentStore, documentIdFor, type DocumentStore } from '../../../activities/documents';
-import { FileKeyStore, MemoryKeyStore, type KeyStore } from '../../../activities/keystore';
-import { signDocument } from '../../../activities/seal';
-import { Sealer, revocationKey, verifySealed, type SealOnceInput, type SealedDocument } from '../../../activities/sealing';
+import { FileDocumentStore, MemoryDocumentStore, documentIdFor, type DocumentStore } from '../../../adapters/documents';
+import { FileKeyStore, MemoryKeyStore, type KeyStore } from '../../../adapters/keystore';
+import { signDocument } from '../../../domain/seal';
+import { Sealer, revocationKey, verifySealed, type SealOnceInput, type SealedDocument } from '../../../adapters/sealer';
 
 interface Licence {
   documentId: string;

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileKeyStore, MemoryKeyStore, keyStoreFromEnv, type KeyStore } from '../../../activities/keystore';
-import { keyIdOf, signDocument, verifySeal } from '../../../activities/seal';
+import { FileKeyStore, MemoryKeyStore, keyStoreFromEnv, type KeyStore } from '../../../adapters/keystore';
+import { keyIdOf, signDocument, verifySeal } from '../../../domain/seal';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -99,7 +99,7 @@ describe('FileKeyStore', () => {
   it('gives one pair to two processes racing on one directory', async () => {
     const keys = join(dir, 'keys');
     const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
-    const program = `import { FileKeyStore } from ${JSON.stringify(join(ROOT, 'activities', 'keystore.ts'))};
+    const program = `import { FileKeyStore } from ${JSON.stringify(join(ROOT, 'adapters', 'keystore.ts'))};
       const store = new FileKeyStore(${JSON.stringify(keys)});
       const pairs = await Promise.all([store.keyPairFor('taxation'), store.keyPairFor('taxation')]);
       console.log(pairs[0].keyId);`;

@@ -15,7 +15,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { chmod, link, mkdir, open, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { keyIdOf, toSm2PrivateKey } from './seal';
+import { keyIdOf, toSm2PrivateKey } from '../domain/seal';
 
 /** The directory of department key files. */
 export const SEAL_KEYS_DIR_ENV = 'YJS_SEAL_KEYS_DIR';

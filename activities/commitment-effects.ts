@@ -4,10 +4,10 @@
  * on the strength of a commitment, and what a broken commitment sets off (revocation, a credit
  * record, notices). Each is idempotent by its key.
  */
-import type { CreditProvider } from './credit';
-import { toleranceDecision } from './credit';
-import type { DocumentStore } from './documents';
-import type { Sealer } from './sealing';
+import type { CreditProvider } from '../adapters/credit';
+import { toleranceDecision } from '../adapters/credit';
+import type { DocumentStore } from '../adapters/documents';
+import type { Sealer } from '../adapters/sealer';
 
 export interface CreditCheck {
   eligible: boolean;

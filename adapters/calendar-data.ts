@@ -15,12 +15,12 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { LocalizedText, Slug } from '../definitions/schema';
 import { parseJsonText } from './json-data';
-import { createCalendar, isLocalDate, isWeekend, type CalendarLayer, type UnknownYears, type WorkingCalendar } from './calendar';
+import { createCalendar, isLocalDate, isWeekend, type CalendarLayer, type UnknownYears, type WorkingCalendar } from '../domain/calendar';
 
 /** The national calendar: the year files, with no regional layer. */
 export const NATIONAL_CALENDAR = 'cn';
 
-/** `activities/data`, beside this module. */
+/** `adapters/data`, beside this module. */
 export const DEFAULT_CALENDAR_DATA_DIR = fileURLToPath(new URL('./data', import.meta.url));
 
 const LocalDateField = z.string().refine(isLocalDate, 'use a real date written YYYY-MM-DD');

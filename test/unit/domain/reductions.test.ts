@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAndCompile } from '../../../definitions/compile';
-import { reduction, reductions } from '../../../definitions/reductions';
-import { item, validDefinition } from './fixtures';
+import { reduction, reductions } from '../../../domain/reductions';
+import { item, validDefinition } from '../definitions/fixtures';
 
 const bundle = (name: string) =>
   parseAndCompile(JSON.parse(readFileSync(new URL(`../../../definitions/bundles/${name}.json`, import.meta.url), 'utf8')));

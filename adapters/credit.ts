@@ -10,7 +10,7 @@
  *
  * Two providers:
  * - {@link FileCreditProvider}: ratings from a JSON file of sample subjects
- *   (`activities/data/credit/subjects.json`), broken commitments as one JSON file per (subject, case).
+ *   (`adapters/data/credit/subjects.json`), broken commitments as one JSON file per (subject, case).
  *   For development, tests and a single host.
  * - {@link HttpCreditProvider}: a province's credit platform (or an adapter in front of it) speaking
  *   the small contract documented on the class.
@@ -159,7 +159,7 @@ export const SampleSubject = z
   .strict();
 export type SampleSubject = z.infer<typeof SampleSubject>;
 
-/** `activities/data/credit/subjects.json`. */
+/** `adapters/data/credit/subjects.json`. */
 export const SampleSubjectsFile = z
   .object({ subjects: z.array(SampleSubject) })
   .strict()

@@ -14,7 +14,7 @@ import {
   certificateLibraryFromEnv,
   isValidAt,
   type ElectronicLicence,
-} from '../../../activities/certificates';
+} from '../../../adapters/certificates';
 
 const MOTHER = '420111199205154321'; // 张丽
 const FATHER = '420111198908126519'; // 陈建国

@@ -10,7 +10,7 @@
  *
  * Two libraries:
  * - {@link FileCertificateLibrary}: sample licences from a JSON file
- *   (`activities/data/certificates/licences.json`). For development, tests and demonstrations.
+ *   (`adapters/data/certificates/licences.json`). For development, tests and demonstrations.
  * - {@link HttpCertificateLibrary}: a province's library (or an adapter in front of it) speaking the
  *   small contract documented on the class.
  * {@link certificateLibraryFromEnv} picks one: `YJS_CERTIFICATES_URL` set → HTTP, else the file.
@@ -142,7 +142,7 @@ const SampleLicence = z
   })
   .strict();
 
-/** `activities/data/certificates/licences.json`: `{ "licences": [ … ] }`. */
+/** `adapters/data/certificates/licences.json`: `{ "licences": [ … ] }`. */
 export const SampleLicencesFile = z
   .object({ licences: z.array(SampleLicence) })
   .strict()

@@ -3,7 +3,7 @@
  * item is deemed approved and this notice, sealed with that department's seal by default, puts it on
  * the record so the department can be held to account.
  */
-import type { Sealer } from './sealing';
+import type { Sealer } from '../adapters/sealer';
 
 export interface TimeoutDefaultNoticeInput {
   caseId: string;

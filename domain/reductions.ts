@@ -6,7 +6,7 @@
  *
  * Pure: reads only the plan, so it runs anywhere a plan does.
  */
-import type { ExecutionPlan } from './plan';
+import type { ExecutionPlan } from '../definitions/plan';
 
 /** One of the four reductions: `reduction` is `before - after`, `reductionPercent` its share of `before`. */
 export interface Reduction {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DefinitionRegistry } from '../../../definitions/registry';
 import { PROJECT_ROOT } from '../../../runtime/config';
-import { missingMaterials } from '../../../workflows/commitments';
+import { missingMaterials } from '../../../domain/commitments';
 import type { Application } from '../../../workflows/messages';
 
 const registry = await DefinitionRegistry.open({ bundlesDir: join(PROJECT_ROOT, 'definitions', 'bundles') });

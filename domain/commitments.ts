@@ -8,8 +8,8 @@ import type { ExecutionPlan, PlanItem } from '../definitions/plan';
 import type { Material } from '../definitions/schema';
 import { issuerInBundle } from '../forms/prefill';
 import { ApplicationFailure } from '@temporalio/common';
-import { FailureType, invalidRequest, wrongDepartment } from './errors';
-import type { Actor, Application, CommitmentView, MaterialRef } from './messages';
+import { FailureType, invalidRequest, wrongDepartment } from '../workflows/errors';
+import type { Actor, Application, CommitmentView, MaterialRef } from '../workflows/messages';
 
 export interface MissingMaterials {
   /** Required materials that may never be tolerated: acceptance is impossible without them. */

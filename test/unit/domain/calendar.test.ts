@@ -18,8 +18,8 @@ import {
   pausedWorkingDays,
   workingDaysElapsed,
   type WorkingCalendar,
-} from '../../../activities/calendar';
-import { CalendarDataError, loadCalendar } from '../../../activities/calendar-data';
+} from '../../../domain/calendar';
+import { CalendarDataError, loadCalendar } from '../../../adapters/calendar-data';
 
 let cn: WorkingCalendar;
 beforeAll(async () => {
@@ -240,7 +240,7 @@ describe('a year without data', () => {
     }
     expect(error).toBeInstanceOf(CalendarYearMissingError);
     expect(error).toMatchObject({ year: 2027, region: 'cn' });
-    expect((error as Error).message).toContain('activities/data/holidays/2027.json');
+    expect((error as Error).message).toContain('adapters/data/holidays/2027.json');
     expect(() => isWorkingDay(cn, '2027-01-04')).toThrow(CalendarYearMissingError);
   });
 

@@ -14,8 +14,8 @@
 import { z } from 'zod';
 import type { DocumentStore, StoredDocument } from './documents';
 import type { KeyStore } from './keystore';
-import { latestCondition } from './commitments';
-import { keyIdOf, signDocument, verifySeal, type AppliedBy, type Seal, type SealFailure } from './seal';
+import { latestCondition } from '../activities/commitment-effects';
+import { keyIdOf, signDocument, verifySeal, type AppliedBy, type Seal, type SealFailure } from '../domain/seal';
 
 /** A document with its seal, as stored and as handed to anyone who wants to verify it. */
 export interface SealedDocument<T> {

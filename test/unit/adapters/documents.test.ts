@@ -2,10 +2,10 @@ import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileDocumentStore, MemoryDocumentStore, documentIdFor } from '../../../activities/documents';
+import { FileDocumentStore, MemoryDocumentStore, documentIdFor } from '../../../adapters/documents';
 import { issueAll, type IssueResultsInput } from '../../../activities/issue';
-import { MemoryKeyStore } from '../../../activities/keystore';
-import { Sealer } from '../../../activities/sealing';
+import { MemoryKeyStore } from '../../../adapters/keystore';
+import { Sealer } from '../../../adapters/sealer';
 
 let dir: string;
 beforeEach(async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileKeyStore } from '../../../activities/keystore';
+import { FileKeyStore } from '../../../adapters/keystore';
 import {
   DEFAULT_SIGNER_ID,
   SM2P256V1,
@@ -27,7 +27,7 @@ import {
   verifyDigest,
   verifySeal,
   type Seal,
-} from '../../../activities/seal';
+} from '../../../domain/seal';
 import { GBT_32918_2_TEST_CURVE, GMT_0003_5_ANNEX_A, sm2Pkcs8FromScalar, type Sm2Vector } from '../../fixtures/sm2-vectors';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));

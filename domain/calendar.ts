@@ -116,7 +116,7 @@ export class CalendarYearMissingError extends Error {
     readonly region: string,
   ) {
     super(
-      `No working-day data for ${year} (calendar "${region}"): add activities/data/holidays/${year}.json from ` +
+      `No working-day data for ${year} (calendar "${region}"): add adapters/data/holidays/${year}.json from ` +
         `the State Council's holiday notice (published each November) and restart the worker. Until then, ` +
         `limits reaching ${year} cannot be computed without guessing.`,
     );
