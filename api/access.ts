@@ -32,12 +32,6 @@ export async function departmentHasAccess(department: string, progress: CaseProg
   });
 }
 
-/** Refuses (403) unless the department has an applicable item in the case. */
-export async function assertDepartmentAccess(department: string, progress: CaseProgress, input: () => Promise<CaseInput>): Promise<void> {
-  if (!(await departmentHasAccess(department, progress, input))) {
-    throw new HttpProblem('forbidden', `This case has no item for department "${department}".`);
-  }
-}
 
 /**
  * Integrators, windows and supervisors follow any case; a department officer only the cases its
@@ -48,5 +42,7 @@ export async function assertCaseRead(principal: Principal, progress: CaseProgres
   if (!principal.department || !principal.roles.includes('department')) {
     throw new HttpProblem('forbidden', 'This needs one of the roles: integrator, window, supervisor, or a department with an item in the case.');
   }
-  await assertDepartmentAccess(principal.department, progress, input);
+  if (!(await departmentHasAccess(principal.department, progress, input))) {
+    throw new HttpProblem('forbidden', `This case has no item for department "${principal.department}".`);
+  }
 }

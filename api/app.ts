@@ -1,6 +1,17 @@
 /**
- * The HTTP application as a fastify plugin tree: public routes (health, docs, OpenAPI) at the root,
- * everything else behind authentication. Only `runtime/` listens; tests `inject`.
+ * The HTTP application as a fastify plugin tree. Only `runtime/` listens; tests `inject`.
+ *
+ * - The root: problem handlers, the strict JSON parser, request ids, security headers and CORS,
+ *   `identification` (who sent the request, once per request), the rate limit (by principal, else by
+ *   address), the OpenAPI document and its docs.
+ * - Services (`services/`): named plugins taking an options object and declaring what they depend on,
+ *   decorated on the root: `app.temporal`, `app.cases`, `app.itemListing`, `app.statistics`, `app.seals`.
+ *   They throw the errors of `services/errors.ts`; `toProblem` (`problems.ts`) alone makes them HTTP.
+ * - Routes (`routes/<audience>/<resource>.ts`), in folders named for who calls them: `public/` needs no
+ *   key (meta, seals); the rest sits in the authenticated scope: `applicant/` (integrators, and the
+ *   window on the applicant's behalf: cases, materials), `window/` (acceptance), `department/` (items,
+ *   inbox), `supervision/` (items, statistics), `designer/` (definitions, forms), `admin/` (API keys).
+ *   Every route still checks the roles it needs itself.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
@@ -13,23 +24,31 @@ import type { KeyStore } from '../adapters/keystore';
 import type { BlobStore } from '../adapters/blobs';
 import type { CertificateLibrary } from '../adapters/certificates';
 import type { DefinitionRegistry } from '../definitions/registry';
-import { authentication, type Authenticator } from './auth';
+import type { ApiKeyStore } from './api-keys';
+import { authentication, identification, type Authenticator } from './auth';
 import { installJsonBodyParser } from './json-body';
 import { openApiOptions, type OpenApiOptions } from './openapi';
 import { exposeRequestIds, loggingOptions, type LoggerOption } from './logging';
 import { installProblemHandlers } from './problems';
 import { security } from './security';
 import { temporalDeadlines } from './temporal-deadline';
-import { adminRoutes, type ApiKeyStore } from './routes/admin';
-import { caseRoutes } from './routes/cases';
-import { definitionRoutes } from './routes/definitions';
-import { formRoutes } from './routes/forms';
-import { departmentRoutes } from './routes/departments';
-import { metaRoutes } from './routes/meta';
-import { supervisionRoutes } from './routes/supervision';
-import { sealRoutes } from './routes/seals';
-import { CaseService } from './services/case-service';
-import { computeStatistics } from './services/statistics';
+import { apiKeyRoutes } from './routes/admin/api-keys';
+import { caseRoutes } from './routes/applicant/cases';
+import { materialRoutes } from './routes/applicant/materials';
+import { inboxRoutes } from './routes/department/inbox';
+import { itemRoutes } from './routes/department/items';
+import { definitionRoutes } from './routes/designer/definitions';
+import { formRoutes } from './routes/designer/forms';
+import { metaRoutes } from './routes/public/meta';
+import { sealRoutes } from './routes/public/seals';
+import { statisticsRoutes } from './routes/supervision/statistics';
+import { supervisedItemRoutes } from './routes/supervision/items';
+import { acceptanceRoutes } from './routes/window/acceptance';
+import { caseService } from './services/case-service';
+import { itemListing } from './services/item-listing';
+import { sealVerification } from './services/seal-verification';
+import { statistics } from './services/statistics';
+import { temporal } from './services/temporal';
 
 export interface AppOptions {
   client: Client;
@@ -74,42 +93,39 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   exposeRequestIds(app);
   // Before anything that can answer early (CORS preflights, rate limits), so every answer has the headers.
   await app.register(security, { corsOrigins: options.corsOrigins });
-
+  await app.register(identification, { authenticator: options.authenticator });
   await app.register(rateLimit, {
     max: options.rateLimitPerMinute ?? 6000,
     timeWindow: '1 minute',
     // A valid key is limited as its principal; anything else (no key, a made-up one) by address, so
     // rotating fake keys does not escape the limit.
-    keyGenerator: (request) => {
-      const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-      const principal = token ? options.authenticator.authenticate(token) : undefined;
-      return principal ? `principal:${principal.id}` : `ip:${request.ip}`;
-    },
+    keyGenerator: (request) => (request.principal ? `principal:${request.principal.id}` : `ip:${request.ip}`),
   });
   await app.register(swagger, openApiOptions({ servers: options.servers }));
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const cases = new CaseService(options.client, options.registry, options.namespace, options.taskQueue, options.documents, {
-    blobs: options.blobs,
-    certificates: options.certificates,
-  });
+  await app.register(temporal, { client: options.client, namespace: options.namespace, taskQueue: options.taskQueue });
+  await app.register(caseService, { registry: options.registry, documents: options.documents, blobs: options.blobs, certificates: options.certificates });
+  await app.register(itemListing);
+  await app.register(statistics);
+  if (options.keys) await app.register(sealVerification, { keys: options.keys, documents: options.documents });
+
   await app.register(metaRoutes);
-  if (options.keys) {
-    await app.register(sealRoutes, { keys: options.keys, documents: options.documents, verifyRatePerMinute: options.sealVerifyRatePerMinute });
-  }
+  if (options.keys) await app.register(sealRoutes, { verifyRatePerMinute: options.sealVerifyRatePerMinute });
   await app.register(async (secured) => {
-    await secured.register(authentication, { authenticator: options.authenticator });
-    await secured.register(temporalDeadlines, { client: options.client, timeoutMs: options.temporalTimeoutMs });
+    await secured.register(authentication);
+    await secured.register(temporalDeadlines, { timeoutMs: options.temporalTimeoutMs });
     await secured.register(definitionRoutes, { registry: options.registry });
-    await secured.register(formRoutes, { registry: options.registry, blobs: options.blobs, certificates: options.certificates });
-    await secured.register(caseRoutes, { cases });
-    if (options.apiKeys) await secured.register(adminRoutes, { store: options.apiKeys });
-    await secured.register(departmentRoutes, { cases });
-    await secured.register(supervisionRoutes, {
-      cases,
-      statistics: (bundleId) => computeStatistics(options.client, options.namespace, { bundleId }),
-    });
+    await secured.register(formRoutes, { registry: options.registry });
+    await secured.register(materialRoutes, { registry: options.registry, blobs: options.blobs, certificates: options.certificates });
+    await secured.register(caseRoutes);
+    await secured.register(acceptanceRoutes);
+    await secured.register(itemRoutes);
+    await secured.register(inboxRoutes);
+    await secured.register(supervisedItemRoutes);
+    await secured.register(statisticsRoutes);
+    if (options.apiKeys) await secured.register(apiKeyRoutes, { store: options.apiKeys });
   });
   return app;
 }

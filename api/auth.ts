@@ -26,8 +26,12 @@ export interface ApiKeyRecord extends Principal {
   tokenSha256: string;
 }
 
+/**
+ * Turns a bearer token into its principal, or undefined when the token is not valid. Asynchronous, so
+ * that a token can be verified against what an issuer publishes (its key set) as well as looked up.
+ */
 export interface Authenticator {
-  authenticate(token: string): Principal | undefined;
+  authenticate(token: string): Promise<Principal | undefined>;
 }
 
 export const sha256Hex = (value: string): string => createHash('sha256').update(value).digest('hex');
@@ -48,7 +52,7 @@ export class ApiKeyAuthenticator implements Authenticator {
     } else this.keys = records;
   }
 
-  authenticate(token: string): Principal | undefined {
+  async authenticate(token: string): Promise<Principal | undefined> {
     const digest = sha256Hex(token);
     const record = this.keys.lookup(digest);
     // Compare digests in constant time as well, so a lookup hit reveals nothing about near misses.
@@ -60,24 +64,52 @@ export class ApiKeyAuthenticator implements Authenticator {
 
 declare module 'fastify' {
   interface FastifyRequest {
+    /** Who sent the request, when it carried a valid token (set for every request by `identification`). */
     principal?: Principal;
   }
 }
 
-/** Authenticates every request of the scope it is registered in (public routes live outside it). */
-export const authentication = fp<{ authenticator: Authenticator }>(
+/** The token of `Authorization: Bearer <token>`, if the header has that form. */
+function bearerToken(request: FastifyRequest): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+}
+
+/** Why a request's token could not be checked (the authenticator failed), kept for `authentication`. */
+const failures = new WeakMap<FastifyRequest, unknown>();
+
+/**
+ * Identifies the caller of every request, once, at the root: `request.principal` is the principal of
+ * a valid token, else undefined. It refuses nothing: public routes answer anyone, and the rate limit
+ * counts callers without a principal by address. An authenticator that fails (its issuer unreachable)
+ * leaves no principal; `authentication` then answers with that failure rather than a 401.
+ */
+export const identification = fp<{ authenticator: Authenticator }>(
   async (app: FastifyInstance, { authenticator }) => {
     app.decorateRequest('principal', undefined);
     app.addHook('onRequest', async (request) => {
-      const header = request.headers.authorization ?? '';
-      const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!match) throw new HttpProblem('unauthenticated', 'Send "Authorization: Bearer <api key>".');
-      const principal = authenticator.authenticate(match[1]!);
-      if (!principal) throw new HttpProblem('unauthenticated', 'The API key is not valid.');
-      request.principal = principal;
+      const token = bearerToken(request);
+      if (!token) return;
+      try {
+        request.principal = await authenticator.authenticate(token);
+      } catch (error) {
+        failures.set(request, error);
+      }
     });
   },
-  { name: 'yijianshi-authentication' },
+  { name: 'identification', fastify: '5.x' },
+);
+
+/** Refuses (401) every request of the scope it is registered in that `identification` found no principal for. */
+export const authentication = fp(
+  async (app: FastifyInstance) => {
+    app.addHook('onRequest', async (request) => {
+      if (request.principal) return;
+      if (failures.has(request)) throw failures.get(request);
+      if (!bearerToken(request)) throw new HttpProblem('unauthenticated', 'Send "Authorization: Bearer <api key>".');
+      throw new HttpProblem('unauthenticated', 'The API key is not valid.');
+    });
+  },
+  { name: 'authentication', fastify: '5.x', dependencies: ['identification'] },
 );
 
 /** The authenticated principal; throws if a route forgot to sit behind `authentication`. */

@@ -15,6 +15,15 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DefinitionError, DefinitionNotFoundError, VersionConflictError } from '../definitions/errors';
 import { FailureType } from '../workflows/errors';
+import {
+  IdempotencyKeyReusedError,
+  InvalidApplicationError,
+  InvalidPageTokenError,
+  ItemNotActionableError,
+  NoCaseAccessError,
+  UnknownItemError,
+  WrongDepartmentError,
+} from './services/errors';
 
 /** Stable problem types; each is documented at `GET /problems/{slug}`. */
 export const ProblemTypes = {
@@ -83,10 +92,15 @@ export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
   return reply.status(body.status).type('application/problem+json').send(body);
 }
 
-/** Maps anything thrown by a route to a problem. Unknown errors become a 500 without details. */
+/**
+ * Maps anything thrown by a route or a service to a problem: the one place where what went wrong
+ * becomes a status. Unknown errors become a 500 without details.
+ */
 export function toProblem(error: unknown, request: FastifyRequest): Problem {
   const instance = request.url;
   if (error instanceof HttpProblem) return problem(error.slug, error.detail, error.errors, instance);
+  const refusal = fromServiceError(error, instance);
+  if (refusal) return refusal;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = (error as FastifyError).validationContext ?? 'body';
     const errors = error.validation.map((v) => ({
@@ -143,6 +157,20 @@ export function temporalOutage(error: unknown): TemporalOutage | undefined {
       if (current.code === 4 /* DEADLINE_EXCEEDED */ || current.code === 1 /* CANCELLED */) return 'no-answer';
     }
     if (/no poller seen|workflow task in failed state/i.test(current.message)) return 'no-worker';
+  }
+  return undefined;
+}
+
+/** What the API's services refuse (`api/services/errors.ts`). */
+function fromServiceError(error: unknown, instance: string): Problem | undefined {
+  if (error instanceof InvalidApplicationError) return problem('invalid-application', error.message, error.issues, instance);
+  if (error instanceof IdempotencyKeyReusedError) return problem('idempotency-key-reused', error.message, undefined, instance);
+  if (error instanceof NoCaseAccessError) return problem('forbidden', error.message, undefined, instance);
+  if (error instanceof UnknownItemError) return problem('unknown-item', error.message, undefined, instance);
+  if (error instanceof WrongDepartmentError) return problem('wrong-department', error.message, undefined, instance);
+  if (error instanceof ItemNotActionableError) return problem('illegal-transition', error.message, undefined, instance);
+  if (error instanceof InvalidPageTokenError) {
+    return problem('malformed-request', error.message, [{ path: '/querystring/pageToken', message: 'invalid page token' }], instance);
   }
   return undefined;
 }

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import type { CaseProgress, ItemView } from '../workflows/messages';
-import type { InboxPage, StartedCase } from './services/case-service';
+import type { StartedCase } from './services/case-service';
+import type { InboxPage } from './services/item-listing';
 
 const Localized = z.object({ zh: z.string(), en: z.string() });
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected a lower-case identifier');

@@ -21,7 +21,6 @@ export const DEFAULT_TEMPORAL_TIMEOUT_MS = 5000;
 const PROBE_MS = 500;
 
 export interface TemporalDeadlineOptions {
-  client: Client;
   /** The bound in milliseconds (`YJS_TEMPORAL_TIMEOUT_MS`); at least 1000. */
   timeoutMs?: number;
 }
@@ -137,7 +136,8 @@ async function temporalAnswers(client: Client): Promise<boolean> {
   }
 }
 
-const deadlinePlugin: FastifyPluginAsync<TemporalDeadlineOptions> = async (app, { client, timeoutMs = DEFAULT_TEMPORAL_TIMEOUT_MS }) => {
+const deadlinePlugin: FastifyPluginAsync<TemporalDeadlineOptions> = async (app, { timeoutMs = DEFAULT_TEMPORAL_TIMEOUT_MS }) => {
+  const { client } = app.temporal;
   if (!Number.isFinite(timeoutMs) || timeoutMs < 1000) throw new Error(`the Temporal timeout must be at least 1000 ms, not ${timeoutMs}`);
   // Every route registered after this in the same scope runs its handler under the deadline.
   app.addHook('onRoute', (route) => {
@@ -150,5 +150,5 @@ const deadlinePlugin: FastifyPluginAsync<TemporalDeadlineOptions> = async (app, 
   });
 };
 
-/** Bounds the Temporal calls of every route registered after it in the same scope. */
-export const temporalDeadlines = fp(deadlinePlugin, { name: 'temporal-deadlines', fastify: '5.x' });
+/** Bounds the Temporal calls (through `app.temporal`) of every route registered after it in the same scope. */
+export const temporalDeadlines = fp(deadlinePlugin, { name: 'temporal-deadlines', fastify: '5.x', dependencies: ['temporal'] });

@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../api/auth';
-import { InvalidApiKeyError } from '../api/routes/admin';
+import { InvalidApiKeyError } from '../api/api-keys';
 import { FileApiKeyStore } from '../runtime/api-keys';
 import { loadConfig } from '../runtime/config';
 import { CliError } from './definition-file';

@@ -14,7 +14,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { ROLES, sha256Hex, type ApiKeyRecord, type Role } from '../api/auth';
-import { apiKeyProblem, defaultKeyId, InvalidApiKeyError, type ApiKeyStore, type NewApiKey } from '../api/routes/admin';
+import { apiKeyProblem, defaultKeyId, InvalidApiKeyError, type ApiKeyStore, type NewApiKey } from '../api/api-keys';
 import type { DefinitionRegistry } from '../definitions/registry';
 
 const KeyFile = z.object({

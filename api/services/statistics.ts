@@ -2,8 +2,10 @@
  * Statistics from real cases (四减 as achieved, not as designed): how long departments actually took
  * in working days against their limits, the on-time rate, how many items defaulted, how many were
  * handled on the spot. Read from Temporal visibility over closed item workflows; no second database.
+ * Decorated as `app.statistics`.
  */
 import type { Client } from '@temporalio/client';
+import fp from 'fastify-plugin';
 import { localDateOf, workingDaysElapsed } from '../../domain/calendar';
 import { loadCalendar } from '../../adapters/calendar-data';
 
@@ -106,3 +108,17 @@ function percentile(xs: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    statistics: { compute(options?: { bundleId?: string }): Promise<Statistics> };
+  }
+}
+
+/** Decorates `app.statistics` over the shared Temporal client. */
+export const statistics = fp(
+  async (app) => {
+    const { client, namespace } = app.temporal;
+    app.decorate('statistics', { compute: (options: { bundleId?: string } = {}) => computeStatistics(client, namespace, options) });
+  },
+  { name: 'statistics', fastify: '5.x', dependencies: ['temporal'] },
+);

@@ -1,73 +1,35 @@
 /**
- * One form, one set of materials: the merged form of a bundle (JSON Schema and TypeScript), pre-fill
- * from the electronic-licence library, uploads checked against the definition, and the four
- * reductions a bundle promises.
+ * One set of materials, from the applicant's side: the form pre-filled from the electronic licences
+ * the state already holds (数据预填充), and materials uploaded once, checked against the definition,
+ * then referenced by every item that needs them.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { BlobStore } from '../../adapters/blobs';
-import type { CertificateLibrary } from '../../adapters/certificates';
-import type { DefinitionRegistry } from '../../definitions/registry';
-import { reductions } from '../../domain/reductions';
-import { mergeForm } from '../../forms/merge';
-import { prefill } from '../../forms/prefill';
-import { formTypes } from '../../forms/typegen';
-import { checkUpload, sniffMediaType } from '../../forms/uploads';
-import { requireRole } from '../auth';
-import { HttpProblem, ProblemSchema } from '../problems';
-import { BundleIdParams, SubjectId } from '../schemas';
+import type { BlobStore } from '../../../adapters/blobs';
+import type { CertificateLibrary } from '../../../adapters/certificates';
+import type { DefinitionRegistry } from '../../../definitions/registry';
+import { prefill } from '../../../forms/prefill';
+import { checkUpload, sniffMediaType } from '../../../forms/uploads';
+import { requireRole } from '../../auth';
+import { HttpProblem, ProblemSchema } from '../../problems';
+import { BundleIdParams, SubjectId } from '../../schemas';
+import { VersionQuery } from '../designer/forms';
 
-const VersionQuery = z.object({ version: z.coerce.number().int().min(1).optional() });
 const MaterialParams = z.object({ id: BundleIdParams.shape.id, material: BundleIdParams.shape.id });
 const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
 
 /** Largest upload the route reads at all; each material's own `maxBytes` is checked below it. */
 export const UPLOAD_BODY_LIMIT = 100 * 1024 * 1024;
 
-export interface FormRoutesOptions {
+export interface MaterialRoutesOptions {
   registry: DefinitionRegistry;
   blobs?: BlobStore;
   certificates?: CertificateLibrary;
 }
 
-export const formRoutes: FastifyPluginAsyncZod<FormRoutesOptions> = async (app, { registry, blobs, certificates }) => {
+export const materialRoutes: FastifyPluginAsyncZod<MaterialRoutesOptions> = async (app, { registry, blobs, certificates }) => {
   // Uploads are raw bytes of any media type; only this plugin reads bodies that way.
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: UPLOAD_BODY_LIMIT }, (_request, body, done) => done(null, body));
-
-  app.get(
-    '/definitions/:id/form',
-    {
-      schema: {
-        tags: ['forms'],
-        operationId: 'getForm',
-        summary: 'The one form (一表申请): every field once, sections, conditional requirements, which items need each field',
-        params: BundleIdParams,
-        querystring: VersionQuery,
-        response: { 200: z.record(z.string(), z.unknown()), ...problems },
-      },
-    },
-    async (request, reply) => {
-      const { plan } = registry.get(request.params.id, request.query.version);
-      return reply.type('application/schema+json').send(mergeForm(plan));
-    },
-  );
-
-  app.get(
-    '/definitions/:id/form.d.ts',
-    {
-      schema: {
-        tags: ['forms'],
-        operationId: 'getFormTypes',
-        summary: 'TypeScript types of the form, for integrators',
-        params: BundleIdParams,
-        querystring: VersionQuery,
-      },
-    },
-    async (request, reply) => {
-      const { plan } = registry.get(request.params.id, request.query.version);
-      return reply.type('application/typescript; charset=utf-8').send(await formTypes(plan));
-    },
-  );
 
   app.get(
     '/definitions/:id/prefill',
@@ -87,21 +49,6 @@ export const formRoutes: FastifyPluginAsyncZod<FormRoutesOptions> = async (app, 
       const { plan } = registry.get(request.params.id, request.query.version);
       return { subject: request.query.subject, ...prefill(plan, await certificates.licencesOf(request.query.subject)) };
     },
-  );
-
-  app.get(
-    '/definitions/:id/reductions',
-    {
-      schema: {
-        tags: ['forms'],
-        operationId: 'getReductions',
-        summary: 'The four reductions (四减) the bundle promises: time, materials, steps, trips, before and after',
-        params: BundleIdParams,
-        querystring: VersionQuery,
-        response: { 200: z.record(z.string(), z.unknown()), ...problems },
-      },
-    },
-    async (request) => reductions(registry.get(request.params.id, request.query.version).plan) as unknown as Record<string, unknown>,
   );
 
   app.post(

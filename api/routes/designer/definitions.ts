@@ -3,12 +3,12 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { LIMITS } from '../../definitions/limits';
-import { lint } from '../../definitions/lint';
-import type { DefinitionRegistry, StoredDefinition } from '../../definitions/registry';
-import { requireRole } from '../auth';
-import { ProblemSchema } from '../problems';
-import { BundleIdParams, BundleVersionParams } from '../schemas';
+import { LIMITS } from '../../../definitions/limits';
+import { lint } from '../../../definitions/lint';
+import type { DefinitionRegistry, StoredDefinition } from '../../../definitions/registry';
+import { requireRole } from '../../auth';
+import { ProblemSchema } from '../../problems';
+import { BundleIdParams, BundleVersionParams } from '../../schemas';
 
 const Localized = z.object({ zh: z.string(), en: z.string() });
 const Summary = z.object({ id: z.string(), title: Localized, latestVersion: z.number(), versions: z.array(z.number()) });

@@ -2,12 +2,11 @@
  * Department inboxes: the items waiting for (or decided by) one department, from Temporal visibility.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { maySeeDepartment, principalOf } from '../auth';
-import { HttpProblem, ProblemSchema } from '../problems';
-import { DepartmentParams, InboxQuery, InboxResponse } from '../schemas';
-import type { CaseService } from '../services/case-service';
+import { maySeeDepartment, principalOf } from '../../auth';
+import { HttpProblem, ProblemSchema } from '../../problems';
+import { DepartmentParams, InboxQuery, InboxResponse } from '../../schemas';
 
-export const departmentRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (app, { cases }) => {
+export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/departments/:department/inbox',
     {
@@ -25,7 +24,7 @@ export const departmentRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = a
       if (!maySeeDepartment(principalOf(request), department)) {
         throw new HttpProblem('forbidden', `Only department "${department}" and supervisors see this inbox.`);
       }
-      return cases.listItems({ ...request.query, department });
+      return app.itemListing.list({ ...request.query, department });
     },
   );
 };

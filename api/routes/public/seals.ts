@@ -4,10 +4,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { DocumentStore } from '../../adapters/documents';
-import type { KeyStore } from '../../adapters/keystore';
-import { verifySealed } from '../../adapters/sealer';
-import { ProblemSchema } from '../problems';
+import { ProblemSchema } from '../../problems';
 
 const SealedDocumentBody = z
   .object({
@@ -47,13 +44,12 @@ const PUBLIC: Array<Record<string, string[]>> = [];
 export const DEFAULT_SEAL_VERIFY_RATE_PER_MINUTE = 600;
 
 export interface SealRouteOptions {
-  keys: KeyStore;
-  documents?: DocumentStore;
   /** `POST /seals/verify` per minute per address, counted apart from the API's authenticated traffic. */
   verifyRatePerMinute?: number;
 }
 
-export const sealRoutes: FastifyPluginAsyncZod<SealRouteOptions> = async (app, { keys, documents, verifyRatePerMinute }) => {
+/** Served over `app.seals` (the `seal-verification` service). */
+export const sealRoutes: FastifyPluginAsyncZod<SealRouteOptions> = async (app, { verifyRatePerMinute }) => {
   app.post(
     '/seals/verify',
     {
@@ -76,7 +72,7 @@ export const sealRoutes: FastifyPluginAsyncZod<SealRouteOptions> = async (app, {
         response: { 200: VerificationReport, 400: ProblemSchema },
       },
     },
-    async (request) => verifySealed(keys, documents, request.body),
+    async (request) => app.seals.verify(request.body),
   );
 
   app.get(
@@ -90,6 +86,6 @@ export const sealRoutes: FastifyPluginAsyncZod<SealRouteOptions> = async (app, {
         response: { 200: z.array(PublicKey) },
       },
     },
-    async () => keys.publicKeys(),
+    async () => app.seals.publicKeys(),
   );
 };

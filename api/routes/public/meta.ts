@@ -4,10 +4,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { caseMachine, itemMachine } from '../../workflows/lifecycle';
-import { ProblemTypes, problem, sendProblem, type ProblemSlug } from '../problems';
+import { caseMachine, itemMachine } from '../../../workflows/lifecycle';
+import { ProblemTypes, problem, sendProblem, type ProblemSlug } from '../../problems';
 
-const SCHEMA_PATH = new URL('../../definitions/bundle.schema.json', import.meta.url);
+const SCHEMA_PATH = new URL('../../../definitions/bundle.schema.json', import.meta.url);
 
 export const metaRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(

@@ -1,14 +1,11 @@
 /**
- * The supervision desk (电子监察): items on a yellow, red or overdue card, and items that defaulted,
- * across every department, from Temporal visibility.
+ * Statistics from real cases, for supervisors and the designers of bundles: handling times in working
+ * days against the limits, the on-time rate, defaults, the same-day ratio, case outcomes.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { requireRole } from '../auth';
-import { ProblemSchema } from '../problems';
 import { z } from 'zod';
-import { InboxResponse, SupervisionQuery } from '../schemas';
-import type { CaseService } from '../services/case-service';
-import { computeStatistics } from '../services/statistics';
+import { requireRole } from '../../auth';
+import { ProblemSchema } from '../../problems';
 
 const Rate = z.object({ count: z.number(), rate: z.number() });
 const StatisticsResponse = z
@@ -23,10 +20,7 @@ const StatisticsResponse = z
   })
   .meta({ id: 'Statistics' });
 
-export const supervisionRoutes: FastifyPluginAsyncZod<{ cases: CaseService; statistics: (bundleId?: string) => ReturnType<typeof computeStatistics> }> = async (
-  app,
-  { cases, statistics },
-) => {
+export const statisticsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/statistics',
     {
@@ -40,24 +34,7 @@ export const supervisionRoutes: FastifyPluginAsyncZod<{ cases: CaseService; stat
     },
     async (request) => {
       requireRole(request, 'supervisor', 'designer');
-      return statistics(request.query.bundleId);
-    },
-  );
-
-  app.get(
-    '/supervision/items',
-    {
-      schema: {
-        tags: ['supervision'],
-        operationId: 'listSupervisedItems',
-        summary: 'Items by card (yellow at 50% of the limit, red at 90%, overdue) or status (e.g. defaulted), newest first',
-        querystring: SupervisionQuery,
-        response: { 200: InboxResponse, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema },
-      },
-    },
-    async (request) => {
-      requireRole(request, 'supervisor');
-      return cases.listItems(request.query);
+      return app.statistics.compute({ bundleId: request.query.bundleId });
     },
   );
 };

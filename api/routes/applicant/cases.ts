@@ -1,0 +1,151 @@
+/**
+ * Cases as the applicant's side sees them (integrators, and the window on the applicant's behalf):
+ * start one (idempotently), follow its progress, answer a supplement request, supply the materials
+ * promised in a commitment, read its materials and sealed documents.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { assertCaseRead } from '../../access';
+import { principalOf, requireRole, type Principal } from '../../auth';
+import {
+  CaseParams,
+  CaseProgressResponse,
+  IdempotencyHeaders,
+  ItemViewResponse,
+  SealedDocumentsResponse,
+  StartCaseBody,
+  StartedCaseResponse,
+  SupplyBody,
+  SupplyCommitmentBody,
+} from '../../schemas';
+import type { CaseService } from '../../services/case-service';
+import { answer, CASE_PROBLEMS, keyOf } from '../case-requests';
+
+export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { cases } = app;
+  app.post(
+    '/cases',
+    {
+      schema: {
+        tags: ['cases'],
+        operationId: 'startCase',
+        summary: 'Start a case: one application for one bundle',
+        headers: IdempotencyHeaders,
+        body: StartCaseBody,
+        response: { 200: StartedCaseResponse, 201: StartedCaseResponse, ...CASE_PROBLEMS },
+      },
+    },
+    async (request, reply) => {
+      const principal = requireRole(request, 'integrator', 'window');
+      const started = await cases.start(request.body, principal.id, request.headers['idempotency-key']);
+      const self = `/cases/${started.caseId}`;
+      if (!started.created) reply.header('idempotent-replayed', 'true');
+      return reply.status(started.created ? 201 : 200).header('location', self).send({ ...started, links: { self } });
+    },
+  );
+
+  app.get(
+    '/cases/:caseId',
+    {
+      schema: {
+        tags: ['cases'],
+        operationId: 'getCaseProgress',
+        summary: "A case's progress: its status and each department's",
+        params: CaseParams,
+        response: { 200: CaseProgressResponse, ...CASE_PROBLEMS },
+      },
+    },
+    async (request) => {
+      const progress = await cases.progress(request.params.caseId);
+      await assertCaseRead(principalOf(request), progress, () => cases.inputOf(request.params.caseId));
+      return progress;
+    },
+  );
+
+  app.post(
+    '/cases/:caseId/supplements',
+    {
+      schema: {
+        tags: ['cases'],
+        operationId: 'supplyMaterials',
+        summary: "Supply what a department asked for: the item clock resumes the next working day",
+        params: CaseParams,
+        headers: IdempotencyHeaders,
+        body: SupplyBody,
+        response: { 200: ItemViewResponse, ...CASE_PROBLEMS },
+      },
+    },
+    async (request, reply) => {
+      const principal = requireRole(request, 'integrator', 'window');
+      const { itemId, materials, note } = request.body;
+      return answer(reply, await cases.supply(request.params.caseId, itemId, materials, note, keyOf(request, principal)));
+    },
+  );
+
+  app.post(
+    '/cases/:caseId/commitment/materials',
+    {
+      schema: {
+        tags: ['cases'],
+        operationId: 'supplyCommitmentMaterials',
+        summary: 'Supply materials promised in the commitment (告知承诺), before their deadlines',
+        params: CaseParams,
+        headers: IdempotencyHeaders,
+        body: SupplyCommitmentBody,
+        response: { 200: CaseProgressResponse, ...CASE_PROBLEMS },
+      },
+    },
+    async (request, reply) => {
+      const principal = requireRole(request, 'integrator', 'window');
+      return answer(reply, await cases.supplyCommitment(request.params.caseId, request.body.materials, keyOf(request, principal)));
+    },
+  );
+
+  app.get(
+    '/cases/:caseId/materials',
+    {
+      schema: {
+        tags: ['cases'],
+        operationId: 'listCaseMaterials',
+        summary: 'One set of materials: each material once, its upload or electronic licence, and the items it serves',
+        params: CaseParams,
+        response: {
+          200: z.array(z.object({ material: z.string(), sha256: z.string().optional(), ref: z.string().optional(), items: z.array(z.string()) })),
+          ...CASE_PROBLEMS,
+        },
+      },
+    },
+    async (request) => {
+      await authorizeCaseRead(cases, principalOf(request), request.params.caseId);
+      return cases.materialsOf(request.params.caseId);
+    },
+  );
+
+  app.get(
+    '/cases/:caseId/documents',
+    {
+      schema: {
+        tags: ['cases'],
+        operationId: 'listCaseDocuments',
+        summary: 'The sealed documents of a case: results and timeout-default notices, verifiable at /seals/verify',
+        params: CaseParams,
+        response: { 200: SealedDocumentsResponse, ...CASE_PROBLEMS },
+      },
+    },
+    async (request) => {
+      await authorizeCaseRead(cases, principalOf(request), request.params.caseId);
+      const docs = await cases.documents(request.params.caseId);
+      return docs.map((d) => ({
+        documentId: d.documentId,
+        type: d.body.document.type,
+        document: d.body.document as unknown as Record<string, unknown>,
+        seal: d.body.seal as unknown as Record<string, unknown>,
+      }));
+    },
+  );
+};
+
+/** Reads of a case's data: for whom `assertCaseRead` allows, checked before anything is read. */
+async function authorizeCaseRead(cases: CaseService, principal: Principal, caseId: string): Promise<void> {
+  await assertCaseRead(principal, await cases.progress(caseId), () => cases.inputOf(caseId));
+}

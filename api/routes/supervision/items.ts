@@ -1,0 +1,27 @@
+/**
+ * The supervision desk (电子监察): items on a yellow, red or overdue card, and items that defaulted,
+ * across every department, from Temporal visibility.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { requireRole } from '../../auth';
+import { ProblemSchema } from '../../problems';
+import { InboxResponse, SupervisionQuery } from '../../schemas';
+
+export const supervisedItemRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/supervision/items',
+    {
+      schema: {
+        tags: ['supervision'],
+        operationId: 'listSupervisedItems',
+        summary: 'Items by card (yellow at 50% of the limit, red at 90%, overdue) or status (e.g. defaulted), newest first',
+        querystring: SupervisionQuery,
+        response: { 200: InboxResponse, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'supervisor');
+      return app.itemListing.list(request.query);
+    },
+  );
+};

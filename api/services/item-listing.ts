@@ -1,0 +1,119 @@
+/**
+ * Item workflows from Temporal visibility, newest first: a department's inbox, or the supervision
+ * desk's view across departments (by card or status). Decorated as `app.itemListing`.
+ */
+import { isGrpcServiceError, type Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import fp from 'fastify-plugin';
+import { openPageToken, sealPageToken } from '../page-token';
+import { temporalOutage } from '../problems';
+import { InvalidPageTokenError } from './errors';
+
+export interface InboxEntry {
+  caseId: string;
+  itemId: string;
+  bundleId: string;
+  department: string;
+  status: string;
+  code?: string;
+  title?: { zh: string; en: string };
+  startedAt?: string;
+  deadline?: string;
+  card?: string;
+}
+
+export interface InboxPage {
+  items: InboxEntry[];
+  nextPageToken?: string;
+}
+
+export interface ItemFilter {
+  department?: string;
+  status?: string;
+  card?: string;
+  pageSize: number;
+  pageToken?: string;
+}
+
+export interface ItemListingOptions {
+  client: Client;
+  namespace: string;
+}
+
+export class ItemListing {
+  constructor(private readonly options: ItemListingOptions) {}
+
+  /** One page of the items matching the filter; `nextPageToken` pages on, for this filter only. */
+  async list(filter: ItemFilter): Promise<InboxPage> {
+    const clauses = [`WorkflowType = 'itemWorkflow'`];
+    // Values are validated slugs/enums at the route, so quoting them is safe.
+    if (filter.department) clauses.push(`Department = '${filter.department}'`);
+    if (filter.status) clauses.push(`ItemStatus = '${filter.status}'`);
+    if (filter.card) clauses.push(`Card = '${filter.card}'`);
+    const query = clauses.join(' AND ');
+    const pageToken = filter.pageToken ? openPageToken(query, filter.pageToken) : undefined;
+    if (filter.pageToken && !pageToken) throw new InvalidPageTokenError('The pageToken is not one this API returned for this listing.');
+    const response = await this.options.client.workflowService
+      .listWorkflowExecutions({ namespace: this.options.namespace, query, pageSize: filter.pageSize, nextPageToken: pageToken })
+      .catch((err: unknown) => {
+        // Page tokens are opaque to clients; the server rejects a forged one with varying codes.
+        if (filter.pageToken && isGrpcServiceError(err) && !temporalOutage(err)) throw new InvalidPageTokenError('The pageToken is not one this API returned.');
+        throw err;
+      });
+    const items = (response.executions ?? []).map(toEntry);
+    const token = response.nextPageToken && response.nextPageToken.length > 0 ? sealPageToken(query, response.nextPageToken) : undefined;
+    return { items, ...(token ? { nextPageToken: token } : {}) };
+  }
+}
+
+type RawPayloads = Record<string, { metadata?: Record<string, Uint8Array> | null; data?: Uint8Array | null }> | null | undefined;
+interface RawExecution {
+  searchAttributes?: { indexedFields?: RawPayloads } | null;
+  memo?: { fields?: RawPayloads } | null;
+  startTime?: { seconds?: unknown; nanos?: number | null } | null;
+}
+
+function toEntry(execution: RawExecution): InboxEntry {
+  const attributes = decodeAttributes(execution.searchAttributes?.indexedFields);
+  const memo = decodeAttributes(execution.memo?.fields);
+  return {
+    caseId: String(attributes.CaseId ?? ''),
+    itemId: String(attributes.ItemId ?? ''),
+    bundleId: String(attributes.BundleId ?? ''),
+    department: String(attributes.Department ?? ''),
+    status: String(attributes.ItemStatus ?? ''),
+    code: memo.code as string | undefined,
+    title: memo.title as { zh: string; en: string } | undefined,
+    startedAt: timestampToIso(execution.startTime),
+    deadline: attributes.Deadline ? new Date(String(attributes.Deadline)).toISOString() : undefined,
+    card: attributes.Card as string | undefined,
+  };
+}
+
+function decodeAttributes(fields: RawPayloads): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, payload] of Object.entries(fields ?? {})) {
+    const value = defaultPayloadConverter.fromPayload(payload as never);
+    out[name] = Array.isArray(value) && value.length === 1 ? value[0] : value;
+  }
+  return out;
+}
+
+function timestampToIso(ts: { seconds?: unknown; nanos?: number | null } | null | undefined): string | undefined {
+  if (!ts?.seconds) return undefined;
+  return new Date(Number(ts.seconds) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6)).toISOString();
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    itemListing: ItemListing;
+  }
+}
+
+/** Decorates `app.itemListing` over the shared Temporal client. */
+export const itemListing = fp(
+  async (app) => {
+    app.decorate('itemListing', new ItemListing({ client: app.temporal.client, namespace: app.temporal.namespace }));
+  },
+  { name: 'item-listing', fastify: '5.x', dependencies: ['temporal'] },
+);
