@@ -1,12 +1,12 @@
 /**
  * Side effects of tolerated-missing-document commitments (容缺受理 + 告知承诺): the credit check that
- * decides whether tolerance is offered, the sealed commitment letter, conditions on results granted
- * on the strength of a commitment, and what a broken commitment sets off (revocation, a credit
- * record, notices). Each is idempotent by its key.
+ * decides whether tolerance is offered and the sealed commitment letter. The rest a commitment sets
+ * off is the adapters' (conditions and revocations of results: `adapters/sealer.ts`; a credit record:
+ * `adapters/credit.ts`; notifications: `adapters/outbox.ts`), called by the activities of `index.ts`.
+ * Each is idempotent by its key.
  */
 import type { CreditProvider } from '../adapters/credit';
 import { toleranceDecision } from '../adapters/credit';
-import type { DocumentStore } from '../adapters/documents';
 import type { Sealer } from '../adapters/sealer';
 
 export interface CreditCheck {
@@ -69,52 +69,4 @@ export async function sealCommitmentLetter(sealer: Sealer, input: CommitmentLett
     }),
   });
   return { documentId: stored.documentId };
-}
-
-/** A result's condition at one point of its commitment's life; verifiers read the latest. */
-export interface ConditionRecord {
-  documentId: string;
-  state: 'conditional' | 'unconditional';
-  at: string;
-  reason: string;
-  /** Position in the commitment's history: records are ordered by it. */
-  seq: number;
-}
-
-export const conditionKey = (documentId: string, seq: number): string => `conditions/${documentId}/${String(seq).padStart(6, '0')}`;
-
-export async function recordConditions(
-  documents: DocumentStore,
-  input: { documentIds: string[]; state: ConditionRecord['state']; at: string; reason: string; seq: number },
-): Promise<void> {
-  for (const documentId of input.documentIds) {
-    await documents.createOnce<ConditionRecord>(conditionKey(documentId, input.seq), () => ({
-      documentId,
-      state: input.state,
-      at: input.at,
-      reason: input.reason,
-      seq: input.seq,
-    }));
-  }
-}
-
-/** The latest condition of a document, if it was ever issued under a commitment. */
-export async function latestCondition(documents: DocumentStore, documentId: string): Promise<ConditionRecord | undefined> {
-  const records = await documents.list<ConditionRecord>(`conditions/${documentId}/`);
-  return records.map((r) => r.body).sort((a, b) => a.seq - b.seq).at(-1);
-}
-
-/** A message for the applicant or a department, kept in a durable outbox a delivery channel drains. */
-export interface Notice {
-  caseId: string;
-  to: string[];
-  subject: { zh: string; en: string };
-  body: { zh: string; en: string };
-  at: string;
-}
-
-export const noticeKey = (caseId: string, key: string): string => `notifications/${caseId}/${key}`;
-
-export async function notify(documents: DocumentStore, key: string, notice: Notice): Promise<void> {
-  await documents.createOnce<Notice>(noticeKey(notice.caseId, key), () => notice);
 }

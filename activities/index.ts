@@ -6,21 +6,14 @@ import { ApplicationFailure } from '@temporalio/common';
 import { addWorkingDays } from '../domain/calendar';
 import { loadCalendar } from '../adapters/calendar-data';
 import { computeItemClock, type ItemClockRequest } from './clock';
-import {
-  checkCredit,
-  notify,
-  recordConditions,
-  sealCommitmentLetter,
-  type CommitmentLetterInput,
-  type CreditCheck,
-  type Notice,
-} from './commitment-effects';
+import { checkCredit, sealCommitmentLetter, type CommitmentLetterInput, type CreditCheck } from './commitment-effects';
 import type { BrokenCommitmentRecord, CreditProvider } from '../adapters/credit';
 import type { DocumentStore } from '../adapters/documents';
 import { issueAll, type IssueResultsInput } from './issue';
 import type { KeyStore } from '../adapters/keystore';
-import { issueNotice, type TimeoutDefaultNoticeInput } from './timeout-notice';
-import { Sealer } from '../adapters/sealer';
+import { sealTimeoutDefaultNotice, type TimeoutDefaultNoticeInput } from './timeout-notice';
+import { DocumentOutbox, type Notification, type Outbox } from '../adapters/outbox';
+import { recordConditions, Sealer } from '../adapters/sealer';
 import type { ItemClock } from '../domain/calendar';
 import type { IssuedResult } from '../workflows/messages';
 
@@ -32,10 +25,13 @@ export interface ActivityDeps {
   credit: CreditProvider;
   /** Holiday data directory; the repository's `adapters/data` by default. */
   calendarDataDir?: string;
+  /** Where notifications wait for delivery; by default beside the documents, in `documents`. */
+  outbox?: Outbox;
 }
 
 export function createActivities(deps: ActivityDeps) {
   const sealer = new Sealer(deps.keys, deps.documents);
+  const outbox = deps.outbox ?? new DocumentOutbox(deps.documents);
   return {
     /** Issues and seals every result of the case at once; a retry returns the same documents. */
     async issueResults(input: IssueResultsInput): Promise<IssuedResult[]> {
@@ -47,7 +43,7 @@ export function createActivities(deps: ActivityDeps) {
     },
     /** The sealed timeout-default notice of an item, made once. */
     async issueTimeoutDefaultNotice(input: TimeoutDefaultNoticeInput): Promise<{ documentId: string }> {
-      return issueNotice(sealer, input);
+      return sealTimeoutDefaultNotice(sealer, input);
     },
     /** Whether the applicant may be accepted with tolerated missing materials (信用+). */
     async checkCredit(input: { subjectId: string }): Promise<CreditCheck> {
@@ -83,9 +79,9 @@ export function createActivities(deps: ActivityDeps) {
         throw err;
       }
     },
-    /** Puts a notice in the durable outbox, once per key. */
-    async notify(input: { key: string; notice: Notice }): Promise<void> {
-      return notify(deps.documents, input.key, input.notice);
+    /** Puts a notification in the durable outbox, once per key. */
+    async notify(input: { key: string; notice: Notification }): Promise<void> {
+      return outbox.put(input.key, input.notice);
     },
   };
 }

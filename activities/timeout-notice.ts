@@ -34,7 +34,8 @@ export interface TimeoutDefaultNotice {
 
 export const timeoutNoticeKey = (caseId: string, itemId: string): string => `${caseId}/${itemId}/timeout-default-notice`;
 
-export async function issueNotice(sealer: Sealer, input: TimeoutDefaultNoticeInput): Promise<{ documentId: string }> {
+/** The item's timeout-default notice, sealed by its department with `appliedBy: 'default'`; made once per item. */
+export async function sealTimeoutDefaultNotice(sealer: Sealer, input: TimeoutDefaultNoticeInput): Promise<{ documentId: string }> {
   const stored = await sealer.sealOnce<TimeoutDefaultNotice>({
     key: timeoutNoticeKey(input.caseId, input.itemId),
     department: input.department,

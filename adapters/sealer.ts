@@ -9,12 +9,12 @@
  * {@link Sealer} makes sealed documents through `DocumentStore.createOnce`: SM2 signatures are
  * randomised, so the first stored seal is the seal and a retried or replayed activity gets it back.
  * {@link verifySealed} checks a `{ document, seal }` from anywhere (the public API, a file): the
- * signature, that the key belongs to the department the seal names, and whether it was revoked.
+ * signature, that the key belongs to the department the seal names, whether it was revoked, and
+ * whether it is still conditional ({@link ConditionRecord}: granted on a commitment still open).
  */
 import { z } from 'zod';
 import type { DocumentStore, StoredDocument } from './documents';
 import type { KeyStore } from './keystore';
-import { latestCondition } from '../activities/commitment-effects';
 import { keyIdOf, signDocument, verifySeal, type AppliedBy, type Seal, type SealFailure } from '../domain/seal';
 
 /** A document with its seal, as stored and as handed to anyone who wants to verify it. */
@@ -101,6 +101,40 @@ export class Sealer {
 
 async function revocationOf(documents: DocumentStore, documentId: string): Promise<Revocation | undefined> {
   return (await documents.get<Revocation>(revocationKey(documentId)))?.body;
+}
+
+/** A result's condition at one point of its commitment's life; verifiers read the latest. */
+export interface ConditionRecord {
+  documentId: string;
+  state: 'conditional' | 'unconditional';
+  at: string;
+  reason: string;
+  /** Position in the commitment's history: records are ordered by it. */
+  seq: number;
+}
+
+export const conditionKey = (documentId: string, seq: number): string => `conditions/${documentId}/${String(seq).padStart(6, '0')}`;
+
+/** Records the condition of each document at position `seq` of its commitment's history, once per document and position. */
+export async function recordConditions(
+  documents: DocumentStore,
+  input: { documentIds: string[]; state: ConditionRecord['state']; at: string; reason: string; seq: number },
+): Promise<void> {
+  for (const documentId of input.documentIds) {
+    await documents.createOnce<ConditionRecord>(conditionKey(documentId, input.seq), () => ({
+      documentId,
+      state: input.state,
+      at: input.at,
+      reason: input.reason,
+      seq: input.seq,
+    }));
+  }
+}
+
+/** The latest condition of a document, if it was ever issued under a commitment. */
+export async function latestCondition(documents: DocumentStore, documentId: string): Promise<ConditionRecord | undefined> {
+  const records = await documents.list<ConditionRecord>(`conditions/${documentId}/`);
+  return records.map((r) => r.body).sort((a, b) => a.seq - b.seq).at(-1);
 }
 
 /** Why a sealed document is not valid: {@link SealFailure}, or a key used for another department. */

@@ -6,7 +6,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingDays, type WorkingCalendar } from '../../../domain/calendar';
-import { noticeKey } from '../../../activities/commitment-effects';
+import { notificationKey } from '../../../adapters/outbox';
 import type { FileCreditProvider } from '../../../adapters/credit';
 import { MemoryDocumentStore } from '../../../adapters/documents';
 import { MemoryKeyStore } from '../../../adapters/keystore';
@@ -143,7 +143,7 @@ describe('a commitment broken', () => {
 
     const standing = await credit.standing(ORDINARY);
     expect(standing.brokenCommitments).toEqual([expect.objectContaining({ caseId, materials: ['sign-design'], brokenAt: deadline })]);
-    const notice = await documents.get<{ to: string[] }>(noticeKey(caseId, 'commitment-broken'));
+    const notice = await documents.get<{ to: string[] }>(notificationKey(caseId, 'commitment-broken'));
     expect(notice?.body.to).toEqual(expect.arrayContaining([`applicant:${ORDINARY}`, 'department:urban-management']));
 
     // The same subject applies again: no tolerance.
