@@ -24,7 +24,7 @@ import type { KeyStore } from '../adapters/keystore';
 import type { BlobStore } from '../adapters/blobs';
 import type { CertificateLibrary } from '../adapters/certificates';
 import type { DefinitionRegistry } from '../definitions/registry';
-import type { ApiKeyStore } from './api-keys';
+import type { ApiKeyStore } from '../adapters/api-keys';
 import { authentication, identification, type Authenticator } from './auth';
 import { installJsonBodyParser } from './json-body';
 import { openApiOptions, type OpenApiOptions } from './openapi';

@@ -6,13 +6,11 @@
  * and, for department officers, their department. A province fronting the API with its own identity
  * provider replaces `ApiKeyAuthenticator` with one that reads its tokens; the roles stay.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { sha256Hex, type ApiKeyLookup, type ApiKeyRecord, type Role } from '../adapters/api-keys';
 import { HttpProblem } from './problems';
-
-export const ROLES = ['integrator', 'window', 'department', 'designer', 'supervisor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
 
 export interface Principal {
   id: string;
@@ -21,24 +19,12 @@ export interface Principal {
   department?: string;
 }
 
-export interface ApiKeyRecord extends Principal {
-  /** SHA-256 (hex) of the key; the key itself is never stored. */
-  tokenSha256: string;
-}
-
 /**
  * Turns a bearer token into its principal, or undefined when the token is not valid. Asynchronous, so
  * that a token can be verified against what an issuer publishes (its key set) as well as looked up.
  */
 export interface Authenticator {
   authenticate(token: string): Promise<Principal | undefined>;
-}
-
-export const sha256Hex = (value: string): string => createHash('sha256').update(value).digest('hex');
-
-/** Where an `ApiKeyAuthenticator` finds a key's record, asked on every call: keys minted or deleted while running count at once. */
-export interface ApiKeyLookup {
-  lookup(tokenSha256: string): ApiKeyRecord | undefined;
 }
 
 export class ApiKeyAuthenticator implements Authenticator {

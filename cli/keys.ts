@@ -8,8 +8,7 @@
  * prints the plain key alone on stdout (once; only its SHA-256 is kept), so `KEY=$(yijianshi keys create …)` works.
  */
 import { parseArgs } from 'node:util';
-import { ROLES, type Role } from '../api/auth';
-import { InvalidApiKeyError } from '../api/api-keys';
+import { InvalidApiKeyError, ROLES, type Role } from '../adapters/api-keys';
 import { FileApiKeyStore } from '../runtime/api-keys';
 import { loadConfig } from '../runtime/config';
 import { CliError } from './definition-file';

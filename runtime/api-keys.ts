@@ -13,8 +13,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { ROLES, sha256Hex, type ApiKeyRecord, type Role } from '../api/auth';
-import { apiKeyProblem, defaultKeyId, InvalidApiKeyError, type ApiKeyStore, type NewApiKey } from '../api/api-keys';
+import { apiKeyProblem, defaultKeyId, InvalidApiKeyError, ROLES, sha256Hex, type ApiKeyRecord, type ApiKeyStore, type NewApiKey, type Role } from '../adapters/api-keys';
 import type { DefinitionRegistry } from '../definitions/registry';
 
 const KeyFile = z.object({

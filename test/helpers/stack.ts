@@ -12,7 +12,8 @@ import { MemoryDocumentStore, type DocumentStore } from '../../adapters/document
 import { MemoryKeyStore, type KeyStore } from '../../adapters/keystore';
 import { MemoryBlobStore } from '../../adapters/blobs';
 import { DEFAULT_CERTIFICATES_FILE, FileCertificateLibrary } from '../../adapters/certificates';
-import { ApiKeyAuthenticator, type ApiKeyRecord } from '../../api/auth';
+import type { ApiKeyRecord } from '../../adapters/api-keys';
+import { ApiKeyAuthenticator } from '../../api/auth';
 import { buildApp } from '../../api/app';
 import { DefinitionRegistry, MemoryRegistryStore } from '../../definitions/registry';
 import { devPrincipals, FileApiKeyStore, mintKeys, type DevPrincipal } from '../../runtime/api-keys';

@@ -5,8 +5,8 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { apiKeyProblem, InvalidApiKeyError, KEY_ID, type ApiKeyStore } from '../../api-keys';
-import { ROLES, requireRole, type ApiKeyRecord } from '../../auth';
+import { apiKeyProblem, InvalidApiKeyError, KEY_ID, ROLES, type ApiKeyRecord, type ApiKeyStore } from '../../../adapters/api-keys';
+import { requireRole } from '../../auth';
 import { HttpProblem, ProblemSchema } from '../../problems';
 
 const KeyView = z

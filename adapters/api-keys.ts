@@ -1,9 +1,30 @@
 /**
- * API keys as a store the API reads and admins write: the key to mint, the store's contract, and the
- * rules a key must meet. The admin routes (`routes/admin/api-keys.ts`), the file store
- * (`runtime/api-keys.ts`) and `yijianshi keys` share them.
+ * API keys as a store: the roles a key can carry, the record kept for each key (never the key, only
+ * its SHA-256), the store's contract and the rules a key must meet. The API authenticates against
+ * it (`api/auth.ts`) and admins write it (`api/routes/admin/api-keys.ts`); the file store is
+ * `runtime/api-keys.ts`, and `yijianshi keys` writes it too.
  */
-import { ROLES, type ApiKeyLookup, type ApiKeyRecord, type Role } from './auth';
+import { createHash } from 'node:crypto';
+
+export const ROLES = ['integrator', 'window', 'department', 'designer', 'supervisor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** An API key as stored: the principal it stands for, and the digest of the key. */
+export interface ApiKeyRecord {
+  id: string;
+  roles: Role[];
+  /** The department a window or department officer acts for. */
+  department?: string;
+  /** SHA-256 (hex) of the key; the key itself is never stored. */
+  tokenSha256: string;
+}
+
+export const sha256Hex = (value: string): string => createHash('sha256').update(value).digest('hex');
+
+/** Where an `ApiKeyAuthenticator` finds a key's record, asked on every call: keys minted or deleted while running count at once. */
+export interface ApiKeyLookup {
+  lookup(tokenSha256: string): ApiKeyRecord | undefined;
+}
 
 /** A key to mint: without an `id`, one is chosen from the role and department (`officer-water-affairs`). */
 export interface NewApiKey {
