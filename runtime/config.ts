@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
+/** The repository root, from this module's location (`runtime/..`). */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface Config {

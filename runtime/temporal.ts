@@ -24,7 +24,8 @@ import { Connection } from '@temporalio/client';
 import { defineSearchAttributeKey, type SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
-import { PROJECT_ROOT, TEMPORAL_CLI, resolveTool, toolsBinary, whichSync, type FindToolOptions } from './tools';
+import { PROJECT_ROOT } from './config';
+import { TEMPORAL_CLI, resolveTool, toolsBinary, whichSync, type FindToolOptions } from './tools';
 
 export type TemporalMode = 'external' | 'cli' | 'sdk-download';
 

