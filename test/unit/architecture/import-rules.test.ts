@@ -115,14 +115,17 @@ describe('import rules (.dependency-cruiser.cjs)', () => {
         `import type { caseWorkflow as CaseWorkflow } from '../workflows/index';`,
         `import { approveItem } from '../workflows/contract';`,
         `import { Store } from '../adapters/store';`,
-        `export const routes = [createActivities, machine, caseWorkflow, approveItem, Store] as unknown as CaseWorkflow;`,
+        `import { root } from '../runtime/config';`, // nothing-imports-runtime
+        `export const routes = [createActivities, machine, caseWorkflow, approveItem, Store, root] as unknown as CaseWorkflow;`,
         '',
       ].join('\n'),
+      'runtime/config.ts': `export const root = '.';\n`,
       'runtime/main.ts': `import { routes } from '../api/routes';\nimport { createActivities } from '../activities/index';\nexport const main = [routes, createActivities];\n`,
       // nothing-imports-cli
       'runtime/worker.ts': `import { command } from '../cli/yijianshi';\nexport const worker = command;\n`,
-      'cli/yijianshi.ts': `import { lint } from '../definitions/lint';\nexport const command = lint;\n`,
-      // nothing-imports-api, nothing-imports-runtime
+      // nothing-imports-api; the runtime's config is allowed
+      'cli/yijianshi.ts': `import { lint } from '../definitions/lint';\nimport { root } from '../runtime/config';\nimport { routes } from '../api/routes';\nexport const command = [lint, root, routes];\n`,
+      // benchmarks and scripts may import anything but tests
       'bench/seal.ts': `import { routes } from '../api/routes';\nimport { main } from '../runtime/main';\nexport const bench = [routes, main];\n`,
       // nothing-imports-test
       'scripts/record.ts': `import { fixture } from '../test/fixtures';\nimport { main } from '../runtime/main';\nexport const record = [fixture, main];\n`,
@@ -162,8 +165,8 @@ describe('import rules (.dependency-cruiser.cjs)', () => {
           'api-workflows-contract-only: api/routes.ts → workflows/lifecycle.ts',
           'api-workflows-index-type-only: api/routes.ts → workflows/index.ts',
           'nothing-imports-cli: runtime/worker.ts → cli/yijianshi.ts',
-          'nothing-imports-api: bench/seal.ts → api/routes.ts',
-          'nothing-imports-runtime: bench/seal.ts → runtime/main.ts',
+          'nothing-imports-api: cli/yijianshi.ts → api/routes.ts',
+          'nothing-imports-runtime: api/routes.ts → runtime/config.ts',
           'nothing-imports-test: scripts/record.ts → test/fixtures.ts',
         ].sort(),
       );
