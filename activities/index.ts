@@ -15,7 +15,7 @@ import { sealTimeoutDefaultNotice, type TimeoutDefaultNoticeInput } from './time
 import { DocumentOutbox, type Notification, type Outbox } from '../adapters/outbox';
 import { recordConditions, Sealer } from '../adapters/sealer';
 import type { ItemClock } from '../domain/calendar';
-import type { IssuedResult } from '../workflows/messages';
+import type { IssuedResult } from '../domain/results';
 
 export interface ActivityDeps {
   documents: DocumentStore;

@@ -3,7 +3,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Sealer } from '../adapters/sealer';
-import type { IssuedResult } from '../workflows/messages';
+import type { IssuedResult } from '../domain/results';
 
 export interface IssueResultsInput {
   caseId: string;

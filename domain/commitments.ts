@@ -2,14 +2,46 @@
  * Tolerated-missing-document commitments (容缺受理 + 告知承诺): the pure rules. Which materials an
  * application lacks, which of them may be tolerated, which items a commitment grants, and how
  * supplying or rejecting a material changes it. The case workflow runs the clock and the side effects.
+ * A rule that refuses throws a `DomainRuleError` (`domain/errors.ts`); the workflow turns it into the
+ * failure the caller of its Update sees.
  */
+import { z } from 'zod';
 import { evaluateCondition } from '../definitions/condition';
 import type { ExecutionPlan, PlanItem } from '../definitions/plan';
 import type { Material } from '../definitions/schema';
-import { issuerInBundle } from '../forms/prefill';
-import { ApplicationFailure } from '@temporalio/common';
-import { FailureType, invalidRequest, wrongDepartment } from '../workflows/errors';
-import type { Actor, Application, CommitmentView, MaterialRef } from '../workflows/messages';
+import { Actor, Localized, MaterialRef, type Application } from './application';
+import { deadlinePassed, illegalNow, invalidRequest, notEligible, wrongDepartment } from './errors';
+import { issuerInBundle } from './licences';
+
+/** One material missing at acceptance, promised by the applicant's commitment (告知承诺). */
+export const CommitmentMaterial = z.object({
+  material: z.string(),
+  name: Localized,
+  /** End of the last working day the applicant has to supply it. */
+  deadline: z.string(),
+  status: z.enum(['missing', 'supplied']),
+  suppliedAt: z.string().optional(),
+  supplied: MaterialRef.optional(),
+  /** A department found what was supplied wrong: the material reopened with the remaining time. */
+  rejections: z.array(z.object({ at: z.string(), by: Actor, reason: z.string() })),
+});
+export type CommitmentMaterial = z.infer<typeof CommitmentMaterial>;
+
+/** The commitment taken at acceptance with tolerated missing materials (容缺受理 + 告知承诺). */
+export const CommitmentView = z.object({
+  status: z.enum(['open', 'fulfilled', 'broken']),
+  acceptedAt: z.string(),
+  materials: z.array(CommitmentMaterial),
+  /** Items granted on the strength of the commitment. */
+  grants: z.array(z.string()),
+  /** The sealed commitment letter (告知承诺书). */
+  letterDocumentId: z.string(),
+  fulfilledAt: z.string().optional(),
+  broken: z.object({ at: z.string(), materials: z.array(z.string()) }).optional(),
+  /** Credit standing the tolerance was granted on. */
+  credit: z.object({ rating: z.string(), checkedAt: z.string() }),
+});
+export type CommitmentView = z.infer<typeof CommitmentView>;
 
 export interface MissingMaterials {
   /** Required materials that may never be tolerated: acceptance is impossible without them. */
@@ -51,10 +83,6 @@ export function grantsOf(plan: ExecutionPlan, application: Application, material
 
 const names = (materials: Material[]) => materials.map((m) => `${m.name.zh} (${m.id})`).join(', ');
 
-export function notEligible(message: string, details: Record<string, unknown> = {}): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(message, FailureType.NotEligible, details);
-}
-
 /**
  * Throws unless the window may accept this application as asked: no core material missing, and
  * tolerable ones only with `tolerateMissing`, on items that allow commitments.
@@ -83,12 +111,12 @@ export function assertAcceptable(plan: ExecutionPlan, application: Application, 
 
 /** Throws unless these materials can be supplied now: promised, still missing, deadline not passed. */
 export function assertSuppliable(commitment: CommitmentView | undefined, materials: MaterialRef[], at: string): void {
-  if (!commitment || commitment.status === 'broken') throw illegal(commitment ? 'The commitment is broken.' : 'The case has no commitment.');
+  if (!commitment || commitment.status === 'broken') throw illegalNow(commitment ? 'The commitment is broken.' : 'The case has no commitment.');
   if (!Array.isArray(materials) || materials.length === 0) throw invalidRequest('Supply at least one material.');
   for (const ref of materials) {
     const promised = commitment.materials.find((m) => m.material === ref.id);
     if (!promised) throw invalidRequest(`Material "${ref.id}" is not part of the commitment.`);
-    if (promised.status === 'supplied') throw illegal(`Material "${ref.id}" was supplied already.`);
+    if (promised.status === 'supplied') throw illegalNow(`Material "${ref.id}" was supplied already.`);
     if (Date.parse(at) >= Date.parse(promised.deadline)) throw deadlinePassed(ref.id, promised.deadline);
   }
 }
@@ -103,7 +131,7 @@ export function assertRejectable(
   request: { actor: Actor; material: string; reason: string },
   at: string,
 ): void {
-  if (!commitment || commitment.status === 'broken') throw illegal(commitment ? 'The commitment is broken.' : 'The case has no commitment.');
+  if (!commitment || commitment.status === 'broken') throw illegalNow(commitment ? 'The commitment is broken.' : 'The case has no commitment.');
   if (typeof request.reason !== 'string' || !request.reason.trim()) throw invalidRequest('A rejection needs a reason.');
   const promised = commitment.materials.find((m) => m.material === request.material);
   if (!promised) throw invalidRequest(`Material "${request.material}" is not part of the commitment.`);
@@ -111,7 +139,7 @@ export function assertRejectable(
   if (!departments.has(request.actor.department)) {
     throw wrongDepartment([...departments].join(' or '), request.actor.department, `Material "${request.material}"`);
   }
-  if (promised.status !== 'supplied') throw illegal(`Material "${request.material}" has not been supplied.`);
+  if (promised.status !== 'supplied') throw illegalNow(`Material "${request.material}" has not been supplied.`);
   if (Date.parse(at) >= Date.parse(promised.deadline)) throw deadlinePassed(request.material, promised.deadline);
 }
 
@@ -132,12 +160,4 @@ export function reopen(commitment: CommitmentView, request: { actor: Actor; mate
   });
   const { fulfilledAt: _f, ...rest } = commitment;
   return { ...rest, materials, status: 'open' };
-}
-
-function illegal(message: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(message, FailureType.IllegalTransition);
-}
-
-function deadlinePassed(material: string, deadline: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(`The deadline for "${material}" passed at ${deadline}.`, FailureType.DeadlinePassed, { material, deadline });
 }

@@ -10,9 +10,10 @@
  * asked by the caller (an activity or the API), which also decides whose licences count: the
  * applicant's, and for a company, say, its legal representative's as well.
  */
-import type { ExecutionPlan, PlanItem, PlanMaterial } from '../definitions/plan';
+import type { ExecutionPlan } from '../definitions/plan';
 import type { Field } from '../definitions/schema';
 import type { ElectronicLicence } from '../adapters/certificates';
+import { issuerInBundle } from '../domain/licences';
 
 /** A form field filled from a licence: which licence (type and number) and which attribute. */
 export interface PrefilledField {
@@ -147,31 +148,4 @@ function coerce(field: Field, text: string): unknown {
     default:
       return text === '' ? undefined : text;
   }
-}
-
-/**
- * The id of the unconditional item of the plan that issues `licenceType` before every item that uses
- * the material, or undefined when there is none (see {@link PrefillResult.issuedInBundle}). The
- * first such item in plan order.
- */
-export function issuerInBundle(plan: ExecutionPlan, material: PlanMaterial, licenceType: string): string | undefined {
-  const users = plan.items.filter((item) => item.materials.includes(material.id));
-  if (users.length === 0) return undefined;
-  const issuers = plan.items.filter((item) => !item.condition && item.result.licenceType === licenceType);
-  if (issuers.length === 0) return undefined;
-  const byId = new Map(plan.items.map((item) => [item.id, item]));
-  const ancestors = new Map<string, Set<string>>();
-  const ancestorsOf = (item: PlanItem): Set<string> => {
-    let found = ancestors.get(item.id);
-    if (found) return found;
-    found = new Set<string>();
-    ancestors.set(item.id, found); // a plan is acyclic; this also stops a malformed one from looping
-    for (const dep of item.dependsOn) {
-      found.add(dep);
-      const depItem = byId.get(dep);
-      if (depItem) for (const a of ancestorsOf(depItem)) found.add(a);
-    }
-    return found;
-  };
-  return issuers.find((issuer) => users.every((user) => ancestorsOf(user).has(issuer.id)))?.id;
 }

@@ -1,45 +1,42 @@
 /**
- * Failure types that workflows raise and the API maps to HTTP problems (`api/problems.ts`).
- * The `type` strings are part of the API contract: keep them stable.
+ * Failures that workflows raise and the API maps to HTTP problems (`api/problems.ts`): the domain's
+ * refusals (`domain/errors.ts`) as non-retryable `ApplicationFailure`s of the same type, message and
+ * details, so that an Update's caller gets the refusal and the workflow goes on.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import * as refusals from '../domain/errors';
+import { DomainRuleError } from '../domain/errors';
 
-export const FailureType = {
-  /** The event is not legal in the current lifecycle state (→ 409). */
-  IllegalTransition: 'IllegalTransition',
-  /** The caller's department is not the one responsible (→ 403). */
-  WrongDepartment: 'WrongDepartment',
-  /** The case has no such item (→ 404). */
-  UnknownItem: 'UnknownItem',
-  /** The request is well-formed but its content is not acceptable (→ 422). */
-  InvalidRequest: 'InvalidRequest',
-  /** The applicant is not eligible for what was asked, e.g. tolerance with bad credit (→ 422). */
-  NotEligible: 'NotEligible',
-  /** A deadline has passed (→ 409). */
-  DeadlinePassed: 'DeadlinePassed',
-} as const;
-export type FailureType = (typeof FailureType)[keyof typeof FailureType];
+export { FailureType } from '../domain/errors';
+
+/** The non-retryable failure that carries a domain refusal. */
+export function toFailure(refusal: DomainRuleError): ApplicationFailure {
+  return refusal.details === undefined
+    ? ApplicationFailure.nonRetryable(refusal.message, refusal.type)
+    : ApplicationFailure.nonRetryable(refusal.message, refusal.type, refusal.details);
+}
+
+/** Runs a domain rule; a refusal is thrown as its failure (validators and handlers may only throw those). */
+export function enforce<T>(rule: () => T): T {
+  try {
+    return rule();
+  } catch (err) {
+    throw err instanceof DomainRuleError ? toFailure(err) : err;
+  }
+}
 
 export function illegalTransition(machine: 'case' | 'item', state: string, event: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(
-    `The ${machine} is ${state}: ${event} is not allowed now.`,
-    FailureType.IllegalTransition,
-    { machine, state, event },
-  );
+  return toFailure(refusals.illegalTransition(machine, state, event));
 }
 
 export function wrongDepartment(expected: string, actual: string, what: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(
-    `${what} belongs to department "${expected}"; "${actual}" may not act on it.`,
-    FailureType.WrongDepartment,
-    { expected, actual },
-  );
+  return toFailure(refusals.wrongDepartment(expected, actual, what));
 }
 
 export function invalidRequest(message: string, details?: Record<string, unknown>): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(message, FailureType.InvalidRequest, details ?? {});
+  return toFailure(refusals.invalidRequest(message, details));
 }
 
-export function unknownItem(itemId: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(`The case has no item "${itemId}".`, FailureType.UnknownItem, { itemId });
+export function notEligible(message: string, details?: Record<string, unknown>): ApplicationFailure {
+  return toFailure(refusals.notEligible(message, details));
 }

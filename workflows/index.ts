@@ -1,3 +1,3 @@
 /** Workflow entry points registered with the worker (see runtime/worker.ts). */
-export { caseWorkflow } from './case';
-export { itemWorkflow } from './item';
+export { caseWorkflow } from './case/workflow';
+export { itemWorkflow } from './item/workflow';

@@ -7,6 +7,7 @@
  * exported for docs and UIs (`GET /lifecycle`).
  */
 import { assign, getInitialSnapshot, getNextSnapshot, setup, type SnapshotFrom } from 'xstate';
+import { z } from 'zod';
 import { illegalTransition } from './errors';
 
 // ---------------------------------------------------------------------------------------------------
@@ -22,9 +23,7 @@ export type CaseEvent =
   | { type: 'ITEM_REJECTED' }
   | { type: 'ALL_ITEMS_DONE' }
   | { type: 'RESULTS_ISSUED' }
-  | { type: 'COMMITMENT_BROKEN' }
-  | { type: 'REVOKE' }
-  | { type: 'ARCHIVE' };
+  | { type: 'COMMITMENT_BROKEN' };
 
 export interface CaseContext {
   /** Items currently waiting for the applicant to supplement materials (补正). */
@@ -82,20 +81,23 @@ export const caseMachine = setup({
     },
     /** Every result issued; a case whose commitment is still open stays here until it settles. */
     completed: {
-      on: { ARCHIVE: 'archived', REVOKE: 'revoked', COMMITMENT_BROKEN: 'terminated' },
+      on: { COMMITMENT_BROKEN: 'terminated' },
     },
     refused: { type: 'final' },
     rejected: { type: 'final' },
     withdrawn: { type: 'final' },
     terminated: { type: 'final' },
-    revoked: { type: 'final' },
-    archived: { type: 'final' },
   },
 });
 
 export type CaseSnapshot = SnapshotFrom<typeof caseMachine>;
-export type CaseState = 'submitted' | 'accepted' | 'processing' | 'supplementing' | 'issuing' | 'completed'
-  | 'refused' | 'rejected' | 'withdrawn' | 'terminated' | 'revoked' | 'archived';
+
+/**
+ * A case's state as progress shows it: the machine's states, and `revoked` and `archived`, which the
+ * API's status enum has published for what comes after completion but no event reaches yet.
+ */
+export const CaseState = z.enum(['submitted', 'accepted', 'processing', 'supplementing', 'issuing', 'completed', 'refused', 'rejected', 'withdrawn', 'terminated', 'revoked', 'archived']);
+export type CaseState = z.infer<typeof CaseState>;
 
 export function initialCaseSnapshot(): CaseSnapshot {
   return getInitialSnapshot(caseMachine);
@@ -116,7 +118,6 @@ export function caseState(snapshot: CaseSnapshot): CaseState {
 
 export type ItemEvent =
   | { type: 'DISPATCH' }
-  | { type: 'SKIP' }
   | { type: 'APPROVE' }
   | { type: 'REJECT' }
   | { type: 'REQUEST_SUPPLEMENT' }
@@ -125,8 +126,7 @@ export type ItemEvent =
   | { type: 'SPECIAL_STEP_ENDED' }
   | { type: 'TIMEOUT_DEFAULT' }
   | { type: 'ESCALATE'; department: string }
-  | { type: 'CANCEL' }
-  | { type: 'REVOKE' };
+  | { type: 'CANCEL' };
 
 export interface ItemContext {
   /** The department responsible now: the item's own, or a supervising one after escalation. */
@@ -147,8 +147,8 @@ export const itemMachine = setup({
   initial: 'pending',
   context: ({ input }) => ({ department: input.department, escalations: 0 }),
   states: {
-    /** Waiting for the items it depends on. */
-    pending: { on: { DISPATCH: 'inReview', SKIP: 'skipped', CANCEL: 'cancelled' } },
+    /** Started, not yet with its department. */
+    pending: { on: { DISPATCH: 'inReview', CANCEL: 'cancelled' } },
     /** With its department; the clock runs. */
     inReview: {
       on: {
@@ -165,20 +165,24 @@ export const itemMachine = setup({
     supplementing: { on: { SUPPLEMENT_RECEIVED: 'inReview', CANCEL: 'cancelled' } },
     /** In a hearing, inspection, test or expert review whose time does not count; the clock is paused. */
     specialStep: { on: { SPECIAL_STEP_ENDED: 'inReview', CANCEL: 'cancelled' } },
-    approved: { on: { REVOKE: 'revoked' } },
+    approved: { type: 'final' },
     /** Deemed approved at the deadline (超时默认). */
-    defaulted: { on: { REVOKE: 'revoked' } },
+    defaulted: { type: 'final' },
     rejected: { type: 'final' },
-    skipped: { type: 'final' },
     cancelled: { type: 'final' },
-    revoked: { type: 'final' },
   },
 });
 
 export type ItemSnapshot = SnapshotFrom<typeof itemMachine>;
-/** Item status as shown in progress and inboxes (kebab-case of the machine state). */
-export type ItemStatus = 'pending' | 'in-review' | 'supplementing' | 'special-step' | 'approved' | 'defaulted'
-  | 'rejected' | 'skipped' | 'cancelled' | 'revoked';
+
+/**
+ * Item status as shown in progress and inboxes: the machine's states in kebab-case; `pending` and
+ * `skipped` also for items the case has not dispatched (or never will: their condition did not hold),
+ * which have no machine; and `revoked`, which the API's status enum has published but nothing reaches
+ * yet.
+ */
+export const ItemStatus = z.enum(['pending', 'in-review', 'supplementing', 'special-step', 'approved', 'defaulted', 'rejected', 'skipped', 'cancelled', 'revoked']);
+export type ItemStatus = z.infer<typeof ItemStatus>;
 
 export function initialItemSnapshot(department: string): ItemSnapshot {
   return getInitialSnapshot(itemMachine, { department });

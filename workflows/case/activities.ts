@@ -1,0 +1,17 @@
+/** The activities a case calls (the item clock's are its item's). */
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+
+export const {
+  issueResults,
+  checkCredit,
+  workingDeadline,
+  sealCommitmentLetter,
+  recordConditions,
+  revokeResults,
+  recordBrokenCommitment,
+  notify,
+} = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});

@@ -1,0 +1,39 @@
+/** One completion (一次办结): every result of the case issued together, once all items are settled. */
+import { CLEARED_ITEM_STATUSES } from '../lifecycle';
+import { now } from '../now';
+import { issueResults } from './activities';
+import type { CaseRun } from './state';
+
+export async function issueEverything(run: CaseRun): Promise<void> {
+  const { input, plan } = run;
+  run.move({ type: 'ALL_ITEMS_DONE' });
+  run.record('issuing');
+  const decided = plan.items.filter((item) => CLEARED_ITEM_STATUSES.includes(run.item(item.id).status))
+    .filter((item) => run.item(item.id).status !== 'skipped');
+  run.results = await issueResults({
+    caseId: input.caseId,
+    bundleId: plan.bundleId,
+    bundleVersion: plan.version,
+    issuedAt: now(),
+    applicant: run.holder(),
+    items: decided.map((item) => {
+      const state = run.item(item.id);
+      return {
+        itemId: item.id,
+        code: item.code,
+        department: state.department,
+        result: item.result,
+        decision: state.status === 'defaulted' ? 'defaulted' : 'approved',
+        decidedAt: state.decidedAt ?? now(),
+      };
+    }),
+  });
+  const commitment = run.commitment;
+  if (commitment?.status === 'open') {
+    run.results = run.results.map((r) => (commitment.grants.includes(r.itemId) ? { ...r, conditional: true } : r));
+  }
+  run.commitmentRevision++;
+  run.move({ type: 'RESULTS_ISSUED' });
+  run.facts.completedAt = now();
+  run.record('completed', { detail: `${run.results.length} results issued together` });
+}

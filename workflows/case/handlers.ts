@@ -1,0 +1,21 @@
+/**
+ * The case's Queries, Updates and Signal, registered before the workflow's first await. Validators are
+ * synchronous and refuse early (wrong department, illegal now, a domain rule); handlers change the
+ * case and answer with its progress.
+ */
+import { setHandler } from '@temporalio/workflow';
+import { acceptCase, getCaseInput, getProgress, itemChanged, refuseCase, rejectCommitmentMaterial, supplyCommitmentMaterials } from '../contract';
+import { accept, refuse, validateAcceptance, validateRefusal } from './acceptance';
+import { sendBack, supplyPromised, validateSentBack, validateSupply } from './commitment';
+import { onItemChanged } from './items';
+import type { CaseRun } from './state';
+
+export function registerCaseHandlers(run: CaseRun): void {
+  setHandler(getProgress, () => run.progress());
+  setHandler(getCaseInput, () => run.input);
+  setHandler(acceptCase, (request) => accept(run, request), { validator: (request) => validateAcceptance(run, request) });
+  setHandler(supplyCommitmentMaterials, (request) => supplyPromised(run, request), { validator: (request) => validateSupply(run, request) });
+  setHandler(rejectCommitmentMaterial, (request) => sendBack(run, request), { validator: (request) => validateSentBack(run, request) });
+  setHandler(refuseCase, (request) => refuse(run, request), { validator: (request) => validateRefusal(run, request) });
+  setHandler(itemChanged, (view) => onItemChanged(run, view));
+}

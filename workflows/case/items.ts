@@ -1,0 +1,146 @@
+/**
+ * The case's items: skipped when their condition does not hold, each dispatched as a child
+ * `itemWorkflow` as soon as the items it depends on are cleared (so independent items run in
+ * parallel), followed through its signals, settled by its outcome, cancelled when the case ends.
+ */
+import type { WithWorkflowArgs } from '@temporalio/common';
+import { getExternalWorkflowHandle, patched, startChild, type ChildWorkflowOptions } from '@temporalio/workflow';
+import { evaluateCondition } from '../../definitions/condition';
+import type { PlanItem } from '../../definitions/plan';
+import { caseWorkflowId, itemWorkflowId, type ItemOutcome, type ItemView } from '../contract';
+import { itemWorkflow } from '../item/workflow';
+import { CLEARED_ITEM_STATUSES, SETTLED_ITEM_STATUSES } from '../lifecycle';
+import { now } from '../now';
+import { BundleIdKey, CardKey, CaseIdKey, DepartmentKey, ItemIdKey, ItemStatusKey } from '../search-attributes';
+import type { CaseRun } from './state';
+
+/** Conditional items whose condition is false on the form are skipped, visibly. */
+export function skipInapplicableItems(run: CaseRun): void {
+  for (const item of run.plan.items) {
+    if (item.condition && !evaluateCondition(item.condition, run.application.form)) {
+      run.update(item.id, { status: 'skipped', note: 'condition not met by the application' });
+      run.record('item-skipped', { item: item.id, department: item.department });
+    }
+  }
+}
+
+/** Starts every pending item whose dependencies are cleared; called again after each outcome. */
+export function dispatchReadyItems(run: CaseRun): void {
+  if (run.status !== 'processing' && run.status !== 'supplementing') return;
+  for (const item of run.plan.items) {
+    const ready = item.dependsOn.every((dep) => CLEARED_ITEM_STATUSES.includes(run.item(dep).status));
+    if (run.item(item.id).status === 'pending' && ready && !run.running.has(item.id)) {
+      run.running.set(item.id, runItem(run, item));
+    }
+  }
+}
+
+async function runItem(run: CaseRun, item: PlanItem): Promise<void> {
+  const starting = startChild(itemWorkflow, childOptions(run, item));
+  run.started.set(item.id, starting);
+  const child = await starting;
+  // In review only once the child exists: a department acting on what progress shows finds it.
+  run.update(item.id, { status: 'in-review', startedAt: now() });
+  run.record('item-dispatched', { item: item.id, department: item.department });
+  onOutcome(run, await child.result());
+}
+
+/** The item's child workflow: its id, input, memo and the search attributes its inbox row needs. */
+function childOptions(run: CaseRun, item: PlanItem): WithWorkflowArgs<typeof itemWorkflow, Omit<ChildWorkflowOptions, 'typeInfo'>> {
+  const { input, plan } = run;
+  return {
+    workflowId: itemWorkflowId(input.caseId, item.id),
+    args: [
+      {
+        caseId: input.caseId,
+        bundleId: plan.bundleId,
+        bundleVersion: plan.version,
+        caseWorkflowId: caseWorkflowId(input.caseId),
+        item,
+        calendar: plan.calendar,
+        applicant: run.holder(),
+      },
+    ],
+    // Shown in inbox rows and read by statistics without a query to the workflow.
+    memo: { code: item.code, title: item.title, kind: item.kind, promisedDays: item.promisedDays, calendar: plan.calendar },
+    typedSearchAttributes: [
+      { key: CaseIdKey, value: input.caseId },
+      { key: BundleIdKey, value: plan.bundleId },
+      { key: ItemIdKey, value: item.id },
+      { key: DepartmentKey, value: item.department },
+      { key: ItemStatusKey, value: 'in-review' },
+      // No card yet, visibly: `Card = 'none'` finds it from dispatch on. Items started before this
+      // patch got their Card only with the first card.
+      ...(patched('card-at-dispatch') ? [{ key: CardKey, value: 'none' }] : []),
+    ],
+  };
+}
+
+/**
+ * An item's news before it settles: clock and card, supplements, escalation. Mirrors it into the
+ * progress, the case lifecycle (supplementing) and the event log supervisors read.
+ */
+export function onItemChanged(run: CaseRun, view: ItemView): void {
+  const before = run.items.get(view.itemId);
+  if (!before || SETTLED_ITEM_STATUSES.includes(before.status)) return;
+  // Settling is the child's result's to say (with decision time and notice); a signal only reports.
+  const status = SETTLED_ITEM_STATUSES.includes(view.status) ? before.status : view.status;
+  run.update(view.itemId, {
+    status,
+    department: view.department,
+    clock: view.clock,
+    supplements: view.supplements,
+    escalations: view.escalations,
+  });
+  const at = { item: view.itemId, department: view.department };
+  if (before.status !== 'supplementing' && view.status === 'supplementing') {
+    run.moveIfLegal({ type: 'SUPPLEMENT_REQUESTED' });
+    run.record('supplement-requested', { ...at, detail: view.supplements[view.supplements.length - 1]?.reason });
+  } else if (before.status === 'supplementing' && view.status !== 'supplementing') {
+    run.moveIfLegal({ type: 'SUPPLEMENT_RECEIVED' });
+    run.record('supplement-received', { ...at, detail: view.clock.deadline && `deadline now ${view.clock.deadline}` });
+  }
+  if (before.status !== 'special-step' && view.status === 'special-step') run.record('special-step-started', at);
+  if (before.status === 'special-step' && view.status !== 'special-step') run.record('special-step-ended', at);
+  if (view.clock.card !== (before.clock?.card ?? 'none') && view.clock.card !== 'none') {
+    run.record(`item-card-${view.clock.card}`, { ...at, detail: view.clock.deadline && `deadline ${view.clock.deadline}` });
+  }
+  if (view.escalations.length > (before.escalations?.length ?? 0)) {
+    const last = view.escalations[view.escalations.length - 1]!;
+    run.record('item-escalated', { ...at, detail: `${last.from} → ${last.to}` });
+  }
+}
+
+/** An item settled: recorded; a rejection ends the case; otherwise its dependents may start. */
+function onOutcome(run: CaseRun, outcome: ItemOutcome): void {
+  run.update(outcome.itemId, {
+    status: outcome.status,
+    department: outcome.department,
+    decidedAt: outcome.decidedAt,
+    decidedBy: outcome.decidedBy,
+    reason: outcome.reason,
+    ...(outcome.timeoutNoticeId ? { timeoutNoticeId: outcome.timeoutNoticeId } : {}),
+  });
+  run.record(`item-${outcome.status}`, { item: outcome.itemId, department: outcome.department, detail: outcome.reason });
+  if (outcome.status === 'rejected' && run.status !== 'rejected') {
+    run.move({ type: 'ITEM_REJECTED' });
+    run.facts.rejection = { at: outcome.decidedAt, item: outcome.itemId, reason: outcome.reason ?? '', by: outcome.decidedBy };
+  }
+  dispatchReadyItems(run);
+}
+
+/** The case ended: items not started are cancelled here, started ones are asked to cancel. */
+export async function cancelOpenItems(run: CaseRun): Promise<void> {
+  for (const item of run.plan.items) {
+    if (SETTLED_ITEM_STATUSES.includes(run.item(item.id).status)) continue;
+    const starting = run.started.get(item.id);
+    if (!starting) {
+      run.update(item.id, { status: 'cancelled', note: 'the case was rejected' });
+      continue;
+    }
+    await starting;
+    // A child that settled meanwhile can no longer be cancelled; its outcome still arrives.
+    await getExternalWorkflowHandle(itemWorkflowId(run.input.caseId, item.id)).cancel().catch(() => undefined);
+  }
+  await Promise.all(run.running.values());
+}

@@ -1,0 +1,115 @@
+/**
+ * A case's state while its workflow runs: the lifecycle snapshot, each item's progress, the event log,
+ * the commitment and the issued results, and the small moves every part of the case makes on them.
+ * Only the case workflow's modules touch it; Queries and Updates read it through `progress()`.
+ */
+import { upsertSearchAttributes } from '@temporalio/workflow';
+import type { ExecutionPlan, PlanItem } from '../../definitions/plan';
+import type { Application } from '../../domain/application';
+import type { CommitmentView } from '../../domain/commitments';
+import type { IssuedResult } from '../../domain/results';
+import type { CaseEventRecord, CaseInput, CaseProgress, ItemProgress } from '../contract';
+import { advanceCase, caseState, initialCaseSnapshot, SETTLED_ITEM_STATUSES, type CaseEvent, type CaseSnapshot, type CaseState } from '../lifecycle';
+import { now } from '../now';
+import { CaseStatusKey } from '../search-attributes';
+
+/** Facts of the case's life that progress shows once they happened. */
+type CaseFacts = Pick<CaseProgress, 'acceptedAt' | 'refusal' | 'rejection' | 'completedAt' | 'terminatedAt'>;
+
+export class CaseRun {
+  readonly plan: ExecutionPlan;
+  readonly application: Application;
+  snapshot: CaseSnapshot = initialCaseSnapshot();
+  readonly items: Map<string, ItemProgress>;
+  readonly events: CaseEventRecord[];
+  /** Each dispatched item's run, settled once the case has its outcome. */
+  readonly running = new Map<string, Promise<void>>();
+  /** Each dispatched item's child start: a child can be cancelled only once it exists. */
+  readonly started = new Map<string, Promise<unknown>>();
+  readonly facts: CaseFacts = {};
+  results: IssuedResult[] = [];
+  commitment: CommitmentView | undefined;
+  /** True while an acceptance awaits its credit check and letter: a second one is refused. */
+  accepting = false;
+  /** Bumped when the commitment or the issued results change, to wake the commitment watcher. */
+  commitmentRevision = 0;
+
+  constructor(readonly input: CaseInput) {
+    this.plan = input.plan;
+    this.application = input.application;
+    this.items = new Map(input.plan.items.map((item) => [item.id, pendingItem(item)]));
+    this.events = [{ at: input.submittedAt, type: 'submitted' }];
+  }
+
+  get status(): CaseState {
+    return caseState(this.snapshot);
+  }
+
+  /** Appends to the event log supervisors read, at the workflow task's time. */
+  record(type: string, extra: Omit<CaseEventRecord, 'at' | 'type'> = {}): void {
+    this.events.push({ at: now(), type, ...extra });
+  }
+
+  /** Moves the lifecycle (or throws `IllegalTransition`) and mirrors the state into `CaseStatus`. */
+  move(event: CaseEvent): void {
+    this.snapshot = advanceCase(this.snapshot, event);
+    upsertSearchAttributes([{ key: CaseStatusKey, value: caseState(this.snapshot) }]);
+  }
+
+  moveIfLegal(event: CaseEvent): void {
+    if (this.snapshot.can(event)) this.move(event);
+  }
+
+  /** Rejected by a department, or terminated by a broken commitment: nothing more is issued. */
+  ended(): boolean {
+    return this.status === 'rejected' || this.status === 'terminated';
+  }
+
+  allItemsSettled(): boolean {
+    return [...this.items.values()].every((item) => SETTLED_ITEM_STATUSES.includes(item.status));
+  }
+
+  item(itemId: string): ItemProgress {
+    return this.items.get(itemId)!;
+  }
+
+  update(itemId: string, patch: Partial<ItemProgress>): void {
+    this.items.set(itemId, { ...this.items.get(itemId)!, ...patch });
+  }
+
+  /** The holder named on results, letters and notices. */
+  holder(): { subjectId: string; name: string } {
+    return { subjectId: this.application.applicant.subjectId, name: this.application.applicant.name };
+  }
+
+  progress(): CaseProgress {
+    const { input, plan, commitment } = this;
+    return {
+      caseId: input.caseId,
+      bundleId: plan.bundleId,
+      bundleVersion: plan.version,
+      planHash: plan.hash,
+      title: plan.title,
+      status: this.status,
+      applicant: this.application.applicant,
+      submittedAt: input.submittedAt,
+      ...this.facts,
+      ...(commitment ? { commitment } : {}),
+      items: plan.items.map((item) => this.items.get(item.id)!),
+      results: this.results,
+      events: this.events,
+    };
+  }
+}
+
+function pendingItem(item: PlanItem): ItemProgress {
+  return {
+    id: item.id,
+    code: item.code,
+    title: item.title,
+    department: item.department,
+    status: 'pending',
+    level: item.level,
+    dependsOn: item.dependsOn,
+  };
+}

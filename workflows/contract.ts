@@ -1,0 +1,263 @@
+/**
+ * The contract between the API, the workflows and tests, schema first: one zod schema per message
+ * (workflow inputs, Update arguments, the views Queries and Updates return), the TypeScript type of
+ * each its `z.infer`, and the Update, Query and Signal definitions. The API validates requests and
+ * serializes responses with these schemas (`api/schemas.ts`), so what it accepts and shows is what
+ * the workflows take and return. From `workflows/` the API imports only this module.
+ *
+ * Workflows do not parse their messages with these schemas (validators keep their own, older rules so
+ * that histories replay); the API parses requests before they become Updates. `.meta({ id })` names
+ * an OpenAPI component.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { z } from 'zod';
+import type { ExecutionPlan, PlanItem } from '../definitions/plan';
+import { Actor, Applicant, Application, Localized, MaterialRef, Slug } from '../domain/application';
+import { CommitmentMaterial, CommitmentView } from '../domain/commitments';
+import { IssuedResult } from '../domain/results';
+import { CaseState, ItemStatus } from './lifecycle';
+
+export { Actor, Applicant, Application, MaterialRef, CommitmentMaterial, CommitmentView, IssuedResult };
+export { FailureType } from '../domain/errors';
+/** The lifecycles, for docs and screens (`GET /lifecycle`), and the statuses they give. */
+export { caseMachine, itemMachine, CaseState, ItemStatus } from './lifecycle';
+/** The search attributes inbox and supervision queries read. */
+export * from './search-attributes';
+
+export const TASK_QUEUE = 'yijianshi';
+
+export const caseWorkflowId = (caseId: string): string => `case-${caseId}`;
+export const itemWorkflowId = (caseId: string, itemId: string): string => `case-${caseId}-item-${itemId}`;
+
+// ---------------------------------------------------------------------------------------------------
+// Inputs
+
+export const CaseInput = z.object({
+  caseId: z.string(),
+  /** The plan the case is pinned to for its whole life (its shape is `compile()`'s, `definitions/plan.ts`). */
+  plan: z.custom<ExecutionPlan>(),
+  application: Application,
+  /** ISO instant the application was received by the API. */
+  submittedAt: z.string(),
+});
+export type CaseInput = z.infer<typeof CaseInput>;
+
+export const ItemInput = z.object({
+  caseId: z.string(),
+  bundleId: z.string(),
+  bundleVersion: z.number(),
+  caseWorkflowId: z.string(),
+  item: z.custom<PlanItem>(),
+  /** Working-day calendar (region) the item's limits count in. */
+  calendar: z.string(),
+  /** Holder of the results, named on notices. */
+  applicant: Applicant.pick({ subjectId: true, name: true }),
+});
+export type ItemInput = z.infer<typeof ItemInput>;
+
+// ---------------------------------------------------------------------------------------------------
+// Views
+
+/** Supervision card (电子监察): yellow at 50% of the limit, red at 90%, overdue at 100%. */
+export const Card = z.enum(['none', 'yellow', 'red', 'overdue']);
+export type Card = z.infer<typeof Card>;
+
+export const CaseEventRecord = z.object({
+  at: z.string(),
+  type: z.string(),
+  item: z.string().optional(),
+  department: z.string().optional(),
+  detail: z.string().optional(),
+});
+export type CaseEventRecord = z.infer<typeof CaseEventRecord>;
+
+/** What a department asked the applicant to supplement (补正), and when it arrived. */
+export const SupplementRecord = z.object({
+  requestedAt: z.string(),
+  requestedBy: Actor,
+  reason: z.string(),
+  materials: z.array(z.object({ material: z.string().optional(), description: z.string() })),
+  suppliedAt: z.string().optional(),
+  supplied: z.array(MaterialRef).optional(),
+  note: z.string().optional(),
+});
+export type SupplementRecord = z.infer<typeof SupplementRecord>;
+
+/** The item's clock: deadline and card instants, after pauses. */
+export const ClockView = z
+  .object({
+    deadline: z.string().optional(),
+    yellowAt: z.string().optional(),
+    redAt: z.string().optional(),
+    card: Card,
+    /** Working days the deadline moved by for supplements and special steps. */
+    pausedDays: z.number(),
+    /** True while a supplement or a special step holds the clock. */
+    paused: z.boolean(),
+    /** True when a year without holiday data was counted as weekends only. */
+    estimated: z.boolean().meta({ description: 'A year without holiday data was counted as weekends only.' }),
+  })
+  .meta({ id: 'ItemClock', description: 'Deadline (end of the last working day) and card instants, after pauses.' });
+export type ClockView = z.infer<typeof ClockView>;
+
+export const EscalationRecord = z.object({ at: z.string(), from: z.string(), to: z.string() });
+export type EscalationRecord = z.infer<typeof EscalationRecord>;
+
+export const ItemProgress = z.object({
+  id: z.string(),
+  code: z.string(),
+  title: Localized,
+  department: z.string(),
+  status: ItemStatus,
+  level: z.number(),
+  dependsOn: z.array(z.string()),
+  startedAt: z.string().optional(),
+  decidedAt: z.string().optional(),
+  decidedBy: Actor.optional(),
+  reason: z.string().optional(),
+  /** Why the item was skipped (its condition did not hold) or cancelled. */
+  note: z.string().optional(),
+  clock: ClockView.optional(),
+  supplements: z.array(SupplementRecord).optional(),
+  escalations: z.array(EscalationRecord).optional(),
+  /** The sealed timeout-default notice (超时默认通知书), when the item defaulted. */
+  timeoutNoticeId: z.string().optional(),
+});
+export type ItemProgress = z.infer<typeof ItemProgress>;
+
+export const CaseProgress = z
+  .object({
+    caseId: z.string(),
+    bundleId: z.string(),
+    bundleVersion: z.number(),
+    planHash: z.string(),
+    title: Localized,
+    status: CaseState,
+    applicant: Applicant,
+    submittedAt: z.string(),
+    acceptedAt: z.string().optional(),
+    refusal: z.object({ at: z.string(), reasons: z.array(z.string()), by: Actor }).optional(),
+    rejection: z.object({ at: z.string(), item: z.string(), reason: z.string(), by: Actor.optional() }).optional(),
+    completedAt: z.string().optional(),
+    terminatedAt: z.string().optional(),
+    commitment: CommitmentView.optional().meta({ description: 'The commitment (告知承诺) taken at acceptance with tolerated missing materials.' }),
+    items: z.array(ItemProgress),
+    results: z.array(IssuedResult),
+    events: z.array(CaseEventRecord),
+  })
+  .meta({ id: 'CaseProgress' });
+export type CaseProgress = z.infer<typeof CaseProgress>;
+
+export const ItemView = z
+  .object({
+    caseId: z.string(),
+    itemId: z.string(),
+    department: z.string(),
+    status: ItemStatus,
+    startedAt: z.string(),
+    decidedAt: z.string().optional(),
+    decidedBy: Actor.optional(),
+    reason: z.string().optional(),
+    clock: ClockView,
+    supplements: z.array(SupplementRecord),
+    escalations: z.array(EscalationRecord),
+    /** The special step (hearing, inspection, expert review…) holding the clock now. */
+    specialStep: z.object({ step: z.string(), startedAt: z.string() }).optional(),
+    timeoutNoticeId: z.string().optional(),
+  })
+  .meta({ id: 'ItemView' });
+export type ItemView = z.infer<typeof ItemView>;
+
+/** What an item child workflow returns to its case. */
+export const ItemOutcome = z.object({
+  itemId: z.string(),
+  status: ItemStatus.extract(['approved', 'defaulted', 'rejected', 'cancelled']),
+  department: z.string(),
+  decidedAt: z.string(),
+  decidedBy: Actor.optional(),
+  reason: z.string().optional(),
+  timeoutNoticeId: z.string().optional(),
+});
+export type ItemOutcome = z.infer<typeof ItemOutcome>;
+
+// ---------------------------------------------------------------------------------------------------
+// Update arguments: the caller (`actor`) comes from authentication, the rest from the request body.
+
+const Reason = z.string().trim().min(1).max(2000);
+
+export const AcceptCaseRequest = z.object({
+  actor: Actor,
+  note: z.string().max(2000).optional(),
+  /**
+   * Accept with the tolerable materials that are missing, on the applicant's commitment to supply
+   * them by their deadlines (容缺受理). Needed whenever such materials are missing.
+   */
+  tolerateMissing: z
+    .boolean()
+    .optional()
+    .meta({ description: '容缺受理: accept with the missing tolerable materials on the applicant’s commitment (needs eligible credit).' }),
+});
+export type AcceptCaseRequest = z.infer<typeof AcceptCaseRequest>;
+
+export const RefuseCaseRequest = z.object({ actor: Actor, reasons: z.array(z.string().min(1).max(2000)).min(1).max(50) });
+export type RefuseCaseRequest = z.infer<typeof RefuseCaseRequest>;
+
+export const ApproveItemRequest = z.object({ actor: Actor, comment: z.string().max(2000).optional() });
+export type ApproveItemRequest = z.infer<typeof ApproveItemRequest>;
+
+export const RejectItemRequest = z.object({ actor: Actor, reason: Reason });
+export type RejectItemRequest = z.infer<typeof RejectItemRequest>;
+
+export const RequestSupplementRequest = z.object({
+  actor: Actor,
+  reason: Reason,
+  materials: z.array(z.object({ material: Slug.optional(), description: z.string().trim().min(1).max(500) })).min(1).max(50),
+});
+export type RequestSupplementRequest = z.infer<typeof RequestSupplementRequest>;
+
+export const ProvideSupplementRequest = z.object({ materials: z.array(MaterialRef).min(1).max(50), note: z.string().max(2000).optional() });
+export type ProvideSupplementRequest = z.infer<typeof ProvideSupplementRequest>;
+
+export const SpecialStepRequest = z.object({
+  actor: Actor,
+  /** A step of the item declared with `countsTowardLimit: false`. */
+  step: Slug,
+});
+export type SpecialStepRequest = z.infer<typeof SpecialStepRequest>;
+
+export const EndSpecialStepRequest = z.object({ actor: Actor });
+export type EndSpecialStepRequest = z.infer<typeof EndSpecialStepRequest>;
+
+export const SupplyCommitmentRequest = z.object({ materials: z.array(MaterialRef).min(1).max(50) });
+export type SupplyCommitmentRequest = z.infer<typeof SupplyCommitmentRequest>;
+
+export const RejectCommitmentMaterialRequest = z.object({ actor: Actor, material: Slug, reason: Reason });
+export type RejectCommitmentMaterialRequest = z.infer<typeof RejectCommitmentMaterialRequest>;
+
+// ---------------------------------------------------------------------------------------------------
+// Updates, Queries and Signals
+
+/** Window acceptance (一窗受理): the case moves on to its departments. */
+export const acceptCase = defineUpdate<CaseProgress, [AcceptCaseRequest]>('acceptCase');
+/** Window refusal with reasons: the case ends. */
+export const refuseCase = defineUpdate<CaseProgress, [RefuseCaseRequest]>('refuseCase');
+export const getProgress = defineQuery<CaseProgress>('getProgress');
+/** The applicant supplies materials promised in the commitment. */
+export const supplyCommitmentMaterials = defineUpdate<CaseProgress, [SupplyCommitmentRequest]>('supplyCommitmentMaterials');
+/** A department that relies on a supplied material finds it wrong: it reopens with the remaining time. */
+export const rejectCommitmentMaterial = defineUpdate<CaseProgress, [RejectCommitmentMaterialRequest]>('rejectCommitmentMaterial');
+/** The input the case started with (its pinned plan and application). */
+export const getCaseInput = defineQuery<CaseInput>('getCaseInput');
+
+export const approveItem = defineUpdate<ItemView, [ApproveItemRequest]>('approveItem');
+export const rejectItem = defineUpdate<ItemView, [RejectItemRequest]>('rejectItem');
+/** A department asks the applicant to supplement materials (补正): the item's clock pauses. */
+export const requestSupplement = defineUpdate<ItemView, [RequestSupplementRequest]>('requestSupplement');
+/** The applicant supplies what was asked: the clock resumes the next working day. */
+export const provideSupplement = defineUpdate<ItemView, [ProvideSupplementRequest]>('provideSupplement');
+/** A hearing, inspection, test or expert review starts: its time does not count. */
+export const startSpecialStep = defineUpdate<ItemView, [SpecialStepRequest]>('startSpecialStep');
+export const endSpecialStep = defineUpdate<ItemView, [EndSpecialStepRequest]>('endSpecialStep');
+export const getItem = defineQuery<ItemView>('getItem');
+/** Sent by an item to its case whenever its status changes before it settles. */
+export const itemChanged = defineSignal<[ItemView]>('itemChanged');

@@ -1,0 +1,135 @@
+/**
+ * The item's Query and Updates, registered before the workflow's first await. Validators refuse the
+ * wrong department and the wrong state (the lifecycle decides); handlers are synchronous, so a
+ * decision and a timeout can never both win.
+ */
+import { setHandler } from '@temporalio/workflow';
+import { CLOCK_PAUSING_STEP_KINDS, mayPauseClock } from '../../definitions/special-steps';
+import {
+  approveItem,
+  endSpecialStep,
+  getItem,
+  provideSupplement,
+  rejectItem,
+  requestSupplement,
+  startSpecialStep,
+  type ProvideSupplementRequest,
+  type RequestSupplementRequest,
+  type SpecialStepRequest,
+} from '../contract';
+import { invalidRequest } from '../errors';
+import { advanceItem } from '../lifecycle';
+import { now } from '../now';
+import type { ItemRun } from './state';
+
+export function registerItemHandlers(run: ItemRun): void {
+  setHandler(getItem, () => run.view());
+  registerDecisions(run);
+  registerSupplements(run);
+  registerSpecialSteps(run);
+}
+
+function registerDecisions(run: ItemRun): void {
+  setHandler(
+    approveItem,
+    ({ actor, comment }) => {
+      run.apply({ type: 'APPROVE' });
+      run.decision = { at: now(), by: actor, reason: comment };
+      return run.view();
+    },
+    { validator: ({ actor }) => run.refuseUnlessResponsible(actor, { type: 'APPROVE' }) },
+  );
+  setHandler(
+    rejectItem,
+    ({ actor, reason }) => {
+      run.apply({ type: 'REJECT' });
+      run.decision = { at: now(), by: actor, reason: reason.trim() };
+      return run.view();
+    },
+    {
+      validator: ({ actor, reason }) => {
+        if (typeof reason !== 'string' || reason.trim() === '') throw invalidRequest('A rejection needs a reason.');
+        run.refuseUnlessResponsible(actor, { type: 'REJECT' });
+      },
+    },
+  );
+}
+
+/** 补正: a department asks the applicant for materials (the clock pauses) and the applicant supplies them. */
+function registerSupplements(run: ItemRun): void {
+  setHandler(
+    requestSupplement,
+    ({ actor, reason, materials }) => {
+      run.apply({ type: 'REQUEST_SUPPLEMENT' });
+      run.supplements.push({ requestedAt: now(), requestedBy: actor, reason: reason.trim(), materials });
+      run.pauseClock();
+      void run.notifyCase();
+      return run.view();
+    },
+    { validator: (request) => validateSupplementRequest(run, request) },
+  );
+  setHandler(
+    provideSupplement,
+    ({ materials, note }) => {
+      run.apply({ type: 'SUPPLEMENT_RECEIVED' });
+      Object.assign(run.supplements[run.supplements.length - 1]!, { suppliedAt: now(), supplied: materials, ...(note ? { note } : {}) });
+      run.resumeClock();
+      return run.view(); // the case is told once the clock is recomputed
+    },
+    { validator: (request) => validateSupply(run, request) },
+  );
+}
+
+function validateSupplementRequest(run: ItemRun, { actor, reason, materials }: RequestSupplementRequest): void {
+  if (typeof reason !== 'string' || !reason.trim()) throw invalidRequest('A supplement request needs a reason.');
+  if (!Array.isArray(materials) || materials.length === 0) {
+    throw invalidRequest('A supplement request lists at least one missing material.');
+  }
+  run.refuseUnlessResponsible(actor, { type: 'REQUEST_SUPPLEMENT' });
+}
+
+function validateSupply(run: ItemRun, { materials }: ProvideSupplementRequest): void {
+  advanceItem(run.snapshot, { type: 'SUPPLEMENT_RECEIVED' });
+  if (!Array.isArray(materials) || materials.length === 0) throw invalidRequest('Supply at least one material.');
+}
+
+/** Hearings, inspections, tests and expert reviews declared uncounted: their time does not count. */
+function registerSpecialSteps(run: ItemRun): void {
+  setHandler(
+    startSpecialStep,
+    ({ step }) => {
+      run.apply({ type: 'SPECIAL_STEP_STARTED' });
+      run.specialStep = { step, startedAt: now() };
+      run.pauseClock();
+      void run.notifyCase();
+      return run.view();
+    },
+    { validator: (request) => validateSpecialStep(run, request) },
+  );
+  setHandler(
+    endSpecialStep,
+    () => {
+      run.apply({ type: 'SPECIAL_STEP_ENDED' });
+      run.specialStep = undefined;
+      run.resumeClock();
+      return run.view();
+    },
+    { validator: ({ actor }) => run.refuseUnlessResponsible(actor, { type: 'SPECIAL_STEP_ENDED' }) },
+  );
+}
+
+function validateSpecialStep(run: ItemRun, { actor, step }: SpecialStepRequest): void {
+  const { item } = run;
+  const declared = item.steps.find((s) => s.id === step);
+  if (!declared) throw invalidRequest(`Item "${item.id}" declares no step "${step}".`);
+  if (declared.countsTowardLimit) {
+    throw invalidRequest(`Step "${step}" counts toward the limit; only uncounted special steps pause the clock.`);
+  }
+  // A plan published before lint refused it may still declare, say, its own acceptance uncounted.
+  if (!mayPauseClock(declared.kind)) {
+    throw invalidRequest(
+      `Step "${step}" is a "${declared.kind}" step; only ${CLOCK_PAUSING_STEP_KINDS.join(', ')} steps may pause the clock (Administrative Licensing Law art. 45).`,
+    );
+  }
+  run.refuseUnlessResponsible(actor, { type: 'SPECIAL_STEP_STARTED' });
+}

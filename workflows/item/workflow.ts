@@ -1,0 +1,33 @@
+/**
+ * `itemWorkflow`: one item (事项) with its department, from dispatch to decision.
+ *
+ * Started by its case as a child workflow as soon as its dependencies are cleared. The department
+ * decides through Updates whose validators refuse the wrong department and the wrong state
+ * (`handlers.ts`); the item's search attributes put it in the department's inbox.
+ *
+ * The item owns its working-day clock (`clock.ts`), so a decision and a timeout can never both win.
+ * Supplements (补正) and special steps (hearings, inspections…) pause it.
+ */
+import { allHandlersFinished, CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import type { ItemInput, ItemOutcome } from '../contract';
+import { runClock } from './clock';
+import { registerItemHandlers } from './handlers';
+import { ItemRun } from './state';
+
+export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
+  const run = new ItemRun(input);
+  registerItemHandlers(run);
+
+  try {
+    await runClock(run);
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    // The case ended (another item was rejected): settle as cancelled, unless settled already.
+    run.cancelIfOpen();
+  }
+  // Handlers are synchronous, so none is ever left running here: this waits for nothing and issues no
+  // command (histories recorded before it replay as they were). Outside the workflow's scope, which a
+  // cancelled item has cancelled: the outcome is still returned.
+  await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
+  return run.outcome();
+}
