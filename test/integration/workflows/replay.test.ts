@@ -1,6 +1,6 @@
 /**
  * Cases in flight must survive workflow deployments: saved histories of real cases (recorded by
- * `scripts/record-histories.ts`: defaults, escalation, a broken commitment, a rejection) must replay
+ * `test/fixtures/record-histories.ts`: defaults, escalation, a broken commitment, a rejection) must replay
  * against the current workflow code without non-determinism. A change that fails here needs
  * `patched()`, not new fixtures.
  */
