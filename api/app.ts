@@ -9,9 +9,10 @@
  *   They throw the errors of `services/errors.ts`; `toProblem` (`problems.ts`) alone makes them HTTP.
  * - Routes (`routes/<audience>/<resource>.ts`), in folders named for who calls them: `public/` needs no
  *   key (meta, seals); the rest sits in the authenticated scope: `applicant/` (integrators, and the
- *   window on the applicant's behalf: cases, materials), `window/` (acceptance), `department/` (items,
- *   inbox), `supervision/` (items, statistics), `designer/` (definitions, forms), `admin/` (API keys).
- *   Every route still checks the roles it needs itself.
+ *   window on the applicant's behalf: cases, materials, supplements), `window/` (acceptance),
+ *   `department/` (items, commitments, inbox), `supervision/` (items, statistics), `designer/`
+ *   (definitions, forms), `admin/` (API keys). A folder says who a route is for; every route still
+ *   checks the roles it needs itself.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
@@ -35,6 +36,8 @@ import { temporalDeadlines } from './temporal-deadline';
 import { apiKeyRoutes } from './routes/admin/api-keys';
 import { caseRoutes } from './routes/applicant/cases';
 import { materialRoutes } from './routes/applicant/materials';
+import { supplementRoutes } from './routes/applicant/supplements';
+import { commitmentRoutes } from './routes/department/commitments';
 import { inboxRoutes } from './routes/department/inbox';
 import { itemRoutes } from './routes/department/items';
 import { definitionRoutes } from './routes/designer/definitions';
@@ -120,8 +123,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await secured.register(formRoutes, { registry: options.registry });
     await secured.register(materialRoutes, { registry: options.registry, blobs: options.blobs, certificates: options.certificates });
     await secured.register(caseRoutes);
+    await secured.register(supplementRoutes);
     await secured.register(acceptanceRoutes);
     await secured.register(itemRoutes);
+    await secured.register(commitmentRoutes);
     await secured.register(inboxRoutes);
     await secured.register(supervisedItemRoutes);
     await secured.register(statisticsRoutes);

@@ -1,7 +1,6 @@
 /**
  * Cases as the applicant's side sees them (integrators, and the window on the applicant's behalf):
- * start one (idempotently), follow its progress, answer a supplement request, supply the materials
- * promised in a commitment, read its materials and sealed documents.
+ * start one (idempotently), follow its progress, read its materials and sealed documents.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -11,15 +10,12 @@ import {
   CaseParams,
   CaseProgressResponse,
   IdempotencyHeaders,
-  ItemViewResponse,
   SealedDocumentsResponse,
   StartCaseBody,
   StartedCaseResponse,
-  SupplyBody,
-  SupplyCommitmentBody,
 } from '../../schemas';
 import type { CaseService } from '../../services/case-service';
-import { answer, CASE_PROBLEMS, keyOf } from '../case-requests';
+import { CASE_PROBLEMS } from '../case-requests';
 
 export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
   const { cases } = app;
@@ -59,45 +55,6 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
       const progress = await cases.progress(request.params.caseId);
       await assertCaseRead(principalOf(request), progress, () => cases.inputOf(request.params.caseId));
       return progress;
-    },
-  );
-
-  app.post(
-    '/cases/:caseId/supplements',
-    {
-      schema: {
-        tags: ['cases'],
-        operationId: 'supplyMaterials',
-        summary: "Supply what a department asked for: the item clock resumes the next working day",
-        params: CaseParams,
-        headers: IdempotencyHeaders,
-        body: SupplyBody,
-        response: { 200: ItemViewResponse, ...CASE_PROBLEMS },
-      },
-    },
-    async (request, reply) => {
-      const principal = requireRole(request, 'integrator', 'window');
-      const { itemId, materials, note } = request.body;
-      return answer(reply, await cases.supply(request.params.caseId, itemId, materials, note, keyOf(request, principal)));
-    },
-  );
-
-  app.post(
-    '/cases/:caseId/commitment/materials',
-    {
-      schema: {
-        tags: ['cases'],
-        operationId: 'supplyCommitmentMaterials',
-        summary: 'Supply materials promised in the commitment (告知承诺), before their deadlines',
-        params: CaseParams,
-        headers: IdempotencyHeaders,
-        body: SupplyCommitmentBody,
-        response: { 200: CaseProgressResponse, ...CASE_PROBLEMS },
-      },
-    },
-    async (request, reply) => {
-      const principal = requireRole(request, 'integrator', 'window');
-      return answer(reply, await cases.supplyCommitment(request.params.caseId, request.body.materials, keyOf(request, principal)));
     },
   );
 

@@ -1,19 +1,16 @@
 /**
- * A department at work on a case: decide its items (approve, reject), ask for a supplement (补正), run
- * a special step whose time does not count, and find a material supplied on a commitment wrong.
+ * A department at work on its items of a case: decide them (approve, reject), ask for a supplement
+ * (补正), run a special step whose time does not count.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireRole } from '../../auth';
 import {
   ApproveBody,
-  CaseProgressResponse,
-  CommitmentMaterialParams,
   IdempotencyHeaders,
   ItemParams,
   ItemViewResponse,
   RejectBody,
-  RejectCommitmentMaterialBody,
   SpecialStepBody,
   SupplementRequestBody,
 } from '../../schemas';
@@ -107,25 +104,5 @@ export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => act(request, reply, { kind: 'end-special-step' }),
-  );
-
-  app.post(
-    '/cases/:caseId/commitment/materials/:material/reject',
-    {
-      schema: {
-        tags: ['departments'],
-        operationId: 'rejectCommitmentMaterial',
-        summary: 'Find a supplied material wrong: it reopens with the time it had left',
-        params: CommitmentMaterialParams,
-        headers: IdempotencyHeaders,
-        body: RejectCommitmentMaterialBody,
-        response: { 200: CaseProgressResponse, ...CASE_PROBLEMS },
-      },
-    },
-    async (request, reply) => {
-      const principal = requireRole(request, 'department');
-      const { caseId, material } = request.params;
-      return answer(reply, await app.cases.rejectCommitmentMaterial(caseId, actorFor(principal), material, request.body.reason, keyOf(request, principal)));
-    },
   );
 };
