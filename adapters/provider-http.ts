@@ -74,7 +74,6 @@ export const SubjectId = z
   .string()
   .min(1, 'is empty')
   .max(128, 'is longer than 128 characters')
-  // eslint-disable-next-line no-control-regex
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'contains control characters')
   .refine((s) => s !== '.' && s !== '..', 'is a dot segment')
   .refine((s) => !/[/\\]/.test(s), 'contains a path separator')
