@@ -5,7 +5,7 @@
  * about the case's state is told.
  */
 import { evaluateCondition } from '../definitions/condition';
-import type { CaseInput, CaseProgress } from '../workflows/messages';
+import type { CaseInput, CaseProgress } from '../workflows/contract';
 import { hasRole, type Principal } from './auth';
 import { HttpProblem } from './problems';
 

@@ -14,7 +14,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DefinitionError, DefinitionNotFoundError, VersionConflictError } from '../definitions/errors';
-import { FailureType } from '../workflows/errors';
+import { DomainRuleError, FailureType } from '../domain/errors';
 import {
   IdempotencyKeyReusedError,
   InvalidApplicationError,
@@ -161,8 +161,9 @@ export function temporalOutage(error: unknown): TemporalOutage | undefined {
   return undefined;
 }
 
-/** What the API's services refuse (`api/services/errors.ts`). */
+/** What the API's services refuse (`api/services/errors.ts`), and a domain rule's refusal met outside a workflow. */
 function fromServiceError(error: unknown, instance: string): Problem | undefined {
+  if (error instanceof DomainRuleError) return fromRefusal(error.type, error.message, error.details, instance);
   if (error instanceof InvalidApplicationError) return problem('invalid-application', error.message, error.issues, instance);
   if (error instanceof IdempotencyKeyReusedError) return problem('idempotency-key-reused', error.message, undefined, instance);
   if (error instanceof NoCaseAccessError) return problem('forbidden', error.message, undefined, instance);
@@ -175,24 +176,29 @@ function fromServiceError(error: unknown, instance: string): Problem | undefined
   return undefined;
 }
 
+/** The problem of each failure type of the domain rules, raised in a workflow or met in the API. */
+const FAILURE_SLUGS: Record<string, ProblemSlug> = {
+  [FailureType.IllegalTransition]: 'illegal-transition',
+  [FailureType.WrongDepartment]: 'wrong-department',
+  [FailureType.UnknownItem]: 'unknown-item',
+  [FailureType.InvalidRequest]: 'invalid-request',
+  [FailureType.NotEligible]: 'not-eligible',
+  [FailureType.DeadlinePassed]: 'illegal-transition',
+};
+
 /** Workflow update failures carry an `ApplicationFailure` whose `type` says what went wrong. */
 function fromFailure(cause: unknown, instance: string): Problem {
   if (!(cause instanceof ApplicationFailure)) return problem('internal', undefined, undefined, instance);
-  const slug: ProblemSlug =
-    ({
-      [FailureType.IllegalTransition]: 'illegal-transition',
-      [FailureType.WrongDepartment]: 'wrong-department',
-      [FailureType.UnknownItem]: 'unknown-item',
-      [FailureType.InvalidRequest]: 'invalid-request',
-      [FailureType.NotEligible]: 'not-eligible',
-      [FailureType.DeadlinePassed]: 'illegal-transition',
-    } as Record<string, ProblemSlug>)[cause.type ?? ''] ?? 'invalid-request';
+  return fromRefusal(cause.type ?? '', cause.message, cause.details?.[0], instance);
+}
+
+function fromRefusal(type: string, message: string, details: unknown, instance: string): Problem {
   // Failures that list materials (missing core materials, say) name each one as an error path.
-  const missing = (cause.details?.[0] as { missing?: unknown } | undefined)?.missing;
+  const missing = (details as { missing?: unknown } | undefined)?.missing;
   const errors = Array.isArray(missing)
     ? missing.map((id) => ({ path: `/materials/${String(id)}`, code: 'missing', message: `material "${String(id)}" is missing` }))
     : undefined;
-  return problem(slug, cause.message, errors, instance);
+  return problem(FAILURE_SLUGS[type] ?? 'invalid-request', message, errors, instance);
 }
 
 /** Installs the error and not-found handlers on the root instance. */

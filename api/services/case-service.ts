@@ -20,6 +20,9 @@ import type { caseWorkflow } from '../../workflows';
 import {
   acceptCase,
   approveItem,
+  BundleIdKey,
+  CaseIdKey,
+  CaseStatusKey,
   caseWorkflowId,
   endSpecialStep,
   provideSupplement,
@@ -39,8 +42,7 @@ import {
   type CaseProgress,
   type ItemView,
   type MaterialRef,
-} from '../../workflows/messages';
-import { BundleIdKey, CaseIdKey, CaseStatusKey } from '../../workflows/search-attributes';
+} from '../../workflows/contract';
 import { departmentHasAccess, involves } from '../access';
 import {
   IdempotencyKeyReusedError,

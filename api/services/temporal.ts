@@ -4,7 +4,7 @@
  */
 import type { Client } from '@temporalio/client';
 import fp from 'fastify-plugin';
-import { TASK_QUEUE } from '../../workflows/messages';
+import { TASK_QUEUE } from '../../workflows/contract';
 
 export interface TemporalOptions {
   client: Client;

@@ -4,7 +4,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { caseMachine, itemMachine } from '../../../workflows/lifecycle';
+import { caseMachine, itemMachine } from '../../../workflows/contract';
 import { ProblemTypes, problem, sendProblem, type ProblemSlug } from '../../problems';
 
 const SCHEMA_PATH = new URL('../../../definitions/bundle.schema.json', import.meta.url);
