@@ -33,27 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseJsonText } from './json-data';
 import { checkSubjectId, httpSettingsFromEnv, parseAnswer, ProviderError, providerRequest, SubjectId } from './provider-http';
-
-/** One electronic licence (电子证照) as the library holds it. */
-export interface ElectronicLicence {
-  /** The licence's type, as bundles name it (`resident-id-card`, `business-licence`, …). */
-  licenceType: string;
-  /** The licence's own number (证照编号): the ID number of an ID card, the 统一社会信用代码 of a business licence, … */
-  number: string;
-  /** Who holds it: the subject it is looked up by. */
-  holder: { subjectId: string; name: string };
-  /** What it says, by attribute name (`name`, `idNumber`, `address`, …): what pre-fill reads. */
-  attributes: Record<string, string>;
-  /** The issuing authority (发证机关). */
-  issuedBy: string;
-  /** When it was issued: a YYYY-MM-DD date or an ISO instant. */
-  issuedAt: string;
-  /**
-   * Last day of validity: a YYYY-MM-DD date (valid through the end of that day in Asia/Shanghai) or
-   * an ISO instant. Absent: valid without limit (长期).
-   */
-  validUntil?: string;
-}
+import { isValidAt, SHANGHAI_OFFSET_MS, type ElectronicLicence } from '../domain/licences';
 
 /** The provincial electronic-licence library (电子证照库). */
 export interface CertificateLibrary {
@@ -174,26 +154,7 @@ export const LicencesResponse = z.object({
 });
 
 // ---------------------------------------------------------------------------------------------
-// Validity and order
-
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000; // UTC+8, no daylight saving
-
-/**
- * The instant a licence stops being valid: for a date, the end of that day in Asia/Shanghai (the next
- * local midnight); for an instant, that instant. `undefined`: valid without limit.
- */
-export function validityEnd(licence: Pick<ElectronicLicence, 'validUntil'>): number | undefined {
-  const until = licence.validUntil;
-  if (until === undefined) return undefined;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(until)) return Date.parse(`${until}T00:00:00Z`) + 86_400_000 - SHANGHAI_OFFSET_MS;
-  return Date.parse(until);
-}
-
-/** Whether the licence is still valid at `now`. */
-export function isValidAt(licence: Pick<ElectronicLicence, 'validUntil'>, now: Date): boolean {
-  const end = validityEnd(licence);
-  return end === undefined || now.getTime() < end;
-}
+// Order (validity is domain/licences.ts)
 
 /** Sort key of `issuedAt`: a date counts as its local midnight in Asia/Shanghai. */
 function issuedInstant(licence: ElectronicLicence): number {

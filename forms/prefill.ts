@@ -12,7 +12,7 @@
  */
 import type { ExecutionPlan } from '../definitions/plan';
 import type { Field } from '../definitions/schema';
-import type { ElectronicLicence } from '../adapters/certificates';
+import type { ElectronicLicence } from '../domain/licences';
 import { issuerInBundle } from '../domain/licences';
 
 /** A form field filled from a licence: which licence (type and number) and which attribute. */

@@ -11,7 +11,7 @@ import addFormats from 'ajv-formats';
 import { evaluateCondition } from '../definitions/condition';
 import type { ExecutionPlan } from '../definitions/plan';
 import type { Field } from '../definitions/schema';
-import type { Application } from '../workflows/messages';
+import type { Application } from '../domain/application';
 import { FILLED_REF, FORM_KEYWORDS, mergeForm, TYPE_PATTERNS } from './merge';
 
 export interface ApplicationIssue {

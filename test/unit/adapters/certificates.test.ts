@@ -12,9 +12,8 @@ import {
   FileCertificateLibrary,
   HttpCertificateLibrary,
   certificateLibraryFromEnv,
-  isValidAt,
-  type ElectronicLicence,
 } from '../../../adapters/certificates';
+import { isValidAt, type ElectronicLicence } from '../../../domain/licences';
 
 const MOTHER = '420111199205154321'; // 张丽
 const FATHER = '420111198908126519'; // 陈建国

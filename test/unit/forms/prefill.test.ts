@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CERTIFICATES_FILE, FileCertificateLibrary, type ElectronicLicence } from '../../../adapters/certificates';
+import { DEFAULT_CERTIFICATES_FILE, FileCertificateLibrary } from '../../../adapters/certificates';
+import type { ElectronicLicence } from '../../../domain/licences';
 import { parseAndCompile } from '../../../definitions/compile';
 import type { ExecutionPlan } from '../../../definitions/plan';
 import type { BundleDefinitionInput } from '../../../definitions/schema';
