@@ -1,0 +1,5 @@
+/** Every benchmark, in the order `npm run bench` runs them (quick ones first). */
+import type { Benchmark } from '../lib/bench';
+import { engineBenchmark } from './engine';
+
+export const benchmarks: Benchmark[] = [engineBenchmark];
