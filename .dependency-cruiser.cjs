@@ -12,8 +12,8 @@
  *   runtime/    wiring (may import any layer); cli/: the designer's and operator's entry point (→ runtime, not api)
  *   scripts/, bench/: commands of the repository, may import anything but tests
  * Nothing imports api/ but runtime/, nothing imports runtime/ but cli/ (and scripts, benchmarks),
- * nothing imports cli/, code never imports test/; tests themselves may import anything. No circles,
- * type-only imports included.
+ * nothing imports cli/, scripts/ or bench/, code never imports test/; tests themselves may import
+ * anything. No circles, type-only imports included.
  *
  * Paths are relative to the folder depcruise runs in (the repository's root).
  */
@@ -156,6 +156,13 @@ module.exports = {
       severity: 'error',
       from: { pathNot: '^(cli|scripts|bench|test)/' },
       to: { path: '^cli/' },
+    },
+    {
+      name: 'nothing-imports-commands',
+      comment: 'scripts/ and bench/ are commands run by people and CI: the code does not import them (tests may).',
+      severity: 'error',
+      from: { pathNot: '^(scripts|bench|test)/' },
+      to: { path: '^(scripts|bench)/' },
     },
     {
       name: 'nothing-imports-test',

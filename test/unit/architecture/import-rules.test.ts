@@ -116,7 +116,8 @@ describe('import rules (.dependency-cruiser.cjs)', () => {
         `import { approveItem } from '../workflows/contract';`,
         `import { Store } from '../adapters/store';`,
         `import { root } from '../runtime/config';`, // nothing-imports-runtime
-        `export const routes = [createActivities, machine, caseWorkflow, approveItem, Store, root] as unknown as CaseWorkflow;`,
+        `import { gen } from '../scripts/gen';`, // nothing-imports-commands
+        `export const routes = [createActivities, machine, caseWorkflow, approveItem, Store, root, gen] as unknown as CaseWorkflow;`,
         '',
       ].join('\n'),
       'runtime/config.ts': `export const root = '.';\n`,
@@ -129,6 +130,7 @@ describe('import rules (.dependency-cruiser.cjs)', () => {
       'bench/seal.ts': `import { routes } from '../api/routes';\nimport { main } from '../runtime/main';\nexport const bench = [routes, main];\n`,
       // nothing-imports-test
       'scripts/record.ts': `import { fixture } from '../test/fixtures';\nimport { main } from '../runtime/main';\nexport const record = [fixture, main];\n`,
+      'scripts/gen.ts': `export const gen = 'gen';\n`,
       'test/fixtures.ts': `import { main } from '../runtime/main';\nexport const fixture = main;\n`,
     };
 
@@ -168,6 +170,7 @@ describe('import rules (.dependency-cruiser.cjs)', () => {
           'nothing-imports-api: cli/yijianshi.ts → api/routes.ts',
           'nothing-imports-runtime: api/routes.ts → runtime/config.ts',
           'nothing-imports-test: scripts/record.ts → test/fixtures.ts',
+          'nothing-imports-commands: api/routes.ts → scripts/gen.ts',
         ].sort(),
       );
     });
