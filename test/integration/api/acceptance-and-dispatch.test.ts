@@ -5,7 +5,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { itemWorkflowId } from '../../../workflows/messages';
+import { itemWorkflowId } from '../../../workflows/contract';
 import { restaurantApplication } from '../../fixtures/applications';
 import { createDevServerEnv } from '../../helpers/temporal-env';
 import { eventually, startStack, type Stack } from '../../helpers/stack';

@@ -16,7 +16,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDocument } from '../../../domain/seal';
 import { ProblemTypes } from '../../../api/problems';
-import type { CaseProgress } from '../../../workflows/messages';
+import type { CaseProgress } from '../../../workflows/contract';
 import { enterpriseApplication, restaurantApplication } from '../../fixtures/applications';
 import { createDevServerEnv } from '../../helpers/temporal-env';
 import { eventually, startStack, type Stack } from '../../helpers/stack';

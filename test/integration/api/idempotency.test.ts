@@ -4,7 +4,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CaseProgress } from '../../../workflows/messages';
+import type { CaseProgress } from '../../../workflows/contract';
 import { restaurantApplication } from '../../fixtures/applications';
 import { createDevServerEnv } from '../../helpers/temporal-env';
 import { eventually, startStack, type Stack } from '../../helpers/stack';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ItemClock } from '../../../domain/calendar';
 import type { ItemClockRequest } from '../../../activities/clock';
 import type { Statistics } from '../../../api/services/statistics';
-import type { CaseProgress } from '../../../workflows/messages';
+import type { CaseProgress } from '../../../workflows/contract';
 import { restaurantApplication } from '../../fixtures/applications';
 import { eventually, startStack, type Stack } from '../../helpers/stack';
 import { createDevServerEnv } from '../../helpers/temporal-env';

@@ -27,7 +27,7 @@ import {
   type CaseInput,
   type CaseProgress,
   type ItemView,
-} from '../../../workflows/messages';
+} from '../../../workflows/contract';
 import { enterpriseApplication, restaurantApplication } from '../../fixtures/applications';
 import { eventually } from '../../helpers/stack';
 import { startWorkflowStack, type WorkflowStack } from '../../helpers/workflow-stack';

@@ -23,7 +23,7 @@ import {
   supplyCommitmentMaterials,
   type CaseInput,
   type CaseProgress,
-} from '../../../workflows/messages';
+} from '../../../workflows/contract';
 import { restaurantApplication } from '../../fixtures/applications';
 import { eventually } from '../../helpers/stack';
 import { startWorkflowStack, type WorkflowStack } from '../../helpers/workflow-stack';

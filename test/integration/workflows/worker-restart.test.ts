@@ -15,7 +15,7 @@ import { verifySealed } from '../../../adapters/sealer';
 import { DefinitionRegistry } from '../../../definitions/registry';
 import { PROJECT_ROOT } from '../../../runtime/config';
 import { createWorker, stopWorker } from '../../../runtime/worker';
-import { acceptCase, approveItem, caseWorkflowId, getProgress, itemWorkflowId, type CaseInput } from '../../../workflows/messages';
+import { acceptCase, approveItem, caseWorkflowId, getProgress, itemWorkflowId, type CaseInput } from '../../../workflows/contract';
 import { restaurantApplication } from '../../fixtures/applications';
 import { eventually, workflowBundle } from '../../helpers/stack';
 import { testCreditProvider } from '../../helpers/credit';

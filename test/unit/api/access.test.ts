@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { assertCaseRead, departmentHasAccess } from '../../../api/access';
 import type { Principal } from '../../../api/auth';
-import type { CaseInput, CaseProgress, ItemProgress } from '../../../workflows/messages';
+import type { CaseInput, CaseProgress, ItemProgress } from '../../../workflows/contract';
 
 const item = (id: string, department: string, status: ItemProgress['status'], extra: Partial<ItemProgress> = {}): ItemProgress => ({
   id,

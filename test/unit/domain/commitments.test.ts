@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DefinitionRegistry } from '../../../definitions/registry';
 import { PROJECT_ROOT } from '../../../runtime/config';
 import { missingMaterials } from '../../../domain/commitments';
-import type { Application } from '../../../workflows/messages';
+import type { Application } from '../../../domain/application';
 
 const registry = await DefinitionRegistry.open({ bundlesDir: join(PROJECT_ROOT, 'definitions', 'bundles') });
 const newborn = registry.get('newborn').plan;
