@@ -146,7 +146,7 @@ export class CaseService {
   }
 
   async progress(caseId: string): Promise<CaseProgress> {
-    return this.client.workflow.getHandle(caseWorkflowId(caseId)).query(getProgress);
+    return this.caseHandle(caseId).query(getProgress);
   }
 
   /**
@@ -179,7 +179,7 @@ export class CaseService {
    * electronic licence), and every item it serves.
    */
   async materialsOf(caseId: string): Promise<Array<{ material: string; sha256?: string; ref?: string; items: string[] }>> {
-    const input = await this.client.workflow.getHandle(caseWorkflowId(caseId)).query(getCaseInput);
+    const input = await this.inputOf(caseId);
     return input.application.materials.map((m) => ({
       material: m.id,
       ...(m.sha256 ? { sha256: m.sha256 } : {}),
@@ -188,14 +188,9 @@ export class CaseService {
     }));
   }
 
-  /** The plan a case is pinned to (not the registry's latest). */
-  async planOf(caseId: string): Promise<ExecutionPlan> {
-    return (await this.inputOf(caseId)).plan;
-  }
-
-  /** What the case was started with: its pinned plan and the application. */
+  /** What the case was started with: the plan it is pinned to (not the registry's latest) and the application. */
   async inputOf(caseId: string): Promise<CaseInput> {
-    return this.client.workflow.getHandle(caseWorkflowId(caseId)).query(getCaseInput);
+    return this.caseHandle(caseId).query(getCaseInput);
   }
 
   async accept(caseId: string, actor: Actor, options: { note?: string; tolerateMissing?: boolean }, key?: IdempotencyKey): Promise<UpdateOutcome<CaseProgress>> {
@@ -288,7 +283,7 @@ export class CaseService {
   private async existingCase(caseId: string, requestHash: string): Promise<StartedCase | undefined> {
     let description;
     try {
-      description = await this.client.workflow.getHandle(caseWorkflowId(caseId)).describe();
+      description = await this.caseHandle(caseId).describe();
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;
