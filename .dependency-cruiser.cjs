@@ -24,8 +24,8 @@ const PURE = '^(definitions|domain|forms)/';
  * free of Node: a new pure module that needs Node goes here (and out of the workflows' reach).
  */
 const PURE_WITH_NODE = '^(domain/seal|definitions/compile|definitions/registry)\\.ts$';
-/** The workflow contract the API may import: `workflows/messages.ts`, or `workflows/contract.ts` (or a folder) by its new name. */
-const WORKFLOW_CONTRACT = '^workflows/(messages|contract)(\\.ts$|/)';
+/** The workflow contract, the one module of workflows/ the API may import (Update and Query definitions, message schemas). */
+const WORKFLOW_CONTRACT = '^workflows/contract\\.ts$';
 /** The only packages workflow code may import: Temporal's workflow API, xstate, zod. */
 const WORKFLOW_PACKAGES = '^node_modules/(@temporalio/(workflow|common)|xstate|zod)/';
 
