@@ -46,7 +46,7 @@ export interface CommitmentLetter extends Omit<CommitmentLetterInput, 'signedAt'
   text: { zh: string; en: string };
 }
 
-export const commitmentLetterKey = (caseId: string): string => `${caseId}/commitment/letter`;
+const commitmentLetterKey = (caseId: string): string => `${caseId}/commitment/letter`;
 
 /** The applicant's commitment letter (告知承诺书), sealed by the window that accepted the case. */
 export async function sealCommitmentLetter(sealer: Sealer, input: CommitmentLetterInput): Promise<{ documentId: string }> {

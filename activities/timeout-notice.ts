@@ -32,7 +32,7 @@ export interface TimeoutDefaultNotice {
   text: { zh: string; en: string };
 }
 
-export const timeoutNoticeKey = (caseId: string, itemId: string): string => `${caseId}/${itemId}/timeout-default-notice`;
+const timeoutNoticeKey = (caseId: string, itemId: string): string => `${caseId}/${itemId}/timeout-default-notice`;
 
 /** The item's timeout-default notice, sealed by its department with `appliedBy: 'default'`; made once per item. */
 export async function sealTimeoutDefaultNotice(sealer: Sealer, input: TimeoutDefaultNoticeInput): Promise<{ documentId: string }> {

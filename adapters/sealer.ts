@@ -113,7 +113,7 @@ export interface ConditionRecord {
   seq: number;
 }
 
-export const conditionKey = (documentId: string, seq: number): string => `conditions/${documentId}/${String(seq).padStart(6, '0')}`;
+const conditionKey = (documentId: string, seq: number): string => `conditions/${documentId}/${String(seq).padStart(6, '0')}`;
 
 /** Records the condition of each document at position `seq` of its commitment's history, once per document and position. */
 export async function recordConditions(
@@ -132,7 +132,7 @@ export async function recordConditions(
 }
 
 /** The latest condition of a document, if it was ever issued under a commitment. */
-export async function latestCondition(documents: DocumentStore, documentId: string): Promise<ConditionRecord | undefined> {
+async function latestCondition(documents: DocumentStore, documentId: string): Promise<ConditionRecord | undefined> {
   const records = await documents.list<ConditionRecord>(`conditions/${documentId}/`);
   return records.map((r) => r.body).sort((a, b) => a.seq - b.seq).at(-1);
 }

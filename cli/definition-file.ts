@@ -61,7 +61,7 @@ function duplicateIssue({ pointer, name, first, again }: DuplicateMember): LintI
 }
 
 /** The text of a file, or a CliError saying why it cannot be read. */
-export async function readText(file: string): Promise<string> {
+async function readText(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
