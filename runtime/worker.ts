@@ -19,13 +19,47 @@ export interface WorkerOptions {
   workflowBundle?: WorkflowBundle;
   /** How long running activities may finish on shutdown before they are cancelled. */
   shutdownGraceTime?: string | number;
-  /** Workflows kept in memory between tasks (0: replay every task from history, no sticky queue). */
+  /** Workflows kept in memory between tasks (0: replay every task from history, no sticky queue); default {@link workerCacheConfig}. */
   maxCachedWorkflows?: number;
+  /** How long a task waits on this worker's sticky queue before any worker may take it; default {@link workerCacheConfig}. */
+  stickyQueueScheduleToStartTimeoutMs?: number;
+}
+
+/**
+ * Workflows a worker keeps in memory by default. The cache, not the number of open cases, bounds the
+ * worker's memory: a case evicted from it is replayed from history when it next has work (measured in
+ * bench/README.md, memory). Chosen so that 10,000 open cases stay under 1 GiB of worker RSS: about
+ * 280 MiB warm plus at most 2.4 MiB per cached engine workflow, as measured.
+ */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 200;
+/** The SDK's own default: after this a task on the sticky queue goes to the shared queue. */
+export const DEFAULT_STICKY_QUEUE_TIMEOUT_MS = 10_000;
+
+export interface WorkerCacheConfig {
+  maxCachedWorkflows: number;
+  stickyQueueScheduleToStartTimeoutMs: number;
+}
+
+/** `YJS_MAX_CACHED_WORKFLOWS` (0 or more) and `YJS_STICKY_QUEUE_TIMEOUT_MS` (1000 or more), else the defaults above. */
+export function workerCacheConfig(env: NodeJS.ProcessEnv = process.env): WorkerCacheConfig {
+  return {
+    maxCachedWorkflows: wholeNumber(env, 'YJS_MAX_CACHED_WORKFLOWS', 0) ?? DEFAULT_MAX_CACHED_WORKFLOWS,
+    stickyQueueScheduleToStartTimeoutMs: wholeNumber(env, 'YJS_STICKY_QUEUE_TIMEOUT_MS', 1000) ?? DEFAULT_STICKY_QUEUE_TIMEOUT_MS,
+  };
+}
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, min: number): number | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number of at least ${min}, not ${JSON.stringify(value)}`);
+  return n;
 }
 
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
   const activities = options.activities ?? (options.deps ? createActivities(options.deps) : undefined);
   if (!activities) throw new Error('createWorker needs activities or their deps');
+  const cache = workerCacheConfig();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? 'default',
@@ -33,7 +67,8 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     activities,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     shutdownGraceTime: options.shutdownGraceTime ?? '10 seconds',
-    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
+    maxCachedWorkflows: options.maxCachedWorkflows ?? cache.maxCachedWorkflows,
+    stickyQueueScheduleToStartTimeout: options.stickyQueueScheduleToStartTimeoutMs ?? cache.stickyQueueScheduleToStartTimeoutMs,
   });
 }
 
