@@ -1,5 +1,6 @@
 /** Every benchmark, in the order `npm run bench` runs them (quick ones first). */
 import type { Benchmark } from '../lib/bench';
 import { engineBenchmark } from './engine';
+import { memoryBenchmark } from './memory';
 
-export const benchmarks: Benchmark[] = [engineBenchmark];
+export const benchmarks: Benchmark[] = [engineBenchmark, memoryBenchmark];
