@@ -1,6 +1,7 @@
 /** Every benchmark, in the order `npm run bench` runs them (quick ones first). */
 import type { Benchmark } from '../lib/bench';
 import { engineBenchmark } from './engine';
+import { limitBenchmark } from './limit';
 import { memoryBenchmark } from './memory';
 
-export const benchmarks: Benchmark[] = [engineBenchmark, memoryBenchmark];
+export const benchmarks: Benchmark[] = [limitBenchmark, engineBenchmark, memoryBenchmark];
