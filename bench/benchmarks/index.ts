@@ -3,5 +3,6 @@ import type { Benchmark } from '../lib/bench';
 import { engineBenchmark } from './engine';
 import { limitBenchmark } from './limit';
 import { memoryBenchmark } from './memory';
+import { pureBenchmark } from './pure';
 
-export const benchmarks: Benchmark[] = [limitBenchmark, engineBenchmark, memoryBenchmark];
+export const benchmarks: Benchmark[] = [pureBenchmark, limitBenchmark, engineBenchmark, memoryBenchmark];
