@@ -26,8 +26,6 @@ import {
   SupplyCommitmentRequest,
 } from '../workflows/contract';
 import { Localized, Slug } from '../domain/application';
-import type { StartedCase } from './services/case-service';
-import type { InboxPage } from './services/item-listing';
 
 export const CaseId = z.string().regex(/^[a-z0-9]{1,64}$/, 'expected a case id');
 /**
@@ -134,8 +132,9 @@ export const SupervisionQuery = z.object({
   pageToken: z.string().max(4096).regex(/^[A-Za-z0-9_-]*$/).optional(),
 });
 
-// Compile-time guards: the API's own response schemas accept exactly what its services return.
-type Assert<T extends true> = T;
-type Accepts<Schema extends z.ZodType, Value> = Value extends z.input<Schema> ? true : false;
-export type _InboxMatches = Assert<Accepts<typeof InboxResponse, InboxPage>>;
-export type _StartedMatches = Assert<Accepts<typeof StartedCaseResponse, StartedCase & { links: { self: string } }>>;
+
+/** What the inbox and the supervision desk list: one page of items. */
+export type InboxPage = z.infer<typeof InboxResponse>;
+export type InboxEntry = InboxPage['items'][number];
+/** A started (or idempotently found) case, without its links. */
+export type StartedCase = Omit<z.infer<typeof StartedCaseResponse>, 'links'>;

@@ -53,19 +53,14 @@ import {
   WrongDepartmentError,
 } from './errors';
 import { runUpdate, type IdempotencyKey, type UpdateOutcome } from './updates';
+import type { StartedCase } from '../schemas';
 
 export interface StartCaseRequest extends Application {
   bundleId: string;
   version?: number;
 }
 
-export interface StartedCase {
-  caseId: string;
-  bundleId: string;
-  bundleVersion: number;
-  /** False when an earlier request with the same Idempotency-Key had already started it. */
-  created: boolean;
-}
+export type { StartedCase };
 
 /** What a department can do to one of its items. */
 export type ItemAction =

@@ -8,24 +8,9 @@ import fp from 'fastify-plugin';
 import { openPageToken, sealPageToken } from '../page-token';
 import { temporalOutage } from '../problems';
 import { InvalidPageTokenError } from './errors';
+import type { InboxEntry, InboxPage } from '../schemas';
 
-export interface InboxEntry {
-  caseId: string;
-  itemId: string;
-  bundleId: string;
-  department: string;
-  status: string;
-  code?: string;
-  title?: { zh: string; en: string };
-  startedAt?: string;
-  deadline?: string;
-  card?: string;
-}
-
-export interface InboxPage {
-  items: InboxEntry[];
-  nextPageToken?: string;
-}
+export type { InboxEntry, InboxPage };
 
 export interface ItemFilter {
   department?: string;
