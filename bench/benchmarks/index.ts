@@ -1,8 +1,9 @@
 /** Every benchmark, in the order `npm run bench` runs them (quick ones first). */
 import type { Benchmark } from '../lib/bench';
+import { apiBenchmark } from './api';
 import { engineBenchmark } from './engine';
 import { limitBenchmark } from './limit';
 import { memoryBenchmark } from './memory';
 import { pureBenchmark } from './pure';
 
-export const benchmarks: Benchmark[] = [pureBenchmark, limitBenchmark, engineBenchmark, memoryBenchmark];
+export const benchmarks: Benchmark[] = [pureBenchmark, limitBenchmark, engineBenchmark, apiBenchmark, memoryBenchmark];

@@ -19,12 +19,11 @@ import type { BenchContext, BenchOutput, Benchmark } from '../lib/bench';
 import { bySize, roundsFor } from '../lib/bench';
 import { bundleFile } from '../lib/bundles';
 import { acceptCase, enterprisePlan, newCaseId, startCase, type CaseKind } from '../lib/cases';
-import { runPool, sleep } from '../lib/pool';
+import { runPool } from '../lib/pool';
 import { MiB, type Row } from '../lib/report';
 import { startDevServer, type DevServer } from '../lib/server';
 import { median, quantile, round, roundRatios } from '../lib/stats';
-import { startWorkerProcess, type WorkerProcess } from '../lib/workers';
-import type { HostStats } from '../lib/worker-host';
+import { quiet, startWorkerProcess, type WorkerProcess } from '../lib/workers';
 import { processPeakRssBytes } from '../lib/proc';
 
 const GiB = 1024 * MiB;
@@ -217,18 +216,6 @@ async function createOpenCases(client: Client, kind: CaseKind, queue: string, pl
   });
   if (run.errors.length > 0) throw new Error(`${run.errors.length} of ${count} cases could not be opened: ${run.errors[0]}`);
   return ids;
-}
-
-/** Waits until the worker has had nothing in flight for a second (at most 10 minutes); its stats then. */
-async function quiet(worker: WorkerProcess): Promise<HostStats> {
-  const deadline = Date.now() + 600_000;
-  let calm = 0;
-  for (;;) {
-    const stats = await worker.stats();
-    calm = stats.workers.every((w) => w.inFlightActivations === 0) ? calm + 1 : 0;
-    if (calm >= 4 || Date.now() > deadline) return stats;
-    await sleep(250);
-  }
 }
 
 function peak(worker: WorkerProcess): number | undefined {

@@ -85,4 +85,16 @@ export async function startWorkerProcess(config: HostConfig, env: Record<string,
   };
 }
 
+/** Waits until the worker has had nothing in flight for a second (at most `timeoutMs`); its stats then. */
+export async function quiet(worker: WorkerProcess, timeoutMs = 600_000): Promise<HostStats> {
+  const deadline = Date.now() + timeoutMs;
+  let calm = 0;
+  for (;;) {
+    const stats = await worker.stats();
+    calm = stats.workers.every((w) => w.inFlightActivations === 0) ? calm + 1 : 0;
+    if (calm >= 4 || Date.now() > deadline) return stats;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 export { processRssBytes };
