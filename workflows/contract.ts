@@ -42,16 +42,42 @@ export const CaseInput = z.object({
 });
 export type CaseInput = z.infer<typeof CaseInput>;
 
+/**
+ * What an item workflow runs on of its plan item: its identity and department, its limit and timeout
+ * policy, and its steps as far as special steps need them. A case started in lean mode sends only
+ * this; earlier cases sent the whole `PlanItem`, which has all of it.
+ */
+export type DispatchedItem = Pick<PlanItem, 'id' | 'code' | 'title' | 'department' | 'promisedDays' | 'defaultable' | 'timeout'> & {
+  steps: Array<Pick<PlanItem['steps'][number], 'id' | 'kind' | 'countsTowardLimit'>>;
+};
+
+/** Deadline and card instants of a limit, as the clock activity computes them (`domain/calendar.ts` `ItemClock`). */
+export const ComputedClock = z.object({
+  deadline: z.string().optional(),
+  yellowAt: z.string().optional(),
+  redAt: z.string().optional(),
+  pausedDays: z.number(),
+  paused: z.boolean(),
+  estimated: z.boolean(),
+});
+export type ComputedClock = z.infer<typeof ComputedClock>;
+
 export const ItemInput = z.object({
   caseId: z.string(),
   bundleId: z.string(),
   bundleVersion: z.number(),
   caseWorkflowId: z.string(),
-  item: z.custom<PlanItem>(),
+  item: z.custom<DispatchedItem>(),
   /** Working-day calendar (region) the item's limits count in. */
   calendar: z.string(),
   /** Holder of the results, named on notices. */
   applicant: Applicant.pick({ subjectId: true, name: true }),
+  /**
+   * Lean mode (cases started under patch `lean-case`): the instant the case dispatched the item and
+   * the clock it computed from it. The item starts its clock there, and tells its case only of what
+   * changes later (pauses, cards, escalation), not of the clock the case already knows.
+   */
+  dispatch: z.object({ at: z.string(), clock: ComputedClock }).optional(),
 });
 export type ItemInput = z.infer<typeof ItemInput>;
 

@@ -30,7 +30,8 @@ export async function accept(run: CaseRun, { actor, note }: AcceptCaseRequest): 
   run.accepting = true;
   try {
     // Cases accepted before licence materials could be missing replay under the earlier rule.
-    const { tolerable } = missingMaterials(run.plan, run.application, { applicantOnly: !patched('licence-materials-missing') });
+    const licenceRule = run.lean || patched('licence-materials-missing');
+    const { tolerable } = missingMaterials(run.plan, run.application, { applicantOnly: !licenceRule });
     if (tolerable.length > 0) run.commitment = await takeCommitment(run, tolerable, actor);
     run.move({ type: 'ACCEPT' });
     run.facts.acceptedAt = run.commitment?.acceptedAt ?? now();

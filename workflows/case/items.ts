@@ -2,16 +2,22 @@
  * The case's items: skipped when their condition does not hold, each dispatched as a child
  * `itemWorkflow` as soon as the items it depends on are cleared (so independent items run in
  * parallel), followed through its signals, settled by its outcome, cancelled when the case ends.
+ *
+ * In lean mode the case computes each item's clock when it dispatches it (a local activity, one per
+ * distinct limit among the items dispatched together) and sends it with the item, with the deadline
+ * already in its search attributes: the item neither computes it again nor signals it back, so an
+ * item that is simply decided sends its case nothing but its outcome.
  */
 import type { WithWorkflowArgs } from '@temporalio/common';
 import { getExternalWorkflowHandle, patched, startChild, type ChildWorkflowOptions } from '@temporalio/workflow';
 import { evaluateCondition } from '../../definitions/condition';
 import type { PlanItem } from '../../definitions/plan';
-import { caseWorkflowId, itemWorkflowId, type ItemOutcome, type ItemView } from '../contract';
+import { caseWorkflowId, itemWorkflowId, type ComputedClock, type DispatchedItem, type ItemOutcome, type ItemView } from '../contract';
+import { clockView, computeItemClockLocally } from '../clock-activity';
 import { itemWorkflow } from '../item/workflow';
 import { CLEARED_ITEM_STATUSES, SETTLED_ITEM_STATUSES } from '../lifecycle';
 import { now } from '../now';
-import { BundleIdKey, CardKey, CaseIdKey, DepartmentKey, ItemIdKey, ItemStatusKey } from '../search-attributes';
+import { BundleIdKey, CardKey, CaseIdKey, DeadlineKey, DepartmentKey, ItemIdKey, ItemStatusKey } from '../search-attributes';
 import type { CaseRun } from './state';
 
 /** Conditional items whose condition is false on the form are skipped, visibly. */
@@ -27,26 +33,46 @@ export function skipInapplicableItems(run: CaseRun): void {
 /** Starts every pending item whose dependencies are cleared; called again after each outcome. */
 export function dispatchReadyItems(run: CaseRun): void {
   if (run.status !== 'processing' && run.status !== 'supplementing') return;
+  // Lean: items dispatched together with the same limit share one clock computation.
+  const at = now();
+  const clocks = new Map<number, Promise<ComputedClock>>();
+  const clockOf = (days: number): Promise<ComputedClock> => {
+    let clock = clocks.get(days);
+    if (!clock) clocks.set(days, (clock = computeItemClockLocally({ calendar: run.plan.calendar, start: at, days, pauses: [] })));
+    return clock;
+  };
   for (const item of run.plan.items) {
     const ready = item.dependsOn.every((dep) => CLEARED_ITEM_STATUSES.includes(run.item(dep).status));
     if (run.item(item.id).status === 'pending' && ready && !run.running.has(item.id)) {
-      run.running.set(item.id, runItem(run, item));
+      run.running.set(item.id, runItem(run, item, run.lean ? { at, clock: clockOf(item.promisedDays) } : undefined));
     }
   }
 }
 
-async function runItem(run: CaseRun, item: PlanItem): Promise<void> {
-  const starting = startChild(itemWorkflow, childOptions(run, item));
+async function runItem(run: CaseRun, item: PlanItem, lean?: { at: string; clock: Promise<ComputedClock> }): Promise<void> {
+  // A lean item exists once its clock is computed and its child started: it is cancelled only then.
+  const starting = lean
+    ? lean.clock.then((clock) => startChild(itemWorkflow, childOptions(run, item, { at: lean.at, clock })))
+    : startChild(itemWorkflow, childOptions(run, item));
   run.started.set(item.id, starting);
   const child = await starting;
   // In review only once the child exists: a department acting on what progress shows finds it.
-  run.update(item.id, { status: 'in-review', startedAt: now() });
+  if (lean) {
+    // What the item's first signal used to bring: the clock, and no supplements or escalations yet.
+    run.update(item.id, { status: 'in-review', startedAt: now(), clock: clockView(await lean.clock, 'none'), supplements: [], escalations: [] });
+  } else {
+    run.update(item.id, { status: 'in-review', startedAt: now() });
+  }
   run.record('item-dispatched', { item: item.id, department: item.department });
   onOutcome(run, await child.result());
 }
 
 /** The item's child workflow: its id, input, memo and the search attributes its inbox row needs. */
-function childOptions(run: CaseRun, item: PlanItem): WithWorkflowArgs<typeof itemWorkflow, Omit<ChildWorkflowOptions, 'typeInfo'>> {
+function childOptions(
+  run: CaseRun,
+  item: PlanItem,
+  dispatch?: { at: string; clock: ComputedClock },
+): WithWorkflowArgs<typeof itemWorkflow, Omit<ChildWorkflowOptions, 'typeInfo'>> {
   const { input, plan } = run;
   return {
     workflowId: itemWorkflowId(input.caseId, item.id),
@@ -56,9 +82,10 @@ function childOptions(run: CaseRun, item: PlanItem): WithWorkflowArgs<typeof ite
         bundleId: plan.bundleId,
         bundleVersion: plan.version,
         caseWorkflowId: caseWorkflowId(input.caseId),
-        item,
+        item: dispatch ? dispatchedItem(item) : item,
         calendar: plan.calendar,
         applicant: run.holder(),
+        ...(dispatch ? { dispatch } : {}),
       },
     ],
     // Shown in inbox rows and read by statistics without a query to the workflow.
@@ -70,10 +97,18 @@ function childOptions(run: CaseRun, item: PlanItem): WithWorkflowArgs<typeof ite
       { key: DepartmentKey, value: item.department },
       { key: ItemStatusKey, value: 'in-review' },
       // No card yet, visibly: `Card = 'none'` finds it from dispatch on. Items started before this
-      // patch got their Card only with the first card.
-      ...(patched('card-at-dispatch') ? [{ key: CardKey, value: 'none' }] : []),
+      // patch got their Card only with the first card; lean cases came later.
+      ...(run.lean || patched('card-at-dispatch') ? [{ key: CardKey, value: 'none' }] : []),
+      ...(dispatch?.clock.deadline ? [{ key: DeadlineKey, value: new Date(dispatch.clock.deadline) }] : []),
     ],
   };
+}
+
+/** The part of the plan item its workflow runs on (see `DispatchedItem`). */
+function dispatchedItem(item: PlanItem): DispatchedItem {
+  const { id, code, title, department, promisedDays, defaultable, timeout } = item;
+  const steps = item.steps.map(({ id: step, kind, countsTowardLimit }) => ({ id: step, kind, countsTowardLimit }));
+  return { id, code, title, department, promisedDays, defaultable, timeout, steps };
 }
 
 /**

@@ -13,6 +13,13 @@ import { advanceCase, caseState, initialCaseSnapshot, SETTLED_ITEM_STATUSES, typ
 import { now } from '../now';
 import { CaseStatusKey } from '../search-attributes';
 
+/**
+ * States no visibility filter asks for (inbox, supervision, statistics count the others): `accepted`,
+ * which dispatch follows in the same workflow task, and `issuing`, while the results are sealed. In
+ * lean mode `CaseStatus` stays at the state before (progress still shows them).
+ */
+const PASSING_STATES: readonly CaseState[] = ['accepted', 'issuing'];
+
 /** Facts of the case's life that progress shows once they happened. */
 type CaseFacts = Pick<CaseProgress, 'acceptedAt' | 'refusal' | 'rejection' | 'completedAt' | 'terminatedAt'>;
 
@@ -34,7 +41,15 @@ export class CaseRun {
   /** Bumped when the commitment or the issued results change, to wake the commitment watcher. */
   commitmentRevision = 0;
 
-  constructor(readonly input: CaseInput) {
+  /**
+   * @param lean Cases started under patch `lean-case`: each item's clock computed at dispatch and
+   *   sent with it (the item tells the case only what changes later), a lean child input, and
+   *   `CaseStatus` kept for the states visibility filters read. Earlier cases replay without it.
+   */
+  constructor(
+    readonly input: CaseInput,
+    readonly lean = false,
+  ) {
     this.plan = input.plan;
     this.application = input.application;
     this.items = new Map(input.plan.items.map((item) => [item.id, pendingItem(item)]));
@@ -50,10 +65,14 @@ export class CaseRun {
     this.events.push({ at: now(), type, ...extra });
   }
 
-  /** Moves the lifecycle (or throws `IllegalTransition`) and mirrors the state into `CaseStatus`. */
+  /**
+   * Moves the lifecycle (or throws `IllegalTransition`) and mirrors the state into `CaseStatus`. In
+   * lean mode the states a case only passes through are not mirrored (see {@link PASSING_STATES}).
+   */
   move(event: CaseEvent): void {
     this.snapshot = advanceCase(this.snapshot, event);
-    upsertSearchAttributes([{ key: CaseStatusKey, value: caseState(this.snapshot) }]);
+    const state = caseState(this.snapshot);
+    if (!(this.lean && PASSING_STATES.includes(state))) upsertSearchAttributes([{ key: CaseStatusKey, value: state }]);
   }
 
   moveIfLegal(event: CaseEvent): void {

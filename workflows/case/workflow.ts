@@ -9,8 +9,13 @@
  * State in `state.ts`, handlers in `handlers.ts`, each part of the case's life in its module: the
  * window (`acceptance.ts`), the items (`items.ts`), the commitment (`commitment.ts`) and the completion
  * (`completion.ts`).
+ *
+ * Patch `lean-case` (one marker, in the case's first task) selects lean mode for new cases: items get
+ * their clock at dispatch and tell the case only what changes later (`items.ts`), `CaseStatus` skips
+ * the states a case only passes through (`state.ts`). It implies the earlier patches
+ * `licence-materials-missing` and `card-at-dispatch`, which lean cases therefore do not record.
  */
-import { allHandlersFinished, condition } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched } from '@temporalio/workflow';
 import type { CaseInput, CaseProgress } from '../contract';
 import { watchCommitment } from './commitment';
 import { issueEverything } from './completion';
@@ -19,7 +24,8 @@ import { cancelOpenItems, dispatchReadyItems, skipInapplicableItems } from './it
 import { CaseRun } from './state';
 
 export async function caseWorkflow(input: CaseInput): Promise<CaseProgress> {
-  const run = new CaseRun(input);
+  // Lean mode for every case started from now on; cases started before replay as they ran.
+  const run = new CaseRun(input, patched('lean-case'));
   registerCaseHandlers(run);
 
   await condition(() => run.status !== 'submitted'); // accepted or refused at the window

@@ -3,10 +3,12 @@
  * item's timeout policy (超时默认 default approval with a sealed notice, escalation to a supervising
  * department, or none: overdue and still open). Pauses (supplements, special steps) move the deadline
  * by exactly their working days. Deadline and card instants come from an activity, recorded in
- * history, so replay never re-reads holiday data.
+ * history, so replay never re-reads holiday data: for a lean item (dispatched with its clock) a local
+ * one, and only when the clock changes.
  */
 import { CancellationScope, condition, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
+import { computeItemClockLocally } from '../clock-activity';
 import type { Card } from '../contract';
 import { CardKey, DeadlineKey, DepartmentKey } from '../search-attributes';
 import type { ItemRun } from './state';
@@ -20,8 +22,10 @@ type ClockEvent = 'yellow' | 'red' | 'deadline';
 
 /** Runs until the item settles: a decision, a default at the deadline, or cancellation by the case. */
 export async function runClock(run: ItemRun): Promise<void> {
-  await refreshClock(run);
-  await run.notifyCase();
+  if (!run.lean) {
+    await refreshClock(run);
+    await run.notifyCase();
+  } // a lean item got its clock with its input, and its case knows it
   while (!run.settled()) {
     const seen = run.revision;
     if (run.paused()) {
@@ -51,7 +55,8 @@ export async function runClock(run: ItemRun): Promise<void> {
 
 async function refreshClock(run: ItemRun): Promise<void> {
   const { limit } = run;
-  const computed = await computeItemClock({ calendar: run.input.calendar, start: limit.start, days: limit.days, pauses: limit.pauses });
+  const compute = run.lean ? computeItemClockLocally : computeItemClock;
+  const computed = await compute({ calendar: run.input.calendar, start: limit.start, days: limit.days, pauses: limit.pauses });
   run.clock = { ...run.clock, ...computed, card: run.clock.card };
   if (run.clock.deadline) upsertSearchAttributes([{ key: DeadlineKey, value: new Date(run.clock.deadline) }]);
 }

@@ -4,9 +4,9 @@
  * handlers and the clock make on them.
  */
 import { getExternalWorkflowHandle, upsertSearchAttributes } from '@temporalio/workflow';
-import type { PlanItem } from '../../definitions/plan';
 import type { Actor } from '../../domain/application';
-import { itemChanged, type ClockView, type EscalationRecord, type ItemInput, type ItemOutcome, type ItemView, type SupplementRecord } from '../contract';
+import { itemChanged, type ClockView, type DispatchedItem, type EscalationRecord, type ItemInput, type ItemOutcome, type ItemView, type SupplementRecord } from '../contract';
+import { clockView } from '../clock-activity';
 import { wrongDepartment } from '../errors';
 import { advanceItem, initialItemSnapshot, itemStatus, SETTLED_ITEM_STATUSES, type ItemEvent, type ItemSnapshot, type ItemStatus } from '../lifecycle';
 import { now } from '../now';
@@ -25,11 +25,13 @@ export interface Limit {
 }
 
 export class ItemRun {
-  readonly item: PlanItem;
-  readonly startedAt = now();
+  readonly item: DispatchedItem;
+  /** Dispatched by a lean case, with its clock: see `ItemInput.dispatch`. */
+  readonly lean: boolean;
+  readonly startedAt: string;
   snapshot: ItemSnapshot;
   decision: { at: string; by?: Actor; reason?: string } | undefined;
-  clock: ClockView = { card: 'none', pausedDays: 0, paused: false, estimated: false };
+  clock: ClockView;
   /** The current limit: the item's own, or the supervising department's after an escalation. */
   limit: Limit;
   escalated = false;
@@ -42,6 +44,9 @@ export class ItemRun {
 
   constructor(readonly input: ItemInput) {
     this.item = input.item;
+    this.lean = input.dispatch !== undefined;
+    this.startedAt = input.dispatch?.at ?? now();
+    this.clock = input.dispatch ? clockView(input.dispatch.clock, 'none') : { card: 'none', pausedDays: 0, paused: false, estimated: false };
     this.snapshot = advanceItem(initialItemSnapshot(input.item.department), { type: 'DISPATCH' });
     this.limit = { start: this.startedAt, days: input.item.promisedDays, pauses: [] };
   }
