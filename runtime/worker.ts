@@ -2,6 +2,7 @@
  * The Temporal worker: runs the case and item workflows and the activities on the task queue.
  */
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { TASK_QUEUE } from '../workflows/contract';
@@ -28,24 +29,48 @@ export interface WorkerOptions {
 /**
  * Workflows a worker keeps in memory by default. The cache, not the number of open cases, bounds the
  * worker's memory: a case evicted from it is replayed from history when it next has work (measured in
- * bench/README.md, memory). Chosen so that 10,000 open cases stay under 1 GiB of worker RSS: about
- * 280 MiB warm plus at most 2.4 MiB per cached engine workflow, as measured.
+ * bench/README.md, memory). With {@link DEFAULT_WORKFLOW_HEAP_MB}, chosen so that 10,000 open cases
+ * stay under 1 GiB of worker RSS: about 280 MiB warm, and at most 2.4 MiB per cached engine workflow
+ * as measured.
  */
-export const DEFAULT_MAX_CACHED_WORKFLOWS = 200;
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 150;
 /** The SDK's own default: after this a task on the sticky queue goes to the shared queue. */
 export const DEFAULT_STICKY_QUEUE_TIMEOUT_MS = 10_000;
+/**
+ * V8's old-space limit for the thread the workflows run in, in MiB. Evicted workflows are garbage, and
+ * V8 sizes a heap from the machine's memory, so without a limit the worker's RSS grows with every
+ * eviction long after the cache is full; with it, it stays flat (bench/README.md, memory).
+ */
+export const DEFAULT_WORKFLOW_HEAP_MB = 512;
 
 export interface WorkerCacheConfig {
   maxCachedWorkflows: number;
   stickyQueueScheduleToStartTimeoutMs: number;
+  /** 0: V8's own limit. */
+  workflowHeapMb: number;
 }
 
-/** `YJS_MAX_CACHED_WORKFLOWS` (0 or more) and `YJS_STICKY_QUEUE_TIMEOUT_MS` (1000 or more), else the defaults above. */
+/**
+ * `YJS_MAX_CACHED_WORKFLOWS` (0 or more), `YJS_STICKY_QUEUE_TIMEOUT_MS` (1000 or more) and
+ * `YJS_WORKFLOW_HEAP_MB` (0, or 128 or more), else the defaults above.
+ */
 export function workerCacheConfig(env: NodeJS.ProcessEnv = process.env): WorkerCacheConfig {
+  const heap = wholeNumber(env, 'YJS_WORKFLOW_HEAP_MB', 0);
+  if (heap !== undefined && heap > 0 && heap < 128) throw new Error(`YJS_WORKFLOW_HEAP_MB must be 0 or at least 128, not ${heap}`);
   return {
     maxCachedWorkflows: wholeNumber(env, 'YJS_MAX_CACHED_WORKFLOWS', 0) ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     stickyQueueScheduleToStartTimeoutMs: wholeNumber(env, 'YJS_STICKY_QUEUE_TIMEOUT_MS', 1000) ?? DEFAULT_STICKY_QUEUE_TIMEOUT_MS,
+    workflowHeapMb: heap ?? DEFAULT_WORKFLOW_HEAP_MB,
   };
+}
+
+/**
+ * Sets V8's old-space limit for isolates created from now on (the workflow thread the worker starts),
+ * unless node was started with a limit of its own (`--max-old-space-size`, also in NODE_OPTIONS).
+ */
+function limitWorkflowHeap(mb: number): void {
+  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((arg) => arg.startsWith('--max-old-space-size'));
+  if (mb > 0 && !given) setFlagsFromString(`--max-old-space-size=${mb}`);
 }
 
 function wholeNumber(env: NodeJS.ProcessEnv, name: string, min: number): number | undefined {
@@ -60,6 +85,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
   const activities = options.activities ?? (options.deps ? createActivities(options.deps) : undefined);
   if (!activities) throw new Error('createWorker needs activities or their deps');
   const cache = workerCacheConfig();
+  limitWorkflowHeap(cache.workflowHeapMb);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? 'default',

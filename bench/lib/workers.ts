@@ -20,8 +20,8 @@ export interface WorkerProcess {
 }
 
 /** Starts a worker process and resolves once its workers poll. `env` adds variables (e.g. YJS_MAX_CACHED_WORKFLOWS). */
-export async function startWorkerProcess(config: HostConfig, env: Record<string, string> = {}): Promise<WorkerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', HOST], {
+export async function startWorkerProcess(config: HostConfig, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<WorkerProcess> {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--expose-gc', '--import', 'tsx', HOST], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, ...env, BENCH_WORKER_CONFIG: JSON.stringify(config) },
   });
