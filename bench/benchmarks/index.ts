@@ -2,8 +2,9 @@
 import type { Benchmark } from '../lib/bench';
 import { apiBenchmark } from './api';
 import { engineBenchmark } from './engine';
+import { inboxBenchmark } from './inbox';
 import { limitBenchmark } from './limit';
 import { memoryBenchmark } from './memory';
 import { pureBenchmark } from './pure';
 
-export const benchmarks: Benchmark[] = [pureBenchmark, limitBenchmark, engineBenchmark, apiBenchmark, memoryBenchmark];
+export const benchmarks: Benchmark[] = [pureBenchmark, limitBenchmark, engineBenchmark, apiBenchmark, inboxBenchmark, memoryBenchmark];
