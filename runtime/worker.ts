@@ -91,16 +91,39 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     activities,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: SHARED_WORKFLOW_MODULES } }),
     shutdownGraceTime: options.shutdownGraceTime ?? '10 seconds',
     maxCachedWorkflows: options.maxCachedWorkflows ?? cache.maxCachedWorkflows,
     stickyQueueScheduleToStartTimeout: options.stickyQueueScheduleToStartTimeoutMs ?? cache.stickyQueueScheduleToStartTimeoutMs,
   });
 }
 
+/**
+ * Modules of the workflow bundle evaluated once per worker and shared by every workflow it runs,
+ * instead of once in every new workflow (the SDK's `preloadModules`, with the reusable V8 context):
+ * zod and xstate, the contract's message schemas, the lifecycle machines and the pure rules workflows
+ * call. Building zod schemas and xstate machines was half the worker's CPU per case. This is safe only
+ * for modules whose module scope is pure and which keep no state between calls (they are, and must
+ * stay so: docs/architecture.md); workflow state lives in `CaseRun` and `ItemRun`, which are per
+ * workflow. Specifiers are resolved from `workflows/`.
+ */
+export const SHARED_WORKFLOW_MODULES = [
+  'zod',
+  'xstate',
+  './contract',
+  './lifecycle',
+  './errors',
+  '../domain/commitments',
+  '../domain/licences',
+  '../definitions/condition',
+  '../definitions/special-steps',
+];
+
 /** Bundles the workflow code once (webpack); workers created with the result start in milliseconds. */
 export async function bundleWorkflows(): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, preloadModules: SHARED_WORKFLOW_MODULES, logger: quietLogger });
 }
 
 const quietLogger = {
