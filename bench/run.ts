@@ -1,7 +1,7 @@
 /**
- * `npm run bench -- [name…] [--quick | --large] [--rounds N]`: runs the named benchmarks (all, in
+ * `npm run bench -- [name…] [--quick | --large] [--rounds N] [--out DIR]`: runs the named benchmarks (all, in
  * the order below, when none is named), each on its own fresh in-memory Temporal dev server. Each
- * writes `bench/results/<name>-<timestamp>.json` (machine, date, commit, options, raw samples) and
+ * writes `bench/results/<name>-<timestamp>.json` (or into DIR: machine, date, commit, options, raw samples) and
  * prints its summary table and targets. See bench/README.md.
  */
 import { benchmarks } from './benchmarks';
@@ -13,6 +13,8 @@ interface Args {
   size: Size;
   rounds?: number;
   list: boolean;
+  /** Where the JSON results go; default bench/results. */
+  out?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -26,7 +28,11 @@ function parseArgs(argv: string[]): Args {
       const n = Number(argv[++i]);
       if (!Number.isInteger(n) || n < 3) throw new Error('--rounds needs a whole number of at least 3');
       args.rounds = n;
-    } else if (arg.startsWith('--')) throw new Error(`unknown option ${arg} (options: --quick, --large, --rounds N, --list)`);
+    } else if (arg === '--out') {
+      const dir = argv[++i];
+      if (!dir) throw new Error('--out needs a directory');
+      args.out = dir;
+    } else if (arg.startsWith('--')) throw new Error(`unknown option ${arg} (options: --quick, --large, --rounds N, --out DIR, --list)`);
     else args.names.push(arg);
   }
   return args;
@@ -67,7 +73,7 @@ async function main(): Promise<void> {
         samples: output.samples,
         notes: output.notes,
       };
-      const path = writeResult(result);
+      const path = writeResult(result, args.out);
       written.push(path);
       console.log(`\n## ${benchmark.name}: ${benchmark.description}`);
       console.log(`${host.cpuModel}, ${host.cores} cores, ${(host.memoryBytes / 2 ** 30).toFixed(1)} GiB, load ${host.loadAverage.join(' ')}; ${result.startedAt}; ${result.git.commit.slice(0, 10)}${result.git.dirty ? ' (dirty)' : ''}; ${(result.durationMs / 1000).toFixed(0)} s`);

@@ -33,9 +33,9 @@ export const apiBenchmark: Benchmark = {
   name: 'api',
   description: 'HTTP API at fixed concurrency (autocannon), and HTTP approve vs direct executeUpdate',
   async run(ctx: BenchContext): Promise<BenchOutput> {
-    const cases = bySize(ctx.size, { quick: 12, default: 120, large: 400 });
+    const cases = bySize(ctx.size, { quick: 6, default: 90, large: 400 });
     const connections = bySize(ctx.size, { quick: 4, default: 10, large: 20 });
-    const inboxRequests = bySize(ctx.size, { quick: 100, default: 1_000, large: 5_000 });
+    const inboxRequests = bySize(ctx.size, { quick: 20, default: 1_000, large: 5_000 });
     const rounds = roundsFor(ctx, { quick: 3, default: 3, large: 5 });
     const casesPerSide = Math.max(1, Math.floor(cases / (2 * rounds)));
     const plan = await enterprisePlan();
@@ -50,7 +50,7 @@ export const apiBenchmark: Benchmark = {
     try {
       const body = JSON.stringify({ bundleId: BUNDLE_ID, ...enterpriseApplication() });
       // Warm-up: a few cases through every route measured.
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < (ctx.size === 'quick' ? 1 : 3); i++) {
         const started = (await (await fetch(`${api.url}/cases`, { method: 'POST', headers: auth('integrator'), body })).json()) as { caseId: string };
         await fetch(`${api.url}/cases/${started.caseId}/accept`, { method: 'POST', headers: auth(window), body: '{}' });
       }

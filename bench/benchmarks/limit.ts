@@ -34,7 +34,7 @@ export const limitBenchmark: Benchmark = {
   description: 'Temporal floor: empty workflow start→complete and one Update round trip',
   async run(ctx: BenchContext): Promise<BenchOutput> {
     const rounds = roundsFor(ctx, { quick: 3, default: 3, large: 5 });
-    const count = bySize(ctx.size, { quick: 40, default: 300, large: 2_000 });
+    const count = bySize(ctx.size, { quick: 12, default: 300, large: 2_000 });
     const concurrency = bySize(ctx.size, { quick: 4, default: 10, large: 20 });
     const server = await startDevServer();
     const worker = await startWorkerProcess({ address: server.address, namespace: server.namespace, workers: [{ taskQueue: QUEUE, bundleFile: await bundleFile('bench') }] });

@@ -46,7 +46,7 @@ export const pureBenchmark: Benchmark = {
   description: 'lint+compile at 1,000/5,000 items, form merge at 500/2,000 fields',
   async run(ctx: BenchContext): Promise<BenchOutput> {
     const rounds = roundsFor(ctx, { quick: 3, default: 7, large: 11 });
-    const minMs = bySize(ctx.size, { quick: 60, default: 400, large: 1_000 });
+    const minMs = bySize(ctx.size, { quick: 30, default: 400, large: 1_000 });
     const [small, large] = [1_000, 5_000];
     const [fewFields, manyFields] = [500, 2_000];
     const itemInputs = { [small]: itemsDefinition(small), [large]: itemsDefinition(large) } as Record<number, unknown>;
