@@ -33,7 +33,7 @@ export const apiBenchmark: Benchmark = {
   name: 'api',
   description: 'HTTP API at fixed concurrency (autocannon), and HTTP approve vs direct executeUpdate',
   async run(ctx: BenchContext): Promise<BenchOutput> {
-    const cases = bySize(ctx.size, { quick: 6, default: 90, large: 400 });
+    const cases = bySize(ctx.size, { quick: 6, default: 60, large: 400 });
     const connections = bySize(ctx.size, { quick: 4, default: 10, large: 20 });
     const inboxRequests = bySize(ctx.size, { quick: 20, default: 1_000, large: 5_000 });
     const rounds = roundsFor(ctx, { quick: 3, default: 3, large: 5 });

@@ -41,7 +41,7 @@ export const engineBenchmark: Benchmark = {
   description: 'engine vs hand-written Temporal workflow, bundle enterprise-startup',
   async run(ctx: BenchContext): Promise<BenchOutput> {
     const rounds = roundsFor(ctx, { quick: 3, default: 5, large: 7 });
-    const casesPerRound = bySize(ctx.size, { quick: 2, default: 20, large: 60 });
+    const casesPerRound = bySize(ctx.size, { quick: 2, default: 16, large: 60 });
     const concurrency = bySize(ctx.size, { quick: 2, default: 6, large: 10 });
     const warmup = bySize(ctx.size, { quick: 1, default: 4, large: 8 });
     const plan = await enterprisePlan();

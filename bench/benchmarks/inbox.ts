@@ -36,7 +36,7 @@ export const inboxBenchmark: Benchmark = {
   description: 'inbox page p50/p95 as a department\'s open items grow',
   async run(ctx: BenchContext): Promise<BenchOutput> {
     const sizes = bySize(ctx.size, { quick: [50, 200], default: [1_000, 10_000], large: [10_000, 100_000] });
-    const requests = bySize(ctx.size, { quick: 10, default: 200, large: 400 });
+    const requests = bySize(ctx.size, { quick: 10, default: 150, large: 400 });
     const rounds = roundsFor(ctx, { quick: 3, default: 3, large: 3 });
     const plan = await enterprisePlan();
     const item = plan.items.find((i) => i.dependsOn.length === 0)!;

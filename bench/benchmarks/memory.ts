@@ -34,7 +34,7 @@ export const memoryBenchmark: Benchmark = {
   name: 'memory',
   description: 'worker RSS against open cases; the cache bound and the latency of evicted cases',
   async run(ctx: BenchContext): Promise<BenchOutput> {
-    const perCaseN = bySize(ctx.size, { quick: 5, default: 150, large: 500 });
+    const perCaseN = bySize(ctx.size, { quick: 5, default: 100, large: 500 });
     const checkpoints = bySize(ctx.size, { quick: [20, 60], default: [1_000, 5_000, 10_000], large: [1_000, 5_000, 10_000, 20_000] });
     const evictCache = bySize(ctx.size, { quick: 10, default: 100, large: 200 });
     const evictCases = bySize(ctx.size, { quick: 30, default: 300, large: 600 });
