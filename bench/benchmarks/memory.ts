@@ -176,6 +176,7 @@ export const memoryBenchmark: Benchmark = {
       notes.push(
         'RSS is the worker process\'s own (bench/lib/worker-host.ts: the project\'s worker, activities over in-memory stores, the workflow bundle pre-built, so webpack\'s memory is not in it; a worker that bundles at start, like runtime/worker-main.ts, starts higher).',
         'Workflows run in a worker thread: V8 heap figures of the main thread do not show them; RSS does.',
+      'The eviction probe accepts submitted cases (a history of a few events): it measures mostly rebuilding the workflow; longer histories replay longer.',
         'Evicted workflows are garbage that V8 collects lazily: without the workflow heap limit (YJS_WORKFLOW_HEAP_MB=0) RSS keeps growing with evictions long after the cache is full.',
         `Ceiling of the configuration: ${round(projectedMiB)} MiB (warm base + ${configured.maxCachedWorkflows} cached workflows at the heaviest measured cost each, or the ${configured.workflowHeapMb} MiB workflow heap if lower).`,
       );
