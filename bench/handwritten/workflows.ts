@@ -70,7 +70,7 @@ export interface HandItemOutcome {
   decidedBy?: HandActor;
 }
 
-/** The same names and arguments as the engine's (`workflows/messages.ts`). */
+/** The same names and arguments as the engine's (`workflows/contract.ts`). */
 export const acceptCase = defineUpdate<{ status: string }, [{ actor: HandActor; note?: string }]>('acceptCase');
 export const approveItem = defineUpdate<{ status: string }, [{ actor: HandActor; comment?: string }]>('approveItem');
 export const getStatus = defineQuery<string>('getStatus');
