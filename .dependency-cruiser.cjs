@@ -177,5 +177,7 @@ module.exports = {
     // TypeScript's own parser, before compilation: `import type` is seen (and told apart as type-only).
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
+    // Resolve packages by their `exports` as Node does (e.g. `kysely/migration`, a subpath only `exports` names).
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
   },
 };

@@ -1,0 +1,13 @@
+/**
+ * Every migration, by name, in order. A static list rather than a folder read at run time, so the
+ * migrations are whatever the code was built with (bundled or not). A new migration is a new numbered
+ * file here and a line below; a migration that has run anywhere is never edited.
+ */
+import type { Migration } from 'kysely/migration';
+import * as stores from './0001-stores';
+import * as nextIssues from './0002-people-reviews-webhooks-read-model';
+
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001-stores': stores,
+  '0002-people-reviews-webhooks-read-model': nextIssues,
+};
