@@ -1,10 +1,15 @@
 /**
  * API keys as a store: the roles a key can carry, the record kept for each key (never the key, only
  * its SHA-256), the store's contract and the rules a key must meet. The API authenticates against
- * it (`api/auth.ts`) and admins write it (`api/routes/admin/api-keys.ts`); the file store is
- * `runtime/api-keys.ts`, and `yijianshi keys` writes it too.
+ * it (`api/auth.ts`) and admins write it (`api/routes/admin/api-keys.ts`); `yijianshi keys` writes it
+ * too. Two stores: {@link FileApiKeyStore} (a key file) here, `PostgresApiKeyStore`
+ * (`adapters/db/api-keys.ts`) in the database; `runtime/` chooses.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
 
 export const ROLES = ['integrator', 'window', 'department', 'designer', 'supervisor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -21,9 +26,12 @@ export interface ApiKeyRecord {
 
 export const sha256Hex = (value: string): string => createHash('sha256').update(value).digest('hex');
 
+/** A new plain API key: `yjs_` and 24 random bytes (base64url). Shown once; stores keep its SHA-256. */
+export const newApiToken = (): string => `yjs_${randomBytes(24).toString('base64url')}`;
+
 /** Where an `ApiKeyAuthenticator` finds a key's record, asked on every call: keys minted or deleted while running count at once. */
 export interface ApiKeyLookup {
-  lookup(tokenSha256: string): ApiKeyRecord | undefined;
+  lookup(tokenSha256: string): Promise<ApiKeyRecord | undefined>;
 }
 
 /** A key to mint: without an `id`, one is chosen from the role and department (`officer-water-affairs`). */
@@ -35,7 +43,8 @@ export interface NewApiKey {
 
 /** Where API keys live (digests only); the authenticator looks keys up in it on every request. */
 export interface ApiKeyStore extends ApiKeyLookup {
-  list(): ApiKeyRecord[];
+  /** Every key, by id. */
+  list(): Promise<ApiKeyRecord[]>;
   /** @throws InvalidApiKeyError when the key is not valid or its id is taken */
   create(key: NewApiKey): Promise<{ record: ApiKeyRecord; token: string }>;
   /** Whether there was such a key. */
@@ -73,4 +82,148 @@ export function defaultKeyId(key: NewApiKey, taken: (id: string) => boolean): st
   let n = 2;
   while (taken(`${base}-${n}`)) n++;
   return `${base}-${n}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The key file
+
+const KeyFile = z.object({
+  keys: z.array(
+    z.object({
+      id: z.string().min(1),
+      tokenSha256: z.string().regex(/^[a-f0-9]{64}$/),
+      roles: z.array(z.enum(ROLES)).min(1),
+      department: z.string().optional(),
+    }),
+  ),
+});
+
+/** The records of a key file, or undefined when there is no such file. Throws for a file that is not a key file. */
+export async function loadApiKeys(path: string): Promise<ApiKeyRecord[] | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  return parseKeyFile(path, text);
+}
+
+function parseKeyFile(path: string, text: string): ApiKeyRecord[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${path}: not a valid key file: ${(err as Error).message}`);
+  }
+  const parsed = KeyFile.safeParse(json);
+  if (!parsed.success) throw new Error(`${path}: not a valid key file: ${z.prettifyError(parsed.error)}`);
+  return parsed.data.keys;
+}
+
+/** Writes a whole file at once (a reader sees the old or the new content, never half), readable by its owner only. */
+export async function writeFileAtomically(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(temporary, text, { mode: 0o600 });
+  await rename(temporary, path);
+}
+
+interface Loaded {
+  /** Identity of the file version read: inode, size, mtime (an atomic replace always changes the inode). */
+  stamp: string;
+  records: ApiKeyRecord[];
+  byDigest: Map<string, ApiKeyRecord>;
+}
+
+/**
+ * The key file as a store (`.data/api-keys.json` before the database; `YJS_API_KEYS_FILE`). Reads
+ * are cheap (one `stat` per request; the file is parsed again only when it changed), so the
+ * authenticator can ask it on every request. Writes in this process run one at a time and replace the
+ * file atomically; writers in two processes at the same instant could lose one of the two keys (the
+ * operator mints keys one at a time). The database store has no such limit.
+ */
+export class FileApiKeyStore implements ApiKeyStore {
+  private loaded: Loaded | undefined;
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly path: string) {}
+
+  async lookup(tokenSha256: string): Promise<ApiKeyRecord | undefined> {
+    return this.current().byDigest.get(tokenSha256);
+  }
+
+  async list(): Promise<ApiKeyRecord[]> {
+    return [...this.current().records];
+  }
+
+  create(key: NewApiKey): Promise<{ record: ApiKeyRecord; token: string }> {
+    return this.serially(async () => {
+      const problem = apiKeyProblem(key);
+      if (problem) throw new InvalidApiKeyError(problem);
+      const records = this.fresh().records;
+      const taken = (id: string) => records.some((r) => r.id === id);
+      if (key.id !== undefined && taken(key.id)) throw new InvalidApiKeyError(`an API key with the id "${key.id}" exists already`);
+      const token = newApiToken();
+      const record: ApiKeyRecord = {
+        id: key.id ?? defaultKeyId(key, taken),
+        roles: [...new Set(key.roles)],
+        ...(key.department !== undefined ? { department: key.department } : {}),
+        tokenSha256: sha256Hex(token),
+      };
+      await this.save([...records, record]);
+      return { record, token };
+    });
+  }
+
+  delete(id: string): Promise<boolean> {
+    return this.serially(async () => {
+      const records = this.fresh().records;
+      const kept = records.filter((r) => r.id !== id);
+      if (kept.length === records.length) return false;
+      await this.save(kept);
+      return true;
+    });
+  }
+
+  private serially<T>(write: () => Promise<T>): Promise<T> {
+    const result = this.writes.then(write);
+    this.writes = result.catch(() => undefined);
+    return result;
+  }
+
+  /** The file as it is now; a file that became unreadable keeps the last good keys (and says so) rather than lock everyone out. */
+  private current(): Loaded {
+    try {
+      return this.fresh();
+    } catch (err) {
+      if (!this.loaded) throw err;
+      console.error(`${(err as Error).message}; still using the keys read before`);
+      return this.loaded;
+    }
+  }
+
+  private fresh(): Loaded {
+    const stamp = this.stampOf();
+    if (this.loaded?.stamp === stamp) return this.loaded;
+    const records = stamp === 'absent' ? [] : parseKeyFile(this.path, readFileSync(this.path, 'utf8'));
+    this.loaded = { stamp, records, byDigest: new Map(records.map((r) => [r.tokenSha256, r])) };
+    return this.loaded;
+  }
+
+  private stampOf(): string {
+    try {
+      const stat = statSync(this.path, { bigint: true });
+      return `${stat.ino}:${stat.size}:${stat.mtimeNs}`;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
+      throw err;
+    }
+  }
+
+  private async save(records: ApiKeyRecord[]): Promise<void> {
+    await writeFileAtomically(this.path, `${JSON.stringify({ keys: records }, null, 2)}\n`);
+    this.loaded = undefined;
+  }
 }

@@ -8,9 +8,13 @@
  * The media type is what the first upload declared (without parameters, in lower case): the same bytes
  * put again with another declared type get the stored blob back unchanged, since bytes have one
  * type. Size and type rules (413, 415) are checked before a put, by `forms/uploads.ts`.
+ *
+ * A blob is its bytes ({@link BlobBytes}: files by default) and its metadata ({@link StoredBlob}):
+ * {@link FileBlobStore} keeps both in files, `PostgresBlobStore` (`adapters/db/blobs.ts`) the metadata
+ * in the database and the bytes in a {@link BlobBytes}.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { link, readFile, rm } from 'node:fs/promises';
+import { link, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensurePrivateDir, writePrivateFile } from './private-files';
 
@@ -39,6 +43,17 @@ export class BlobIntegrityError extends Error {
   override name = 'BlobIntegrityError';
 }
 
+/**
+ * Where a blob store keeps the bytes, by SHA-256: each written once and never changed. Metadata (the
+ * media type, when) is the blob store's.
+ */
+export interface BlobBytes {
+  /** Writes the bytes under `sha256` (theirs, lower-case hex) unless they are there. */
+  write(sha256: string, bytes: Buffer): Promise<void>;
+  /** The bytes under `sha256`, unchecked; undefined when there are none. */
+  read(sha256: string): Promise<Buffer | undefined>;
+}
+
 /** The SHA-256 of the bytes, lower-case hex. */
 export function sha256Of(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -47,12 +62,12 @@ export function sha256Of(bytes: Uint8Array): string {
 const SHA256 = /^[0-9a-f]{64}$/;
 
 /** The normalised hash, or undefined when `sha256` cannot name a blob (wrong length, not hex). */
-function normalise(sha256: string): string | undefined {
+export function normaliseSha256(sha256: string): string | undefined {
   const lower = typeof sha256 === 'string' ? sha256.toLowerCase() : '';
   return SHA256.test(lower) ? lower : undefined;
 }
 
-function normaliseMediaType(mediaType: string): string {
+export function normaliseMediaType(mediaType: string): string {
   const essence = (mediaType.split(';', 1)[0] ?? '').trim().toLowerCase();
   if (!/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(essence)) {
     throw new TypeError(`not a media type: ${JSON.stringify(mediaType)}`);
@@ -60,8 +75,17 @@ function normaliseMediaType(mediaType: string): string {
   return essence;
 }
 
-function checkBytes(bytes: Buffer): void {
+export function checkBytes(bytes: Buffer): void {
   if (!Buffer.isBuffer(bytes)) throw new TypeError('blob bytes must be a Buffer');
+}
+
+/** The bytes read for a blob, checked against its metadata; a {@link BlobIntegrityError} if they do not match. */
+export function checkedBlob(bytes: Buffer | undefined, blob: StoredBlob, where: string): { bytes: Buffer; blob: StoredBlob } {
+  if (bytes === undefined) throw new BlobIntegrityError(`blob ${blob.sha256} in ${where} is damaged: its bytes are missing`);
+  if (bytes.length !== blob.size || sha256Of(bytes) !== blob.sha256) {
+    throw new BlobIntegrityError(`blob ${blob.sha256} in ${where} is damaged: its bytes no longer hash to its name`);
+  }
+  return { bytes, blob };
 }
 
 export interface BlobStoreOptions {
@@ -90,40 +114,72 @@ export class MemoryBlobStore implements BlobStore {
   }
 
   async get(sha256: string): Promise<{ bytes: Buffer; blob: StoredBlob } | undefined> {
-    const key = normalise(sha256);
+    const key = normaliseSha256(sha256);
     const found = key === undefined ? undefined : this.blobs.get(key);
     return found && { bytes: Buffer.from(found.bytes), blob: { ...found.blob } };
   }
 
   async has(sha256: string): Promise<boolean> {
-    const key = normalise(sha256);
+    const key = normaliseSha256(sha256);
     return key !== undefined && this.blobs.has(key);
   }
 }
 
 /**
- * A directory of blobs: `dir/<aa>/<sha256>` holds the bytes and `dir/<aa>/<sha256>.json` the metadata
- * ({@link StoredBlob}), where `<aa>` is the hash's first two hex digits (so no directory grows huge).
+ * Bytes in a directory: `dir/<aa>/<sha256>`, where `<aa>` is the hash's first two hex digits (so no
+ * directory grows huge). Each file is created once: written in full to a temp file beside it, then
+ * hard-linked to its name, which the file system makes atomic and exclusive; temp files are removed
+ * whatever happens. Uploads are personal (ID cards, contracts): folders are 0700 and files 0600.
+ */
+export class FileBlobBytes implements BlobBytes {
+  constructor(readonly dir: string) {}
+
+  async write(sha256: string, bytes: Buffer): Promise<void> {
+    const shard = this.shardOf(sha256);
+    await ensurePrivateDir(this.dir);
+    await ensurePrivateDir(shard);
+    await createOnce(shard, this.pathOf(sha256), bytes);
+  }
+
+  async read(sha256: string): Promise<Buffer | undefined> {
+    try {
+      return await readFile(this.pathOf(sha256));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  shardOf(sha256: string): string {
+    return join(this.dir, sha256.slice(0, 2));
+  }
+
+  pathOf(sha256: string): string {
+    return join(this.shardOf(sha256), sha256);
+  }
+}
+
+/**
+ * A directory of blobs: the bytes as {@link FileBlobBytes} (`dir/<aa>/<sha256>`) and beside them
+ * `dir/<aa>/<sha256>.json` the metadata ({@link StoredBlob}).
  *
- * Each file is created once: written in full to a temp file beside it, then hard-linked to its name,
- * which the file system makes atomic and exclusive. Of racing puts of the same bytes exactly one link
- * wins; the others find the name taken (EEXIST) and return what is stored. A crash never leaves a
- * half-written blob under its name, and temp files are removed whatever happens. The bytes are linked
- * before the metadata, and a blob exists once its metadata does: bytes left without metadata by a crash
- * are completed by the next put of the same bytes.
- *
- * Uploads are personal (ID cards, contracts): folders are 0700 and files 0600.
+ * Of racing puts of the same bytes exactly one link of each file wins; the others find the name taken
+ * (EEXIST) and return what is stored. A crash never leaves a half-written blob under its name. The
+ * bytes are linked before the metadata, and a blob exists once its metadata does: bytes left without
+ * metadata by a crash are completed by the next put of the same bytes.
  *
  * Suits one host (or a shared POSIX file system); a cluster shares an object store instead.
  */
 export class FileBlobStore implements BlobStore {
   private readonly now: () => Date;
+  private readonly bytes: FileBlobBytes;
 
   constructor(
     readonly dir: string,
     options: BlobStoreOptions = {},
   ) {
     this.now = options.now ?? (() => new Date());
+    this.bytes = new FileBlobBytes(dir);
   }
 
   async put(bytes: Buffer, mediaType: string): Promise<StoredBlob> {
@@ -132,31 +188,36 @@ export class FileBlobStore implements BlobStore {
     const sha256 = sha256Of(bytes);
     const existing = await this.readMeta(sha256);
     if (existing) return existing;
-    const shard = this.shardOf(sha256);
-    await ensurePrivateDir(this.dir);
-    await ensurePrivateDir(shard);
-    await createOnce(shard, this.bytesPath(sha256), bytes);
+    await this.bytes.write(sha256, bytes);
     const blob: StoredBlob = { sha256, size: bytes.length, mediaType: type, storedAt: this.now().toISOString() };
-    const won = await createOnce(shard, this.metaPath(sha256), `${JSON.stringify(blob, null, 2)}\n`);
+    const won = await createOnce(this.bytes.shardOf(sha256), this.metaPath(sha256), `${JSON.stringify(blob, null, 2)}\n`);
     if (won) return blob;
     return (await this.readMeta(sha256))!; // lost the race: the first metadata stands
   }
 
   async get(sha256: string): Promise<{ bytes: Buffer; blob: StoredBlob } | undefined> {
-    const key = normalise(sha256);
+    const key = normaliseSha256(sha256);
     if (key === undefined) return undefined;
     const blob = await this.readMeta(key);
     if (!blob) return undefined;
-    const bytes = await readFile(this.bytesPath(key));
-    if (bytes.length !== blob.size || sha256Of(bytes) !== key) {
-      throw new BlobIntegrityError(`blob ${key} in ${this.dir} is damaged: its bytes no longer hash to its name`);
-    }
-    return { bytes, blob };
+    return checkedBlob(await this.bytes.read(key), blob, this.dir);
   }
 
   async has(sha256: string): Promise<boolean> {
-    const key = normalise(sha256);
+    const key = normaliseSha256(sha256);
     return key !== undefined && (await this.readMeta(key)) !== undefined;
+  }
+
+  /** Every blob's metadata (for moving it to another store), in no particular order. */
+  async *metadata(): AsyncGenerator<StoredBlob> {
+    for (const shard of await listDir(this.dir)) {
+      if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+      for (const name of await listDir(join(this.dir, shard))) {
+        const sha256 = /^([0-9a-f]{64})\.json$/.exec(name)?.[1];
+        const blob = sha256 === undefined ? undefined : await this.readMeta(sha256);
+        if (blob) yield blob;
+      }
+    }
   }
 
   private async readMeta(sha256: string): Promise<StoredBlob | undefined> {
@@ -170,16 +231,17 @@ export class FileBlobStore implements BlobStore {
     return JSON.parse(text) as StoredBlob;
   }
 
-  private shardOf(sha256: string): string {
-    return join(this.dir, sha256.slice(0, 2));
-  }
-
-  private bytesPath(sha256: string): string {
-    return join(this.shardOf(sha256), sha256);
-  }
-
   private metaPath(sha256: string): string {
-    return join(this.shardOf(sha256), `${sha256}.json`);
+    return `${this.bytes.pathOf(sha256)}.json`;
+  }
+}
+
+async function listDir(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
   }
 }
 

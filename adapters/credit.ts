@@ -10,8 +10,9 @@
  *
  * Two providers:
  * - {@link FileCreditProvider}: ratings from a JSON file of sample subjects
- *   (`adapters/data/credit/subjects.json`), broken commitments as one JSON file per (subject, case).
- *   For development, tests and a single host.
+ *   (`adapters/data/credit/subjects.json`), broken commitments in a {@link BrokenCommitmentStore}: the
+ *   database (`adapters/db/credit.ts`), or one JSON file per (subject, case)
+ *   ({@link FileBrokenCommitmentStore}, for tests and a single host).
  * - {@link HttpCreditProvider}: a province's credit platform (or an adapter in front of it) speaking
  *   the small contract documented on the class.
  * {@link creditProviderFromEnv} picks one: `YJS_CREDIT_URL` set → HTTP, else the file provider.
@@ -205,7 +206,19 @@ function checkRecord(record: BrokenCommitmentRecord): BrokenCommitmentRecord {
 export const DEFAULT_CREDIT_SAMPLE_FILE = fileURLToPath(new URL('./data/credit/subjects.json', import.meta.url));
 
 /**
- * Ratings from a JSON file of sample subjects; broken commitments as files under `recordsDir`.
+ * Where broken-commitment records are kept: once per (subject, case), the first record standing.
+ * Records are valid ({@link BrokenCommitmentRecordSchema}) when they reach a store.
+ */
+export interface BrokenCommitmentStore {
+  /** Records it unless the (subject, case) has a record; whether this call recorded it. */
+  add(record: BrokenCommitmentRecord): Promise<boolean>;
+  /** The subject's records, by `brokenAt`, oldest first. */
+  ofSubject(subjectId: string): Promise<BrokenCommitmentRecord[]>;
+}
+
+/**
+ * Ratings from a JSON file of sample subjects; broken commitments in a {@link BrokenCommitmentStore}
+ * (given, or files under a `recordsDir`).
  *
  * A subject that is not in the file is **ordinary**: no record is the normal case (a new company,
  * a first-time applicant) and is not a mark against anyone. 告知承诺 excludes subjects with a bad
@@ -213,27 +226,28 @@ export const DEFAULT_CREDIT_SAMPLE_FILE = fileURLToPath(new URL('./data/credit/s
  * the new businesses 企业开办 serves. Nor is the unknown good: good credit (and its green channel)
  * is earned by a record.
  *
- * Records: `recordsDir/<subject>/<case>.json`, where each name is the id with every character but
- * letters, digits, `_` and `-` replaced (so `/` and `..` cannot leave the directory), shortened, and
- * suffixed with a hash of the exact id (so distinct ids never share a file). A record is created
- * once: written to a temp file, then hard-linked to its name, which fails with EEXIST if it is
- * there; then it is already recorded and the first record stands. Suits one host (or a shared
- * POSIX file system).
- *
  * The sample file is read on first use and kept; a file that failed to load is read again on the
  * next call, so fixing it needs no restart.
  */
 export class FileCreditProvider implements CreditProvider {
   private subjects?: Promise<Map<string, SampleSubject>>;
+  /** The records folder, when the records are files. */
+  readonly recordsDir?: string;
+  private readonly records: BrokenCommitmentStore;
 
   constructor(
     readonly sampleFile: string,
-    readonly recordsDir: string,
-  ) {}
+    records: string | BrokenCommitmentStore,
+  ) {
+    if (typeof records === 'string') {
+      this.recordsDir = records;
+      this.records = new FileBrokenCommitmentStore(records);
+    } else this.records = records;
+  }
 
   async standing(subjectId: string): Promise<CreditStanding> {
     checkSubjectId(subjectId, CreditProviderRejected);
-    const [subjects, brokenCommitments] = await Promise.all([this.loadSubjects(), this.readRecords(subjectId)]);
+    const [subjects, brokenCommitments] = await Promise.all([this.loadSubjects(), this.records.ofSubject(subjectId)]);
     const known = subjects.get(subjectId);
     return {
       subjectId,
@@ -245,22 +259,7 @@ export class FileCreditProvider implements CreditProvider {
   }
 
   async recordBrokenCommitment(record: BrokenCommitmentRecord): Promise<void> {
-    const valid = checkRecord(record);
-    const dir = this.subjectDir(valid.subjectId);
-    await mkdir(dir, { recursive: true });
-    const temp = join(dir, `.tmp-${randomUUID()}`);
-    await writeFile(temp, `${JSON.stringify(valid, null, 2)}\n`, { flag: 'wx' });
-    try {
-      await link(temp, join(dir, fileNameFor(valid.caseId, '.json')));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err; // EEXIST: already recorded
-    } finally {
-      await rm(temp, { force: true });
-    }
-  }
-
-  private subjectDir(subjectId: string): string {
-    return join(this.recordsDir, fileNameFor(subjectId, ''));
+    await this.records.add(checkRecord(record));
   }
 
   private loadSubjects(): Promise<Map<string, SampleSubject>> {
@@ -273,9 +272,56 @@ export class FileCreditProvider implements CreditProvider {
     }
     return this.subjects;
   }
+}
 
-  private async readRecords(subjectId: string): Promise<BrokenCommitmentRecord[]> {
-    const dir = this.subjectDir(subjectId);
+/**
+ * Records as files: `dir/<subject>/<case>.json`, where each name is the id with every character but
+ * letters, digits, `_` and `-` replaced (so `/` and `..` cannot leave the directory), shortened, and
+ * suffixed with a hash of the exact id (so distinct ids never share a file). A record is created
+ * once: written to a temp file, then hard-linked to its name, which fails with EEXIST if it is
+ * there; then it is already recorded and the first record stands. Suits one host (or a shared
+ * POSIX file system).
+ */
+export class FileBrokenCommitmentStore implements BrokenCommitmentStore {
+  constructor(readonly dir: string) {}
+
+  async add(record: BrokenCommitmentRecord): Promise<boolean> {
+    const dir = this.subjectDir(record.subjectId);
+    await mkdir(dir, { recursive: true });
+    const temp = join(dir, `.tmp-${randomUUID()}`);
+    await writeFile(temp, `${JSON.stringify(record, null, 2)}\n`, { flag: 'wx' });
+    try {
+      await link(temp, join(dir, fileNameFor(record.caseId, '.json')));
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      return false; // already recorded
+    } finally {
+      await rm(temp, { force: true });
+    }
+  }
+
+  async ofSubject(subjectId: string): Promise<BrokenCommitmentRecord[]> {
+    const records = await this.readDir(this.subjectDir(subjectId));
+    return records.filter((r) => r.subjectId === subjectId).sort((a, b) => a.brokenAt.localeCompare(b.brokenAt));
+  }
+
+  /** Every record of every subject (for moving them to another store). */
+  async all(): Promise<BrokenCommitmentRecord[]> {
+    const subjects = await readdir(this.dir).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return [] as string[];
+      throw err;
+    });
+    const records: BrokenCommitmentRecord[] = [];
+    for (const name of subjects.filter((n) => !n.startsWith('.')).sort()) records.push(...(await this.readDir(join(this.dir, name))));
+    return records;
+  }
+
+  private subjectDir(subjectId: string): string {
+    return join(this.dir, fileNameFor(subjectId, ''));
+  }
+
+  private async readDir(dir: string): Promise<BrokenCommitmentRecord[]> {
     let names: string[];
     try {
       names = await readdir(dir);
@@ -290,10 +336,10 @@ export class FileCreditProvider implements CreditProvider {
       // An unreadable record is an error, never skipped: skipping it would grant tolerance wrongly.
       const parsed = parseJsonText(await readFile(file, 'utf8'), BrokenCommitmentRecordSchema);
       if ('issues' in parsed) issues.push(...parsed.issues.map((issue) => ({ file, ...issue })));
-      else if (parsed.data.subjectId === subjectId) records.push(parsed.data);
+      else records.push(parsed.data);
     }
     if (issues.length > 0) throw new CreditDataError(issues);
-    return records.sort((a, b) => a.brokenAt.localeCompare(b.brokenAt));
+    return records;
   }
 }
 
@@ -416,12 +462,14 @@ export const DEFAULT_CREDIT_TIMEOUT_MS = 5_000;
 
 /**
  * `YJS_CREDIT_URL` (with `YJS_CREDIT_TOKEN`, and `YJS_CREDIT_TIMEOUT_MS`, default 5000) → the
- * platform over HTTP; otherwise the file provider over `defaults`.
+ * platform over HTTP; otherwise the sample subjects of `defaults.sampleFile`, with broken commitments
+ * in `defaults.records` (a store) or files in `defaults.recordsDir`.
  */
 export function creditProviderFromEnv(
-  defaults: { sampleFile: string; recordsDir: string },
+  defaults: { sampleFile: string } & ({ recordsDir: string } | { records: BrokenCommitmentStore }),
   env: NodeJS.ProcessEnv = process.env,
 ): CreditProvider {
   const http = httpSettingsFromEnv(env, { url: CREDIT_URL_ENV, token: CREDIT_TOKEN_ENV, timeout: CREDIT_TIMEOUT_ENV }, DEFAULT_CREDIT_TIMEOUT_MS);
-  return http ? new HttpCreditProvider(http) : new FileCreditProvider(defaults.sampleFile, defaults.recordsDir);
+  if (http) return new HttpCreditProvider(http);
+  return new FileCreditProvider(defaults.sampleFile, 'records' in defaults ? defaults.records : defaults.recordsDir);
 }

@@ -3,8 +3,9 @@
  * durably until a delivery channel (SMS, e-mail, a province's message platform) drains and sends them.
  * Putting a message is idempotent by its key, so a retried activity leaves one message.
  *
- * {@link DocumentOutbox} keeps them in the document store under `notifications/{caseId}/{key}`; a
- * database outbox comes with the database.
+ * {@link DocumentOutbox} keeps them in the document store under `notifications/{caseId}/{key}`;
+ * `PostgresOutbox` (`adapters/db/outbox.ts`) in a table of their own, where a delivery channel finds
+ * the undelivered ones.
  */
 import type { DocumentStore } from './documents';
 
@@ -19,10 +20,20 @@ export interface Notification {
   at: string;
 }
 
+/** A notification in the outbox, under the key it was put with. */
+export interface OutboxEntry {
+  key: string;
+  notification: Notification;
+  /** When it was put: an ISO instant. */
+  createdAt: string;
+}
+
 /** Where notifications wait for delivery. */
 export interface Outbox {
   /** Puts the notification in the outbox once: a second put with the same case and key keeps the first. */
   put(key: string, notification: Notification): Promise<void>;
+  /** A case's notifications, oldest first. */
+  list(caseId: string): Promise<OutboxEntry[]>;
 }
 
 /** The store key of a case's notification. */
@@ -34,5 +45,11 @@ export class DocumentOutbox implements Outbox {
 
   async put(key: string, notification: Notification): Promise<void> {
     await this.documents.createOnce<Notification>(notificationKey(notification.caseId, key), () => notification);
+  }
+
+  async list(caseId: string): Promise<OutboxEntry[]> {
+    const prefix = notificationKey(caseId, '');
+    const docs = await this.documents.list<Notification>(prefix);
+    return docs.map((d) => ({ key: d.key.slice(prefix.length), notification: d.body, createdAt: d.createdAt }));
   }
 }

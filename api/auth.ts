@@ -1,8 +1,8 @@
 /**
  * Authentication and department-scoped authorization.
  *
- * Callers present `Authorization: Bearer <api key>`. Keys are stored only as SHA-256 digests (in a
- * key file outside the repository, see `runtime/api-keys.ts`), each mapped to a principal with roles
+ * Callers present `Authorization: Bearer <api key>`. Keys are stored only as SHA-256 digests (in the
+ * database, or a key file: see `adapters/api-keys.ts`), each mapped to a principal with roles
  * and, for department officers, their department. A province fronting the API with its own identity
  * provider replaces `ApiKeyAuthenticator` with one that reads its tokens; the roles stay.
  */
@@ -30,17 +30,17 @@ export interface Authenticator {
 export class ApiKeyAuthenticator implements Authenticator {
   private readonly keys: ApiKeyLookup;
 
-  /** A fixed list of records, or a key store (see `runtime/api-keys.ts`) read on every call. */
+  /** A fixed list of records, or a key store (see `adapters/api-keys.ts`) asked on every call. */
   constructor(records: ApiKeyRecord[] | ApiKeyLookup) {
     if (Array.isArray(records)) {
       const byDigest = new Map(records.map((r) => [r.tokenSha256, r]));
-      this.keys = { lookup: (digest) => byDigest.get(digest) };
+      this.keys = { lookup: async (digest) => byDigest.get(digest) };
     } else this.keys = records;
   }
 
   async authenticate(token: string): Promise<Principal | undefined> {
     const digest = sha256Hex(token);
-    const record = this.keys.lookup(digest);
+    const record = await this.keys.lookup(digest);
     // Compare digests in constant time as well, so a lookup hit reveals nothing about near misses.
     if (!record || !timingSafeEqual(Buffer.from(record.tokenSha256, 'hex'), Buffer.from(digest, 'hex'))) return undefined;
     const { tokenSha256: _ignored, ...principal } = record;

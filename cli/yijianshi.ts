@@ -16,6 +16,7 @@ import { reductions, type Reductions } from '../domain/reductions';
 import { mergeForm } from '../forms/merge';
 import { formTypes } from '../forms/typegen';
 import { CliError, fileProblem, lintFile, type LintedFile } from './definition-file';
+import { dbCommand, DB_USAGE } from './db';
 import { keysCommand, KEYS_USAGE } from './keys';
 import { countIssues, formatIssues, formatReductions, formatReductionsTable, totalReductions, validationSummary } from './report';
 
@@ -29,6 +30,7 @@ Usage:
   yijianshi reductions <file> [--json]       the four reductions (四减: 减时限、减材料、减环节、减跑动)
   yijianshi reductions --all <dir> [--json]  the four reductions of every *.json definition in <dir>, and in total
 ${KEYS_USAGE}
+${DB_USAGE}
 
 Options:
   -o, --out <file>  write the output to <file> instead of standard output
@@ -73,7 +75,8 @@ interface Invocation {
 
 /** Runs the CLI on its arguments (without `node` and the script) and returns the exit status. */
 export async function main(args: readonly string[], io: Io = processIo): Promise<number> {
-  if (args[0] === 'keys') return keys(args.slice(1), io);
+  if (args[0] === 'keys') return operatorCommand('keys', keysCommand, args.slice(1), io);
+  if (args[0] === 'db') return operatorCommand('db', dbCommand, args.slice(1), io);
   let invocation: Invocation | 'help';
   try {
     invocation = parseInvocation(args);
@@ -99,16 +102,17 @@ export async function main(args: readonly string[], io: Io = processIo): Promise
   }
 }
 
-/** `yijianshi keys …`: API keys on the key file, for operators (see `cli/keys.ts`). */
-async function keys(args: readonly string[], io: Io): Promise<number> {
+/** The operators' commands: `yijianshi keys …` (API keys, `cli/keys.ts`) and `yijianshi db …` (the database, `cli/db.ts`). */
+async function operatorCommand(name: string, command: (args: readonly string[], io: Io) => Promise<number>, args: readonly string[], io: Io): Promise<number> {
   try {
-    return await keysCommand(args, io);
+    return await command(args, io);
   } catch (error) {
     if (!(error instanceof CliError)) {
-      io.err(`yijianshi keys: unexpected error: ${(error as Error)?.message ?? String(error)}\n`);
+      io.err(`yijianshi ${name}: unexpected error: ${(error as Error)?.message ?? String(error)}\n`);
+      if (process.env.YIJIANSHI_DEBUG) io.err(`${(error as Error)?.stack}\n`);
       return 1;
     }
-    io.err(`yijianshi keys: ${error.message}\n${error.exitCode === 2 ? `\n${USAGE}` : ''}`);
+    io.err(`yijianshi ${name}: ${error.message}\n${error.exitCode === 2 ? `\n${USAGE}` : ''}`);
     return error.exitCode;
   }
 }

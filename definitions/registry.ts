@@ -3,7 +3,7 @@
  * same content again is a no-op, different content under the same version is a conflict. Cases pin the
  * plan of the version they started with, so a new version never changes a case in flight.
  */
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compile, hashDefinition } from './compile';
 import { DefinitionError, DefinitionNotFoundError, VersionConflictError } from './errors';
@@ -21,10 +21,16 @@ export interface StoredDefinition {
   source: 'api' | 'file';
 }
 
-/** Where published versions are kept. `save` is only ever called once per id+version. */
+/**
+ * Where published versions are kept: each id+version once. Several processes may share a store (API
+ * nodes on one database), so `save` is create-once: the first version stored under an id+version is
+ * the version, and a later save gets it back (with the same content that is a repeat; with other
+ * content the registry reports a conflict).
+ */
 export interface RegistryStore {
   loadAll(): Promise<StoredDefinition[]>;
-  save(entry: StoredDefinition): Promise<void>;
+  /** Stores `entry` unless its id+version is stored; `stored` is what the store holds now, `created` whether this call stored it. */
+  save(entry: StoredDefinition): Promise<{ stored: StoredDefinition; created: boolean }>;
 }
 
 /** Keeps published versions in memory only (tests, or a registry rebuilt from files at each start). */
@@ -35,14 +41,18 @@ export class MemoryRegistryStore implements RegistryStore {
     return structuredClone(this.entries);
   }
 
-  async save(entry: StoredDefinition): Promise<void> {
+  async save(entry: StoredDefinition): Promise<{ stored: StoredDefinition; created: boolean }> {
+    const existing = this.entries.find((e) => e.definition.id === entry.definition.id && e.definition.version === entry.definition.version);
+    if (existing) return { stored: structuredClone(existing), created: false };
     this.entries.push(structuredClone(entry));
+    return { stored: entry, created: true };
   }
 }
 
 /**
- * Keeps each published version in `<dir>/<bundleId>/<version>.json`. Writes go to a temporary file that is
- * then renamed, so a crash never leaves a half-written version behind.
+ * Keeps each published version in `<dir>/<bundleId>/<version>.json`. A version is written to a
+ * temporary file and then hard-linked to its name, which the file system makes atomic and exclusive:
+ * a crash never leaves a half-written version behind, and of two writers of one version the first wins.
  */
 export class FileRegistryStore implements RegistryStore {
   constructor(private readonly dir: string) {}
@@ -61,13 +71,24 @@ export class FileRegistryStore implements RegistryStore {
     return entries;
   }
 
-  async save(entry: StoredDefinition): Promise<void> {
-    const dir = join(this.dir, entry.definition.id);
+  async save(entry: StoredDefinition): Promise<{ stored: StoredDefinition; created: boolean }> {
+    const { id, version } = entry.definition;
+    const dir = join(this.dir, id);
     await mkdir(dir, { recursive: true });
-    const file = join(dir, `${entry.definition.version}.json`);
+    const file = join(dir, `${version}.json`);
     const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
     await writeFile(temporary, JSON.stringify(entry, null, 2) + '\n', 'utf8');
-    await rename(temporary, file);
+    try {
+      await link(temporary, file);
+      return { stored: entry, created: true };
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code !== 'EEXIST') throw cause;
+      const stored = JSON.parse(await readFile(file, 'utf8')) as StoredDefinition;
+      checkStored(stored, file, id, version);
+      return { stored, created: false };
+    } finally {
+      await rm(temporary, { force: true });
+    }
   }
 }
 
@@ -81,14 +102,17 @@ async function listDir(dir: string): Promise<string[]> {
   }
 }
 
-/** A stored file must be where its content says and must not have been edited since publication. */
-function checkStored(entry: StoredDefinition, file: string, bundleId: string, version: number): void {
+/**
+ * A stored version must be where its content says and must not have been edited since publication.
+ * `where` names it in the error (a file, a database row). Every store checks what it loads.
+ */
+export function checkStored(entry: StoredDefinition, where: string, bundleId: string, version: number): void {
   const { definition, plan } = entry;
   if (definition?.id !== bundleId || definition.version !== version) {
-    throw new Error(`${file}: holds ${definition?.id} version ${definition?.version}, not ${bundleId} version ${version}`);
+    throw new Error(`${where}: holds ${definition?.id} version ${definition?.version}, not ${bundleId} version ${version}`);
   }
   if (plan?.hash !== hashDefinition(definition)) {
-    throw new Error(`${file}: the definition does not match the hash of its plan; published versions must not be edited`);
+    throw new Error(`${where}: the definition does not match the hash of its plan; published versions must not be edited`);
   }
 }
 
@@ -195,11 +219,16 @@ export class DefinitionRegistry {
       if (existing.plan.hash !== plan.hash) throw new VersionConflictError(plan.bundleId, plan.version);
       return { status: 'unchanged' as const, entry: existing };
     }
-    const entry: StoredDefinition = { definition, plan, publishedAt: this.now().toISOString(), source };
-    await this.store.save(entry);
-    this.remember(entry);
-    for (const listener of this.listeners) await listener(entry).catch(() => undefined);
-    return { status: 'created' as const, entry };
+    // Another process sharing the store may have published this version since we loaded: its version stands.
+    const { stored, created } = await this.store.save({ definition, plan, publishedAt: this.now().toISOString(), source });
+    if (stored.plan.hash !== plan.hash) {
+      this.remember(stored);
+      throw new VersionConflictError(plan.bundleId, plan.version);
+    }
+    this.remember(stored);
+    if (!created) return { status: 'unchanged' as const, entry: stored };
+    for (const listener of this.listeners) await listener(stored).catch(() => undefined);
+    return { status: 'created' as const, entry: stored };
   }
 
   private async publishFiles(dir: string): Promise<void> {

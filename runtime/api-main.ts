@@ -1,29 +1,48 @@
 /**
- * An API process for a cluster deployment (`temporal-docker.yml`): needs TEMPORAL_ADDRESS and a key
- * file (YJS_API_KEYS_FILE) provisioned by the operator.
+ * An API process for a cluster deployment (`temporal-docker.yml`): needs TEMPORAL_ADDRESS and
+ * DATABASE_URL (a PostgreSQL server: the embedded PGlite serves one process), and at least one API key
+ * in the database (`npx yijianshi keys create --role admin`), or a key file with YJS_API_KEYS_FILE.
  */
 import { ApiKeyAuthenticator } from '../api/auth';
 import { buildApp } from '../api/app';
-import { FileApiKeyStore, loadApiKeys } from './api-keys';
-import { onShutdown, openBlobs, openCertificates, openClient, openDocuments, openKeys, openRegistry } from './components';
+import { apiKeysLocation, onShutdown, openAppDatabase, openCertificates, openClient, openKeys, openRegistry, openStores } from './components';
 import { loadConfig } from './config';
+import { serverDatabaseUrl } from './database';
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
 
 const config = loadConfig();
+// Every missing setting at once, before anything starts.
+const problems: string[] = [];
 const address = process.env.TEMPORAL_ADDRESS;
-if (!address) throw new Error('api-main needs TEMPORAL_ADDRESS (e.g. temporal:7233)');
-if (!(await loadApiKeys(config.apiKeysFile))) throw new Error(`api-main needs an API key file at ${config.apiKeysFile} (YJS_API_KEYS_FILE)`);
-const apiKeys = new FileApiKeyStore(config.apiKeysFile);
-const registry = await openRegistry(config);
+if (!address) problems.push('api-main needs TEMPORAL_ADDRESS (e.g. temporal:7233)');
+let url = '';
+try {
+  url = serverDatabaseUrl('api-main');
+} catch (err) {
+  problems.push((err as Error).message);
+}
+if (!address || problems.length > 0) fail(problems.join('\n'));
+const database = await openAppDatabase(config, url).catch((err: Error) => fail(`api-main: ${err.message}`));
+const stores = openStores(config, database.db);
+if ((await stores.apiKeys.list()).length === 0) {
+  await database.close();
+  fail(`api-main: no API key in ${apiKeysLocation(config, database)}: mint one first, e.g. \`npx yijianshi keys create --role admin\` with the same DATABASE_URL`);
+}
+const registry = await openRegistry(config, stores.registry);
 const app = await buildApp({
   client: await openClient(address, config.namespace),
   namespace: config.namespace,
   registry,
-  // Read on every request: keys minted with `yijianshi keys create` or the admin API work at once.
-  authenticator: new ApiKeyAuthenticator(apiKeys),
-  apiKeys,
+  // Asked on every request: keys minted with `yijianshi keys create` or the admin API work at once.
+  authenticator: new ApiKeyAuthenticator(stores.apiKeys),
+  apiKeys: stores.apiKeys,
   keys: openKeys(config),
-  documents: openDocuments(config),
-  blobs: openBlobs(config),
+  documents: stores.documents,
+  blobs: stores.blobs,
   certificates: openCertificates(),
   logger: { level: config.logLevel },
   corsOrigins: config.corsOrigins,
@@ -31,4 +50,7 @@ const app = await buildApp({
   sealVerifyRatePerMinute: config.sealVerifyRatePerMinute,
 });
 await app.listen({ host: config.host, port: config.port });
-onShutdown(() => app.close());
+onShutdown(async () => {
+  await app.close();
+  await database.close();
+});

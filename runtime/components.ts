@@ -1,38 +1,80 @@
 /**
- * The parts every process of the deployment opens the same way: registry, document store, clients.
+ * The parts every process of the deployment opens the same way: the database and its stores, the
+ * registry, seal keys, credit, clients.
  */
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { FileDocumentStore } from '../adapters/documents';
-import { keyStoreFromEnv, type KeyStore } from '../adapters/keystore';
-import { creditProviderFromEnv, DEFAULT_CREDIT_SAMPLE_FILE, type CreditProvider } from '../adapters/credit';
-import { FileBlobStore, type BlobStore } from '../adapters/blobs';
+import type { Kysely } from 'kysely';
+import { FileApiKeyStore, type ApiKeyStore } from '../adapters/api-keys';
+import { FileBlobBytes, type BlobBytes, type BlobStore } from '../adapters/blobs';
 import { certificateLibraryFromEnv, DEFAULT_CERTIFICATES_FILE, type CertificateLibrary } from '../adapters/certificates';
-import { DefinitionRegistry, FileRegistryStore } from '../definitions/registry';
+import { creditProviderFromEnv, DEFAULT_CREDIT_SAMPLE_FILE, type BrokenCommitmentStore, type CreditProvider } from '../adapters/credit';
+import { PostgresApiKeyStore } from '../adapters/db/api-keys';
+import { PostgresBlobStore } from '../adapters/db/blobs';
+import { PostgresBrokenCommitmentStore } from '../adapters/db/credit';
+import { PostgresDocumentStore } from '../adapters/db/documents';
+import { PostgresOutbox } from '../adapters/db/outbox';
+import { PostgresRegistryStore } from '../adapters/db/registry';
+import type { Database } from '../adapters/db/schema';
+import type { DocumentStore } from '../adapters/documents';
+import { keyStoreFromEnv, type KeyStore } from '../adapters/keystore';
+import type { Outbox } from '../adapters/outbox';
+import { DefinitionRegistry, type RegistryStore } from '../definitions/registry';
 import type { Config } from './config';
+import { openDatabase, type AppDatabase } from './database';
 
-export function openRegistry(config: Config): Promise<DefinitionRegistry> {
-  return DefinitionRegistry.open({ bundlesDir: config.bundlesDir, store: new FileRegistryStore(join(config.dataDir, 'registry')) });
+/** The database of the config (`DATABASE_URL`, else PGlite in `<data>/pglite`), migrated. */
+export function openAppDatabase(config: Config, url: string | undefined = config.databaseUrl): Promise<AppDatabase> {
+  return openDatabase({ url, pgliteDir: config.pgliteDir });
 }
 
-export function openDocuments(config: Config): FileDocumentStore {
-  return new FileDocumentStore(join(config.dataDir, 'documents'));
+/** Every store that lives in the database. */
+export interface Stores {
+  registry: RegistryStore;
+  documents: DocumentStore;
+  outbox: Outbox;
+  /** Upload metadata in the database, the bytes in `<data>/blobs`. */
+  blobs: BlobStore;
+  /** The database's, or the key file's with `YJS_API_KEYS_FILE`. */
+  apiKeys: ApiKeyStore;
+  brokenCommitments: BrokenCommitmentStore;
 }
 
-/** The departments' seal keys: `YJS_SEAL_KEYS_DIR`, else `.data/seal-keys` (generated on first use). */
+export function openStores(config: Config, db: Kysely<Database>): Stores {
+  return {
+    registry: new PostgresRegistryStore(db),
+    documents: new PostgresDocumentStore(db),
+    outbox: new PostgresOutbox(db),
+    blobs: new PostgresBlobStore(db, openBlobBytes(config)),
+    apiKeys: config.apiKeysFile ? new FileApiKeyStore(config.apiKeysFile) : new PostgresApiKeyStore(db),
+    brokenCommitments: new PostgresBrokenCommitmentStore(db),
+  };
+}
+
+/** Where uploads' bytes are: `<data>/blobs`, by SHA-256 (the metadata is in the database). */
+export function openBlobBytes(config: Config): BlobBytes {
+  return new FileBlobBytes(join(config.dataDir, 'blobs'));
+}
+
+/** Where the API keys are, for messages. */
+export function apiKeysLocation(config: Config, database: AppDatabase): string {
+  return config.apiKeysFile ?? `the database (${database.kind === 'pglite' ? `PGlite, ${database.location}` : database.location})`;
+}
+
+/** The published versions in `store`, and the repository's bundles (`YJS_BUNDLES_DIR`) published into it. */
+export function openRegistry(config: Config, store: RegistryStore): Promise<DefinitionRegistry> {
+  return DefinitionRegistry.open({ bundlesDir: config.bundlesDir, store });
+}
+
+/** The departments' seal keys: `YJS_SEAL_KEYS_DIR`, else `.data/seal-keys` (generated on first use). Never in the database. */
 export function openKeys(config: Config): KeyStore {
   return keyStoreFromEnv(join(config.dataDir, 'seal-keys'));
 }
 
-/** The credit provider: `YJS_CREDIT_URL` (a province's platform), else sample subjects with records in `.data/credit`. */
-export function openCredit(config: Config): CreditProvider {
-  return creditProviderFromEnv({ sampleFile: DEFAULT_CREDIT_SAMPLE_FILE, recordsDir: join(config.dataDir, 'credit') });
-}
-
-/** Uploaded materials, content-addressed in `.data/blobs`. */
-export function openBlobs(config: Config): BlobStore {
-  return new FileBlobStore(join(config.dataDir, 'blobs'));
+/** The credit provider: `YJS_CREDIT_URL` (a province's platform), else the sample subjects with broken commitments in `records`. */
+export function openCredit(records: BrokenCommitmentStore): CreditProvider {
+  return creditProviderFromEnv({ sampleFile: DEFAULT_CREDIT_SAMPLE_FILE, records });
 }
 
 /** The electronic-licence library: `YJS_CERTIFICATES_URL` (a province's 电子证照库), else the sample licences. */

@@ -13,8 +13,18 @@ export interface Config {
   namespace: string;
   host: string;
   port: number;
-  apiKeysFile: string;
+  /**
+   * `YJS_API_KEYS_FILE`: API keys in this key file instead of the database. Unset (the default): the
+   * keys are in the database.
+   */
+  apiKeysFile?: string;
+  /** Where the key file was before the database (`<data>/api-keys.json`): what `yijianshi db import` reads. */
+  legacyApiKeysFile: string;
   devTokensFile: string;
+  /** `DATABASE_URL`: a PostgreSQL server. Unset: the embedded PGlite in {@link Config.pgliteDir}. */
+  databaseUrl?: string;
+  /** The embedded PGlite's data folder: `<data>/pglite`. */
+  pgliteDir: string;
   /** Bound on each API request's Temporal calls (`YJS_TEMPORAL_TIMEOUT_MS`): past it, a 503. Unset: the API's default, 5 s. */
   temporalTimeoutMs?: number;
   /** Browser origins allowed cross-origin (`YJS_CORS_ORIGINS`, comma-separated); none by default. */
@@ -33,13 +43,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     namespace: env.TEMPORAL_NAMESPACE ?? 'default',
     host: env.HOST ?? '127.0.0.1',
     port: Number(env.PORT ?? 3000),
-    apiKeysFile: env.YJS_API_KEYS_FILE ?? join(dataDir, 'api-keys.json'),
+    apiKeysFile: nonEmpty(env.YJS_API_KEYS_FILE),
+    legacyApiKeysFile: join(dataDir, 'api-keys.json'),
     devTokensFile: join(dataDir, 'dev-tokens.json'),
+    databaseUrl: nonEmpty(env.DATABASE_URL),
+    pgliteDir: join(dataDir, 'pglite'),
     temporalTimeoutMs: milliseconds(env.YJS_TEMPORAL_TIMEOUT_MS, 'YJS_TEMPORAL_TIMEOUT_MS'),
     corsOrigins: parseCorsOrigins(env.YJS_CORS_ORIGINS),
     logLevel: env.YJS_LOG_LEVEL ?? 'info',
     sealVerifyRatePerMinute: perMinute(env.YJS_SEAL_VERIFY_RATE_PER_MINUTE, 'YJS_SEAL_VERIFY_RATE_PER_MINUTE'),
   };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
 }
 
 function milliseconds(value: string | undefined, name: string): number | undefined {

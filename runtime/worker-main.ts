@@ -1,20 +1,39 @@
 /**
- * A worker process for a cluster deployment (`temporal-docker.yml`): needs TEMPORAL_ADDRESS.
+ * A worker process for a cluster deployment (`temporal-docker.yml`): needs TEMPORAL_ADDRESS and
+ * DATABASE_URL (a PostgreSQL server: the embedded PGlite serves one process).
  */
-import { onShutdown, openCredit, openDocuments, openKeys, openWorkerConnection } from './components';
+import { onShutdown, openAppDatabase, openCredit, openKeys, openStores, openWorkerConnection } from './components';
 import { loadConfig } from './config';
+import { serverDatabaseUrl } from './database';
 import { createWorker, stopWorker } from './worker';
 
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
 const config = loadConfig();
+// Every missing setting at once, before anything starts.
+const problems: string[] = [];
 const address = process.env.TEMPORAL_ADDRESS;
-if (!address) throw new Error('worker-main needs TEMPORAL_ADDRESS (e.g. temporal:7233)');
+if (!address) problems.push('worker-main needs TEMPORAL_ADDRESS (e.g. temporal:7233)');
+let url = '';
+try {
+  url = serverDatabaseUrl('worker-main');
+} catch (err) {
+  problems.push((err as Error).message);
+}
+if (!address || problems.length > 0) fail(problems.join('\n'));
+const database = await openAppDatabase(config, url).catch((err: Error) => fail(`worker-main: ${err.message}`));
+const stores = openStores(config, database.db);
 const worker = await createWorker({
   connection: await openWorkerConnection(address),
   namespace: config.namespace,
-  deps: { documents: openDocuments(config), keys: openKeys(config), credit: openCredit(config) },
+  deps: { documents: stores.documents, keys: openKeys(config), credit: openCredit(stores.brokenCommitments), outbox: stores.outbox },
 });
 const running = worker.run();
-console.log(`worker polling ${address}, namespace ${config.namespace}`);
+console.log(`worker polling ${address}, namespace ${config.namespace}; database ${database.location}`);
 onShutdown(async () => {
   await stopWorker(worker, running);
+  await database.close();
 });

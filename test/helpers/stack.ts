@@ -12,11 +12,11 @@ import { MemoryDocumentStore, type DocumentStore } from '../../adapters/document
 import { MemoryKeyStore, type KeyStore } from '../../adapters/keystore';
 import { MemoryBlobStore } from '../../adapters/blobs';
 import { DEFAULT_CERTIFICATES_FILE, FileCertificateLibrary } from '../../adapters/certificates';
-import type { ApiKeyRecord } from '../../adapters/api-keys';
+import { FileApiKeyStore, type ApiKeyRecord } from '../../adapters/api-keys';
 import { ApiKeyAuthenticator } from '../../api/auth';
 import { buildApp } from '../../api/app';
 import { DefinitionRegistry, MemoryRegistryStore } from '../../definitions/registry';
-import { devPrincipals, FileApiKeyStore, mintKeys, type DevPrincipal } from '../../runtime/api-keys';
+import { devPrincipals, mintKeys, type DevPrincipal } from '../../runtime/api-keys';
 import { departmentsOf } from '../../runtime/components';
 import { PROJECT_ROOT } from '../../runtime/config';
 import { bundleWorkflows, createWorker, stopWorker } from '../../runtime/worker';

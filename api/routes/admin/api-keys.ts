@@ -68,7 +68,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<{ store: ApiKeyStore }> = async
     },
     async (request) => {
       requireRole(request, 'admin');
-      return store.list().map(view);
+      return (await store.list()).map(view);
     },
   );
 

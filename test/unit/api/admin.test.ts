@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyAuthenticator } from '../../../api/auth';
 import { buildApp } from '../../../api/app';
 import { DefinitionRegistry, MemoryRegistryStore } from '../../../definitions/registry';
-import { ensureDevKeys, FileApiKeyStore, mintDevKeysOnPublish } from '../../../runtime/api-keys';
+import { FileApiKeyStore } from '../../../adapters/api-keys';
+import { ensureDevKeys, mintDevKeysOnPublish } from '../../../runtime/api-keys';
 import { departmentsOf } from '../../../runtime/components';
 import { PROJECT_ROOT } from '../../../runtime/config';
 
@@ -29,7 +30,8 @@ beforeAll(async () => {
   registry = await DefinitionRegistry.open({ bundlesDir: join(PROJECT_ROOT, 'definitions', 'bundles'), store: new MemoryRegistryStore() });
   const { departments, windows } = departmentsOf(registry);
   // As `npm start` does in development.
-  ({ store } = await ensureDevKeys(join(dir, 'api-keys.json'), tokenFile, departments, windows));
+  store = new FileApiKeyStore(join(dir, 'api-keys.json'));
+  await ensureDevKeys(store, tokenFile, departments, windows);
   mintDevKeysOnPublish(registry, store, tokenFile);
   const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
   app = await buildApp({ client, namespace: 'default', registry, authenticator: new ApiKeyAuthenticator(store), apiKeys: store });
@@ -55,7 +57,7 @@ describe('POST /admin/api-keys', () => {
       expect(response.statusCode, principal).toBe(403);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     }
-    expect(store.list().some((k) => k.department === 'water-affairs')).toBe(false);
+    expect((await store.list()).some((k) => k.department === 'water-affairs')).toBe(false);
   });
 
   it('mints a department key (201, shown once, Location, no-store) that acts at once', async () => {
@@ -113,7 +115,7 @@ describe('development keys', () => {
     );
     expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
     // A second start mints nothing and keeps every key.
-    const again = await ensureDevKeys(join(dir, 'api-keys.json'), tokenFile, departmentsOf(registry).departments, departmentsOf(registry).windows);
+    const again = await ensureDevKeys(new FileApiKeyStore(join(dir, 'api-keys.json')), tokenFile, departmentsOf(registry).departments, departmentsOf(registry).windows);
     expect(again.minted).toEqual([]);
     expect(Object.keys(await tokens())).toEqual(Object.keys(minted));
   });
@@ -133,6 +135,6 @@ describe('development keys', () => {
     expect(after['window-district-hall']).toMatch(/^yjs_/);
     const officer = await withKey(after['officer-water-affairs-dev']!, { method: 'GET', url: '/definitions/open-restaurant-riverside' });
     expect(officer.statusCode).toBe(200);
-    expect(store.list().find((k) => k.id === 'officer-water-affairs-dev')).toMatchObject({ roles: ['department'], department: 'water-affairs-dev' });
+    expect((await store.list()).find((k) => k.id === 'officer-water-affairs-dev')).toMatchObject({ roles: ['department'], department: 'water-affairs-dev' });
   });
 });

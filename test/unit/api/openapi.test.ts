@@ -20,7 +20,8 @@ import { MemoryKeyStore } from '../../../adapters/keystore';
 import { ApiKeyAuthenticator } from '../../../api/auth';
 import { buildApp } from '../../../api/app';
 import { DefinitionRegistry, MemoryRegistryStore } from '../../../definitions/registry';
-import { FileApiKeyStore, mintKeys } from '../../../runtime/api-keys';
+import { FileApiKeyStore } from '../../../adapters/api-keys';
+import { mintKeys } from '../../../runtime/api-keys';
 import { PROJECT_ROOT } from '../../../runtime/config';
 
 type Json = Record<string, any>;

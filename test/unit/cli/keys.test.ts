@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyAuthenticator } from '../../../api/auth';
 import { buildApp } from '../../../api/app';
 import { DefinitionRegistry, MemoryRegistryStore } from '../../../definitions/registry';
-import { FileApiKeyStore } from '../../../runtime/api-keys';
+import { FileApiKeyStore } from '../../../adapters/api-keys';
 import { PROJECT_ROOT } from '../../../runtime/config';
 
 const bin = join(fileURLToPath(new URL('../../../', import.meta.url)), 'bin/yijianshi.mjs');
