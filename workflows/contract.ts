@@ -261,29 +261,45 @@ export const RejectCommitmentMaterialRequest = z.object({ actor: Actor, material
 export type RejectCommitmentMaterialRequest = z.infer<typeof RejectCommitmentMaterialRequest>;
 
 // ---------------------------------------------------------------------------------------------------
+// Idempotency-Key: what a keyed Update carries and answers
+
+/**
+ * Sent with an Update made under a caller's Idempotency-Key (its Update ID derived from the caller
+ * and the key), and answered back in its result: `request`, the fingerprint of the request (the
+ * Update's name and arguments without this field), and `attempt`, unique per API request. Temporal
+ * answers a known Update ID with the first outcome, so the echo says which request that was: another
+ * fingerprint is a reuse of the key, another attempt a replay. Not part of the HTTP contract.
+ */
+export const IdempotencyEcho = z.object({ request: z.string(), attempt: z.string() });
+export type IdempotencyEcho = z.infer<typeof IdempotencyEcho>;
+
+/** An Update's request or result, with the echo when the caller sent an Idempotency-Key. */
+export type Echoed<T> = T & { idempotency?: IdempotencyEcho };
+
+// ---------------------------------------------------------------------------------------------------
 // Updates, Queries and Signals
 
 /** Window acceptance (一窗受理): the case moves on to its departments. */
-export const acceptCase = defineUpdate<CaseProgress, [AcceptCaseRequest]>('acceptCase');
+export const acceptCase = defineUpdate<Echoed<CaseProgress>, [Echoed<AcceptCaseRequest>]>('acceptCase');
 /** Window refusal with reasons: the case ends. */
-export const refuseCase = defineUpdate<CaseProgress, [RefuseCaseRequest]>('refuseCase');
+export const refuseCase = defineUpdate<Echoed<CaseProgress>, [Echoed<RefuseCaseRequest>]>('refuseCase');
 export const getProgress = defineQuery<CaseProgress>('getProgress');
 /** The applicant supplies materials promised in the commitment. */
-export const supplyCommitmentMaterials = defineUpdate<CaseProgress, [SupplyCommitmentRequest]>('supplyCommitmentMaterials');
+export const supplyCommitmentMaterials = defineUpdate<Echoed<CaseProgress>, [Echoed<SupplyCommitmentRequest>]>('supplyCommitmentMaterials');
 /** A department that relies on a supplied material finds it wrong: it reopens with the remaining time. */
-export const rejectCommitmentMaterial = defineUpdate<CaseProgress, [RejectCommitmentMaterialRequest]>('rejectCommitmentMaterial');
+export const rejectCommitmentMaterial = defineUpdate<Echoed<CaseProgress>, [Echoed<RejectCommitmentMaterialRequest>]>('rejectCommitmentMaterial');
 /** The input the case started with (its pinned plan and application). */
 export const getCaseInput = defineQuery<CaseInput>('getCaseInput');
 
-export const approveItem = defineUpdate<ItemView, [ApproveItemRequest]>('approveItem');
-export const rejectItem = defineUpdate<ItemView, [RejectItemRequest]>('rejectItem');
+export const approveItem = defineUpdate<Echoed<ItemView>, [Echoed<ApproveItemRequest>]>('approveItem');
+export const rejectItem = defineUpdate<Echoed<ItemView>, [Echoed<RejectItemRequest>]>('rejectItem');
 /** A department asks the applicant to supplement materials (补正): the item's clock pauses. */
-export const requestSupplement = defineUpdate<ItemView, [RequestSupplementRequest]>('requestSupplement');
+export const requestSupplement = defineUpdate<Echoed<ItemView>, [Echoed<RequestSupplementRequest>]>('requestSupplement');
 /** The applicant supplies what was asked: the clock resumes the next working day. */
-export const provideSupplement = defineUpdate<ItemView, [ProvideSupplementRequest]>('provideSupplement');
+export const provideSupplement = defineUpdate<Echoed<ItemView>, [Echoed<ProvideSupplementRequest>]>('provideSupplement');
 /** A hearing, inspection, test or expert review starts: its time does not count. */
-export const startSpecialStep = defineUpdate<ItemView, [SpecialStepRequest]>('startSpecialStep');
-export const endSpecialStep = defineUpdate<ItemView, [EndSpecialStepRequest]>('endSpecialStep');
+export const startSpecialStep = defineUpdate<Echoed<ItemView>, [Echoed<SpecialStepRequest>]>('startSpecialStep');
+export const endSpecialStep = defineUpdate<Echoed<ItemView>, [Echoed<EndSpecialStepRequest>]>('endSpecialStep');
 export const getItem = defineQuery<ItemView>('getItem');
 /** Sent by an item to its case whenever its status changes before it settles. */
 export const itemChanged = defineSignal<[ItemView]>('itemChanged');

@@ -6,7 +6,8 @@ import { patched } from '@temporalio/workflow';
 import type { Material } from '../../definitions/schema';
 import type { Actor } from '../../domain/application';
 import { assertAcceptable, grantsOf, missingMaterials, type CommitmentView } from '../../domain/commitments';
-import type { AcceptCaseRequest, CaseProgress, RefuseCaseRequest } from '../contract';
+import type { AcceptCaseRequest, CaseProgress, Echoed, RefuseCaseRequest } from '../contract';
+import { echo } from '../echo';
 import { enforce, invalidRequest, notEligible, wrongDepartment } from '../errors';
 import { advanceCase, type CaseEvent } from '../lifecycle';
 import { now } from '../now';
@@ -26,7 +27,8 @@ export function validateAcceptance(run: CaseRun, { actor, tolerateMissing }: Acc
   enforce(() => assertAcceptable(run.plan, run.application, tolerateMissing));
 }
 
-export async function accept(run: CaseRun, { actor, note }: AcceptCaseRequest): Promise<CaseProgress> {
+export async function accept(run: CaseRun, request: Echoed<AcceptCaseRequest>): Promise<Echoed<CaseProgress>> {
+  const { actor, note } = request;
   run.accepting = true;
   try {
     // Cases accepted before licence materials could be missing replay under the earlier rule.
@@ -40,7 +42,7 @@ export async function accept(run: CaseRun, { actor, note }: AcceptCaseRequest): 
       const promised = run.commitment.materials.map((m) => `${m.material} by ${m.deadline}`).join('; ');
       run.record('commitment-taken', { department: actor.department, detail: promised });
     }
-    return run.progress();
+    return echo(run.progress(), request); // in the handler's own promise: no extra microtask before it answers
   } finally {
     run.accepting = false;
   }

@@ -1,10 +1,20 @@
 /**
  * The case's Queries, Updates and Signal, registered before the workflow's first await. Validators are
  * synchronous and refuse early (wrong department, illegal now, a domain rule); handlers change the
- * case and answer with its progress.
+ * case and answer with its progress, and a keyed request's Idempotency-Key echo (`../echo.ts`).
  */
 import { setHandler } from '@temporalio/workflow';
-import { acceptCase, getCaseInput, getProgress, itemChanged, refuseCase, rejectCommitmentMaterial, supplyCommitmentMaterials } from '../contract';
+import {
+  acceptCase,
+  getCaseInput,
+  getProgress,
+  itemChanged,
+  refuseCase,
+  rejectCommitmentMaterial,
+  supplyCommitmentMaterials,
+  type RejectCommitmentMaterialRequest,
+} from '../contract';
+import { echoing, plain } from '../echo';
 import { accept, refuse, validateAcceptance, validateRefusal } from './acceptance';
 import { sendBack, supplyPromised, validateSentBack, validateSupply } from './commitment';
 import { onItemChanged } from './items';
@@ -14,8 +24,16 @@ export function registerCaseHandlers(run: CaseRun): void {
   setHandler(getProgress, () => run.progress());
   setHandler(getCaseInput, () => run.input);
   setHandler(acceptCase, (request) => accept(run, request), { validator: (request) => validateAcceptance(run, request) });
-  setHandler(supplyCommitmentMaterials, (request) => supplyPromised(run, request), { validator: (request) => validateSupply(run, request) });
-  setHandler(rejectCommitmentMaterial, (request) => sendBack(run, request), { validator: (request) => validateSentBack(run, request) });
-  setHandler(refuseCase, (request) => refuse(run, request), { validator: (request) => validateRefusal(run, request) });
+  setHandler(
+    supplyCommitmentMaterials,
+    echoing((request) => supplyPromised(run, request)),
+    { validator: (request) => validateSupply(run, request) },
+  );
+  setHandler(
+    rejectCommitmentMaterial,
+    echoing((request: RejectCommitmentMaterialRequest) => sendBack(run, request)),
+    { validator: (request) => validateSentBack(run, plain(request)) },
+  );
+  setHandler(refuseCase, echoing((request) => refuse(run, request)), { validator: (request) => validateRefusal(run, request) });
   setHandler(itemChanged, (view) => onItemChanged(run, view));
 }

@@ -1,7 +1,8 @@
 /**
  * The item's Query and Updates, registered before the workflow's first await. Validators refuse the
  * wrong department and the wrong state (the lifecycle decides); handlers are synchronous, so a
- * decision and a timeout can never both win.
+ * decision and a timeout can never both win. Each answers a keyed request's Idempotency-Key echo
+ * (`../echo.ts`).
  */
 import { setHandler } from '@temporalio/workflow';
 import { CLOCK_PAUSING_STEP_KINDS, mayPauseClock } from '../../definitions/special-steps';
@@ -13,10 +14,13 @@ import {
   rejectItem,
   requestSupplement,
   startSpecialStep,
+  type ApproveItemRequest,
   type ProvideSupplementRequest,
+  type RejectItemRequest,
   type RequestSupplementRequest,
   type SpecialStepRequest,
 } from '../contract';
+import { echoing } from '../echo';
 import { invalidRequest } from '../errors';
 import { advanceItem } from '../lifecycle';
 import { now } from '../now';
@@ -32,20 +36,20 @@ export function registerItemHandlers(run: ItemRun): void {
 function registerDecisions(run: ItemRun): void {
   setHandler(
     approveItem,
-    ({ actor, comment }) => {
+    echoing(({ actor, comment }: ApproveItemRequest) => {
       run.apply({ type: 'APPROVE' });
       run.decision = { at: now(), by: actor, reason: comment };
       return run.view();
-    },
+    }),
     { validator: ({ actor }) => run.refuseUnlessResponsible(actor, { type: 'APPROVE' }) },
   );
   setHandler(
     rejectItem,
-    ({ actor, reason }) => {
+    echoing(({ actor, reason }: RejectItemRequest) => {
       run.apply({ type: 'REJECT' });
       run.decision = { at: now(), by: actor, reason: reason.trim() };
       return run.view();
-    },
+    }),
     {
       validator: ({ actor, reason }) => {
         if (typeof reason !== 'string' || reason.trim() === '') throw invalidRequest('A rejection needs a reason.');
@@ -59,23 +63,23 @@ function registerDecisions(run: ItemRun): void {
 function registerSupplements(run: ItemRun): void {
   setHandler(
     requestSupplement,
-    ({ actor, reason, materials }) => {
+    echoing(({ actor, reason, materials }: RequestSupplementRequest) => {
       run.apply({ type: 'REQUEST_SUPPLEMENT' });
       run.supplements.push({ requestedAt: now(), requestedBy: actor, reason: reason.trim(), materials });
       run.pauseClock();
       void run.notifyCase();
       return run.view();
-    },
+    }),
     { validator: (request) => validateSupplementRequest(run, request) },
   );
   setHandler(
     provideSupplement,
-    ({ materials, note }) => {
+    echoing(({ materials, note }: ProvideSupplementRequest) => {
       run.apply({ type: 'SUPPLEMENT_RECEIVED' });
       Object.assign(run.supplements[run.supplements.length - 1]!, { suppliedAt: now(), supplied: materials, ...(note ? { note } : {}) });
       run.resumeClock();
       return run.view(); // the case is told once the clock is recomputed
-    },
+    }),
     { validator: (request) => validateSupply(run, request) },
   );
 }
@@ -97,23 +101,23 @@ function validateSupply(run: ItemRun, { materials }: ProvideSupplementRequest): 
 function registerSpecialSteps(run: ItemRun): void {
   setHandler(
     startSpecialStep,
-    ({ step }) => {
+    echoing(({ step }: SpecialStepRequest) => {
       run.apply({ type: 'SPECIAL_STEP_STARTED' });
       run.specialStep = { step, startedAt: now() };
       run.pauseClock();
       void run.notifyCase();
       return run.view();
-    },
+    }),
     { validator: (request) => validateSpecialStep(run, request) },
   );
   setHandler(
     endSpecialStep,
-    () => {
+    echoing(() => {
       run.apply({ type: 'SPECIAL_STEP_ENDED' });
       run.specialStep = undefined;
       run.resumeClock();
       return run.view();
-    },
+    }),
     { validator: ({ actor }) => run.refuseUnlessResponsible(actor, { type: 'SPECIAL_STEP_ENDED' }) },
   );
 }
