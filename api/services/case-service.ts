@@ -40,6 +40,7 @@ import {
   type Application,
   type CaseInput,
   type CaseProgress,
+  type Echoed,
   type ItemView,
   type MaterialRef,
 } from '../../workflows/contract';
@@ -211,13 +212,16 @@ export class CaseService {
   }
 
   /**
-   * A department acting on an item: decide it, ask for a supplement, run a special step. The item
-   * workflow's validators have the last word (department, state); the case's progress explains
-   * items that have no workflow yet (unknown, waiting, skipped).
+   * A department acting on an item: decide it, ask for a supplement, run a special step. The Update
+   * goes straight to the item's workflow, whose validators have the last word (the responsible
+   * department, the state): a department they accept has the item, so the case is not asked first.
+   * When the Update fails, the case's checks explain it as they did before any Update was sent (a
+   * department without an item in the case, an unknown item, another department's item, one not yet
+   * dispatched); otherwise the workflow's refusal stands, or the item has closed.
    */
   async act(caseId: string, itemId: string, actor: Actor, action: ItemAction, key?: IdempotencyKey): Promise<UpdateOutcome<ItemView>> {
-    const handle = await this.itemHandle(caseId, itemId, actor);
-    const run = <Args extends unknown[]>(update: UpdateDefinition<ItemView, Args>, args: Args) => runUpdate(this.client, handle, update, args, key);
+    const handle = this.client.workflow.getHandle(itemWorkflowId(caseId, itemId));
+    const run = <Args extends [object]>(update: UpdateDefinition<Echoed<ItemView>, Args>, args: Args) => runUpdate(this.client, handle, update, args, key);
     try {
       switch (action.kind) {
         case 'approve':
@@ -232,18 +236,27 @@ export class CaseService {
           return await run(endSpecialStep, [{ actor }]);
       }
     } catch (err) {
-      throw closedItem(err, itemId);
+      throw await this.refusalOf(err, caseId, itemId, actor);
     }
   }
 
   /** The applicant's answer to a supplement request: the item's clock resumes the next working day. */
   async supply(caseId: string, itemId: string, materials: MaterialRef[], note: string | undefined, key?: IdempotencyKey): Promise<UpdateOutcome<ItemView>> {
-    const handle = await this.itemHandle(caseId, itemId);
+    const handle = this.client.workflow.getHandle(itemWorkflowId(caseId, itemId));
     try {
       return await runUpdate(this.client, handle, provideSupplement, [{ materials, ...(note ? { note } : {}) }], key);
     } catch (err) {
-      throw closedItem(err, itemId);
+      throw await this.refusalOf(err, caseId, itemId);
     }
+  }
+
+  /**
+   * Why an Update on an item failed, as the API answers it: the case's refusal (`itemHandle`) comes
+   * first, as when it was checked before the Update; then the workflow's own, or a closed item.
+   */
+  private async refusalOf(err: unknown, caseId: string, itemId: string, actor?: Actor): Promise<unknown> {
+    await this.itemHandle(caseId, itemId, actor);
+    return closedItem(err, itemId);
   }
 
   /** The sealed documents of a case (results, timeout-default notices), oldest first. */
@@ -253,8 +266,8 @@ export class CaseService {
 
   /**
    * The item's workflow, once the case says it has one. An acting department must have an applicable
-   * item in the case and be involved with this item, before the item's state is told or any earlier
-   * outcome replayed.
+   * item in the case and be involved with this item, before the item's state is told. (An earlier
+   * outcome is replayed only to the principal whose key made it, which the item's validators let act.)
    */
   private async itemHandle(caseId: string, itemId: string, actor?: Actor): Promise<WorkflowHandle> {
     const progress = await this.progress(caseId);

@@ -2,13 +2,17 @@
  * Workflow Updates as the API runs them: delivered even when a workflow task failed on the way, and
  * idempotent under a caller's key. The Update ID is derived from the principal and the key, so one
  * caller's key never reaches another caller's earlier outcome; the request Temporal accepted first
- * under that ID (read from the workflow history) decides the answer.
+ * under that ID decides the answer. The workflow answers a keyed request's fingerprint back in its
+ * result (`IdempotencyEcho`), so a fresh request, a replay and a reused key are told apart from the
+ * result alone; the workflow's history is read only when there is no such answer (a failed Update,
+ * a closed workflow, an Update accepted before results carried the echo).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { WorkflowNotFoundError, isGrpcServiceError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
+import type { Echoed, IdempotencyEcho } from '../../workflows/contract';
 import { IdempotencyKeyReusedError } from './errors';
 
 /** An Idempotency-Key as sent, and the principal that sent it: keys are scoped to their caller. */
@@ -30,35 +34,32 @@ export interface UpdateOutcome<T> {
  * anything, so a refused reuse changes nothing. A key is scoped to its caller and to the workflow the
  * request acts on (the case, or one item): Update IDs are per workflow.
  */
-export async function runUpdate<Ret, Args extends unknown[]>(
+export async function runUpdate<Ret extends object, Args extends [object]>(
   client: Client,
   handle: WorkflowHandle,
-  update: UpdateDefinition<Ret, Args>,
+  update: UpdateDefinition<Echoed<Ret>, Args>,
   args: Args,
   key?: IdempotencyKey,
 ): Promise<UpdateOutcome<Ret>> {
   if (!key) return { value: await executeUpdate(handle, update, args), replayed: false };
   const updateId = idempotentUpdateId(key);
-  const request = requestFingerprint(update.name, args);
-  const first = await acceptedRequest(client, handle, updateId);
-  if (first !== undefined) {
-    if (first !== request) throw new IdempotencyKeyReusedError();
-    return { value: await handle.getUpdateHandle<Ret>(updateId).result(), replayed: true };
-  }
+  const ours: IdempotencyEcho = { request: requestFingerprint(update.name, args), attempt: randomUUID() };
+  let value: Echoed<Ret>;
   try {
-    const value = await executeUpdate(handle, update, args, updateId);
-    await assertAcceptedAs(client, handle, updateId, request);
-    return { value, replayed: false };
+    value = await executeUpdate(handle, update, [{ ...args[0], idempotency: ours }] as unknown as Args, updateId);
   } catch (err) {
-    // A concurrent request with the same key may have been accepted first (and may have closed the
-    // workflow): its failure, or the refusal of ours that followed, is a reuse of the key.
-    if (!(err instanceof IdempotencyKeyReusedError)) {
-      await assertAcceptedAs(client, handle, updateId, request).catch((check: unknown) => {
-        if (check instanceof IdempotencyKeyReusedError) throw check;
-      });
-    }
-    throw err;
+    // Refused, failed, or the workflow has closed: the history says whether the key was used, and for what.
+    const first = await acceptedRequest(client, handle, updateId).catch(() => undefined);
+    if (first === undefined) throw err;
+    if (first.request !== ours.request) throw new IdempotencyKeyReusedError();
+    // The same request was accepted (by us, or earlier): its outcome, or the failure it ended in.
+    const earlier = await handle.getUpdateHandle<Echoed<Ret>>(updateId).result();
+    return { value: withoutEcho(earlier), replayed: first.attempt !== ours.attempt };
   }
+  const answered = value.idempotency ?? (await acceptedRequest(client, handle, updateId));
+  // Answered without the echo, and not in the history either: nothing to compare with but our own request.
+  if (answered !== undefined && answered.request !== ours.request) throw new IdempotencyKeyReusedError();
+  return { value: withoutEcho(value), replayed: answered !== undefined && answered.attempt !== ours.attempt };
 }
 
 /**
@@ -94,14 +95,18 @@ export function idempotentUpdateId({ principal, key }: IdempotencyKey): string {
   return `idem-${sha256(`${principal}\n${key}`)}`;
 }
 
-/** Refuses when the request accepted under `updateId` was another one (a concurrent reuse of the key). */
-async function assertAcceptedAs(client: Client, handle: WorkflowHandle, updateId: string, request: string): Promise<void> {
-  const accepted = await acceptedRequest(client, handle, updateId);
-  if (accepted !== undefined && accepted !== request) throw new IdempotencyKeyReusedError();
+/** The result as the caller sees it: the echo is the API's own business. */
+function withoutEcho<Ret extends object>(value: Echoed<Ret>): Ret {
+  if (value.idempotency === undefined) return value;
+  const { idempotency: _echo, ...result } = value;
+  return result as Ret;
 }
 
-/** The fingerprint of the request accepted under this Update ID, if the workflow accepted one. */
-async function acceptedRequest(client: Client, handle: WorkflowHandle, updateId: string): Promise<string | undefined> {
+/**
+ * The request the workflow accepted under this Update ID, from its history: its fingerprint, and its
+ * attempt when it carried the echo (an Update accepted before requests did has none).
+ */
+async function acceptedRequest(client: Client, handle: WorkflowHandle, updateId: string): Promise<{ request: string; attempt?: string } | undefined> {
   const history = await handle.fetchHistory().catch((err: unknown) => {
     // fetchHistory passes NOT_FOUND on raw (a 500); as the SDK's other calls do, it is a WorkflowNotFoundError.
     if (isGrpcServiceError(err) && err.code === 5 /* NOT_FOUND */) throw new WorkflowNotFoundError(err.message, handle.workflowId, undefined);
@@ -111,7 +116,9 @@ async function acceptedRequest(client: Client, handle: WorkflowHandle, updateId:
     const accepted = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest;
     if (accepted?.meta?.updateId !== updateId) continue;
     const args = await decodeArrayFromPayloads(client.options.loadedDataConverter, accepted.input?.args?.payloads);
-    return requestFingerprint(accepted.input?.name ?? '', args);
+    const { idempotency, ...request } = (args[0] ?? {}) as Echoed<Record<string, unknown>>;
+    if (args.length > 0) args[0] = request;
+    return { request: requestFingerprint(accepted.input?.name ?? '', args), ...(idempotency ? { attempt: idempotency.attempt } : {}) };
   }
   return undefined;
 }
