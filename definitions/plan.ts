@@ -81,3 +81,18 @@ export interface ExecutionPlan {
   /** The longest dependency chain on promised limits. */
   criticalPath: { items: string[]; days: number };
 }
+
+/** The parts of a plan that only designing and filling in the form use (the API reads them from the registry). */
+type DesignOnly = 'description' | 'departments' | 'sections' | 'fields' | 'levels' | 'criticalPath';
+
+/**
+ * What a case runs on of its plan: all of it but the form and the design views, so a case's input
+ * (and every history and query that carries it) does not copy the form's fields. `hash` still names
+ * the whole plan, kept in the registry by bundle and version.
+ */
+export type CasePlan = Omit<ExecutionPlan, DesignOnly>;
+
+export function casePlan(plan: ExecutionPlan): CasePlan {
+  const { description: _d, departments: _p, sections: _s, fields: _f, levels: _l, criticalPath: _c, ...runs } = plan;
+  return runs;
+}

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { evaluateCondition } from '../definitions/condition';
-import type { ExecutionPlan, PlanItem } from '../definitions/plan';
+import type { CasePlan, PlanItem } from '../definitions/plan';
 import type { Material } from '../definitions/schema';
 import { Actor, Localized, MaterialRef, type Application } from './application';
 import { deadlinePassed, illegalNow, invalidRequest, notEligible, wrongDepartment } from './errors';
@@ -51,7 +51,7 @@ export interface MissingMaterials {
 }
 
 /** Items that apply to this application (conditional items whose condition holds, and the rest). */
-export function applicableItems(plan: ExecutionPlan, application: Application): PlanItem[] {
+export function applicableItems(plan: CasePlan, application: Application): PlanItem[] {
   return plan.items.filter((item) => !item.condition || evaluateCondition(item.condition, application.form));
 }
 
@@ -65,17 +65,17 @@ export function applicableItems(plan: ExecutionPlan, application: Application): 
  * `applicantOnly` is the earlier rule (licence materials were never missing), kept so that cases
  * accepted under it replay the same.
  */
-export function missingMaterials(plan: ExecutionPlan, application: Application, options: { applicantOnly?: boolean } = {}): MissingMaterials {
+export function missingMaterials(plan: CasePlan, application: Application, options: { applicantOnly?: boolean } = {}): MissingMaterials {
   const provided = new Set(application.materials.map((m) => m.id));
   const needed = new Set(applicableItems(plan, application).flatMap((item) => item.materials));
-  const lacking = (m: ExecutionPlan['materials'][number]): boolean =>
+  const lacking = (m: CasePlan['materials'][number]): boolean =>
     m.source.kind === 'applicant' || (!options.applicantOnly && !issuerInBundle(plan, m, m.source.licenceType));
   const missing = plan.materials.filter((m) => needed.has(m.id) && m.required && !provided.has(m.id) && lacking(m));
   return { core: missing.filter((m) => !m.tolerable), tolerable: missing.filter((m) => m.tolerable) };
 }
 
 /** The applicable items granted on the strength of a tolerated material. */
-export function grantsOf(plan: ExecutionPlan, application: Application, material: Material): string[] {
+export function grantsOf(plan: CasePlan, application: Application, material: Material): string[] {
   const applicable = applicableItems(plan, application);
   const explicit = (material as Material & { grants?: string[] }).grants;
   return applicable.filter((item) => (explicit ? explicit.includes(item.id) : item.materials.includes(material.id))).map((i) => i.id);
@@ -87,7 +87,7 @@ const names = (materials: Material[]) => materials.map((m) => `${m.name.zh} (${m
  * Throws unless the window may accept this application as asked: no core material missing, and
  * tolerable ones only with `tolerateMissing`, on items that allow commitments.
  */
-export function assertAcceptable(plan: ExecutionPlan, application: Application, tolerateMissing: boolean | undefined): void {
+export function assertAcceptable(plan: CasePlan, application: Application, tolerateMissing: boolean | undefined): void {
   const { core, tolerable } = missingMaterials(plan, application);
   if (core.length > 0) {
     throw notEligible(`Core materials are missing and cannot be tolerated: ${names(core)}.`, { missing: core.map((m) => m.id) });
@@ -126,7 +126,7 @@ export function assertSuppliable(commitment: CommitmentView | undefined, materia
  * on it, while time remains.
  */
 export function assertRejectable(
-  plan: ExecutionPlan,
+  plan: CasePlan,
   commitment: CommitmentView | undefined,
   request: { actor: Actor; material: string; reason: string },
   at: string,

@@ -5,14 +5,14 @@
  * bundle issues that licence before every item that needs it (a company being founded has no business
  * licence yet). Pure: the library itself is `adapters/certificates.ts`.
  */
-import type { ExecutionPlan, PlanItem, PlanMaterial } from '../definitions/plan';
+import type { CasePlan, PlanItem, PlanMaterial } from '../definitions/plan';
 
 /**
  * The id of the unconditional item of the plan that issues `licenceType` before every item that uses
  * the material, or undefined when there is none (`PrefillResult.issuedInBundle` in `forms/prefill.ts`
  * lists them). The first such item in plan order.
  */
-export function issuerInBundle(plan: ExecutionPlan, material: PlanMaterial, licenceType: string): string | undefined {
+export function issuerInBundle(plan: CasePlan, material: PlanMaterial, licenceType: string): string | undefined {
   const users = plan.items.filter((item) => item.materials.includes(material.id));
   if (users.length === 0) return undefined;
   const issuers = plan.items.filter((item) => !item.condition && item.result.licenceType === licenceType);

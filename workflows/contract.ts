@@ -11,7 +11,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import type { ExecutionPlan, PlanItem } from '../definitions/plan';
+import type { CasePlan, PlanItem } from '../definitions/plan';
 import { Actor, Applicant, Application, Localized, MaterialRef, Slug } from '../domain/application';
 import { CommitmentMaterial, CommitmentView } from '../domain/commitments';
 import { IssuedResult } from '../domain/results';
@@ -34,8 +34,11 @@ export const itemWorkflowId = (caseId: string, itemId: string): string => `case-
 
 export const CaseInput = z.object({
   caseId: z.string(),
-  /** The plan the case is pinned to for its whole life (its shape is `compile()`'s, `definitions/plan.ts`). */
-  plan: z.custom<ExecutionPlan>(),
+  /**
+   * The plan the case is pinned to for its whole life (its shape is `compile()`'s, `definitions/plan.ts`):
+   * what a case runs on of it (`casePlan()`); cases started before carry the whole plan.
+   */
+  plan: z.custom<CasePlan>(),
   application: Application,
   /** ISO instant the application was received by the API. */
   submittedAt: z.string(),

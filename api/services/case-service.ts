@@ -9,7 +9,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import type { UpdateDefinition } from '@temporalio/common';
 import fp from 'fastify-plugin';
 import type { DefinitionRegistry } from '../../definitions/registry';
-import type { ExecutionPlan } from '../../definitions/plan';
+import { casePlan, type ExecutionPlan } from '../../definitions/plan';
 import type { BlobStore } from '../../adapters/blobs';
 import type { CertificateLibrary } from '../../adapters/certificates';
 import type { DocumentStore, StoredDocument } from '../../adapters/documents';
@@ -116,7 +116,7 @@ export class CaseService {
     const existing = await this.existingCase(caseId, requestHash);
     if (existing) return existing;
 
-    const input: CaseInput = { caseId, plan, application, submittedAt: new Date().toISOString() };
+    const input: CaseInput = { caseId, plan: casePlan(plan), application, submittedAt: new Date().toISOString() };
     try {
       await this.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
         taskQueue: this.taskQueue,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { evaluateCondition } from '../../definitions/condition';
-import type { ExecutionPlan } from '../../definitions/plan';
+import { casePlan, type ExecutionPlan } from '../../definitions/plan';
 import { DefinitionRegistry, MemoryRegistryStore } from '../../definitions/registry';
 import type { HandCaseInput } from '../handwritten/workflows';
 import { PROJECT_ROOT } from './report';
@@ -84,7 +84,7 @@ export async function startEngineCase(client: Client, taskQueue: string, plan: E
   await client.workflow.start('caseWorkflow', {
     taskQueue,
     workflowId: caseWorkflowIdOf('engine', caseId),
-    args: [{ caseId, plan, application, submittedAt: new Date().toISOString() }],
+    args: [{ caseId, plan: casePlan(plan), application, submittedAt: new Date().toISOString() }],
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     memo: { requestHash, startedBy: 'integrator', bundleId: plan.bundleId, bundleVersion: plan.version },
     typedSearchAttributes: [

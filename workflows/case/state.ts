@@ -4,7 +4,7 @@
  * Only the case workflow's modules touch it; Queries and Updates read it through `progress()`.
  */
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import type { ExecutionPlan, PlanItem } from '../../definitions/plan';
+import type { CasePlan, PlanItem } from '../../definitions/plan';
 import type { Application } from '../../domain/application';
 import type { CommitmentView } from '../../domain/commitments';
 import type { IssuedResult } from '../../domain/results';
@@ -24,7 +24,7 @@ const PASSING_STATES: readonly CaseState[] = ['accepted', 'issuing'];
 type CaseFacts = Pick<CaseProgress, 'acceptedAt' | 'refusal' | 'rejection' | 'completedAt' | 'terminatedAt'>;
 
 export class CaseRun {
-  readonly plan: ExecutionPlan;
+  readonly plan: CasePlan;
   readonly application: Application;
   snapshot: CaseSnapshot = initialCaseSnapshot();
   readonly items: Map<string, ItemProgress>;
