@@ -10,7 +10,7 @@
  */
 import { open, readFile, rm } from 'node:fs/promises';
 import { unlinkSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -124,9 +124,15 @@ async function openPglite(dir: string): Promise<Omit<AppDatabase, 'migrated'>> {
   }
 }
 
+/** The lock files this process holds: a lock naming this process's pid but not in here is an earlier process's (pids are reused, in containers above all). */
+const heldHere = new Set<string>();
+
 /** Takes `<dir>.lock` for this process; one left by a process that is gone is taken over. Returns the release. */
 async function lockPglite(dir: string): Promise<() => Promise<void>> {
-  const lockFile = `${dir}.lock`;
+  const lockFile = resolve(`${dir}.lock`);
+  if (heldHere.has(lockFile)) {
+    throw new DatabaseInUseError(`the embedded database (PGlite) in ${dir} is open in this process already (process ${process.pid}): PGlite serves one process, once. Use DATABASE_URL for more.`);
+  }
   await ensurePrivateDir(dirname(lockFile));
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -143,8 +149,10 @@ async function lockPglite(dir: string): Promise<() => Promise<void>> {
         }
       };
       process.once('exit', onExit);
+      heldHere.add(lockFile);
       return async () => {
         process.off('exit', onExit);
+        heldHere.delete(lockFile);
         await rm(lockFile, { force: true });
       };
     } catch (err) {

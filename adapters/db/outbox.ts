@@ -22,8 +22,7 @@ export class PostgresOutbox implements Outbox {
       .selectFrom('outbox')
       .select(['key', 'notification', 'created_at'])
       .where('case_id', '=', caseId)
-      .orderBy('created_at')
-      .orderBy('key')
+      .orderBy('seq')
       .execute();
     return rows.map((row) => ({ key: row.key, notification: row.notification as Notification, createdAt: row.created_at.toISOString() }));
   }

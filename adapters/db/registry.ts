@@ -24,8 +24,9 @@ export class PostgresRegistryStore implements RegistryStore {
 
   save(entry: StoredDefinition): Promise<{ stored: StoredDefinition; created: boolean }> {
     const { id, version } = entry.definition;
-    // One transaction: the bundle's row (first publication only) and the version, or neither.
-    return this.db.transaction().execute(async (trx) => {
+    // One transaction: the bundle's row (first publication only) and the version, or neither. Inside
+    // a transaction already (an import), its own.
+    const save = async (trx: Kysely<Database>) => {
       await trx
         .insertInto('definitions')
         .values({ bundle_id: id, first_published_at: entry.publishedAt })
@@ -48,7 +49,8 @@ export class PostgresRegistryStore implements RegistryStore {
       if (inserted) return { stored: entry, created: true };
       const row = await trx.selectFrom('definition_versions').selectAll().where('bundle_id', '=', id).where('version', '=', version).executeTakeFirstOrThrow();
       return { stored: stored(row), created: false };
-    });
+    };
+    return this.db.isTransaction ? save(this.db) : this.db.transaction().execute(save);
   }
 }
 

@@ -97,6 +97,8 @@ export interface BrokenCommitmentsTable {
 export interface OutboxTable {
   case_id: string;
   key: string;
+  /** The order of puts. */
+  seq: Generated<string | number>;
   notification: Json;
   created_at: DefaultTimestamp;
   delivered_at: Timestamp | null;

@@ -66,15 +66,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       recorded_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (subject_id, case_id)
     )`.execute(db);
+  // `seq` orders the outbox as it was filled (timestamps of quick puts can be equal).
   await sql`
     CREATE TABLE outbox (
       case_id text NOT NULL,
       key text NOT NULL,
+      seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
       notification jsonb NOT NULL,
       created_at timestamptz NOT NULL DEFAULT now(),
       delivered_at timestamptz,
       PRIMARY KEY (case_id, key)
     )`.execute(db);
-  // What a delivery channel drains: the undelivered, oldest first.
-  await sql`CREATE INDEX outbox_undelivered ON outbox (created_at) WHERE delivered_at IS NULL`.execute(db);
+  // What a delivery channel drains: the undelivered, in order.
+  await sql`CREATE INDEX outbox_undelivered ON outbox (seq) WHERE delivered_at IS NULL`.execute(db);
 }
