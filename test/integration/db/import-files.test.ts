@@ -151,7 +151,7 @@ describe('yijianshi db import, on the embedded PGlite of a data folder', () => {
 
   const yijianshi = (...args: string[]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-      const env = { ...process.env, YJS_DATA_DIR: dataDir };
+      const env: NodeJS.ProcessEnv = { ...process.env, YJS_DATA_DIR: dataDir };
       delete env.DATABASE_URL;
       delete env.YJS_API_KEYS_FILE;
       execFile(process.execPath, [bin, ...args], { env, timeout: 120_000 }, (error, stdout, stderr) => {
