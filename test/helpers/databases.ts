@@ -58,18 +58,21 @@ export function testDatabases(): Array<[BackendName, TestDatabase]> {
   return all;
 }
 
+/** A migrated PGlite in memory, as `npm start` has on disk. Destroy it when done. */
+export async function openTestPglite(): Promise<Kysely<Database>> {
+  const pglite = new PGlite({ loadDataDir: await pgliteTemplate() });
+  await pglite.waitReady;
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  await migrateToLatest(db); // a no-op on the template; keeps the contract honest if it is stale
+  return db;
+}
+
 function pgliteDatabase(): TestDatabase {
   let db: Promise<Kysely<Database>> | undefined;
   return {
     name: 'pglite',
     open() {
-      db ??= (async () => {
-        const pglite = new PGlite({ loadDataDir: await pgliteTemplate() });
-        await pglite.waitReady;
-        const kysely = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-        await migrateToLatest(kysely); // a no-op on the template; keeps the contract honest if it is stale
-        return kysely;
-      })();
+      db ??= openTestPglite();
       return db;
     },
     async openAnother() {

@@ -10,7 +10,16 @@ import type { Worker, WorkflowBundle } from '@temporalio/worker';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { MemoryDocumentStore, type DocumentStore } from '../../adapters/documents';
 import { MemoryKeyStore, type KeyStore } from '../../adapters/keystore';
-import { MemoryBlobStore } from '../../adapters/blobs';
+import { FileBlobBytes, MemoryBlobStore } from '../../adapters/blobs';
+import { DEFAULT_CREDIT_SAMPLE_FILE, FileCreditProvider } from '../../adapters/credit';
+import { PostgresApiKeyStore } from '../../adapters/db/api-keys';
+import { PostgresBlobStore } from '../../adapters/db/blobs';
+import { PostgresBrokenCommitmentStore } from '../../adapters/db/credit';
+import { PostgresDocumentStore } from '../../adapters/db/documents';
+import { PostgresOutbox } from '../../adapters/db/outbox';
+import { PostgresRegistryStore } from '../../adapters/db/registry';
+import type { Database } from '../../adapters/db/schema';
+import type { Kysely } from 'kysely';
 import { DEFAULT_CERTIFICATES_FILE, FileCertificateLibrary } from '../../adapters/certificates';
 import { FileApiKeyStore, type ApiKeyRecord } from '../../adapters/api-keys';
 import { ApiKeyAuthenticator } from '../../api/auth';
@@ -52,17 +61,27 @@ export interface StackOptions {
   principals?: DevPrincipal[];
   /** Keep the keys in a key file (a temporary one) and serve the admin key routes over it. */
   keyFile?: boolean;
+  /**
+   * Keep every store in this database, as `npm start` does (registry, documents, outbox, upload
+   * metadata, API keys, broken commitments); without it, in memory.
+   */
+  database?: Kysely<Database>;
 }
 
 export async function startStack(env: TestWorkflowEnvironment, options: StackOptions = {}): Promise<Stack> {
   const taskQueue = `test-${Math.random().toString(36).slice(2, 10)}`;
-  const registry = await DefinitionRegistry.open({ bundlesDir: join(PROJECT_ROOT, 'definitions', 'bundles'), store: new MemoryRegistryStore() });
-  const documents = options.documents ?? new MemoryDocumentStore();
+  const db = options.database;
+  const registry = await DefinitionRegistry.open({
+    bundlesDir: join(PROJECT_ROOT, 'definitions', 'bundles'),
+    store: db ? new PostgresRegistryStore(db) : new MemoryRegistryStore(),
+  });
+  const documents = options.documents ?? (db ? new PostgresDocumentStore(db) : new MemoryDocumentStore());
   const keys = new MemoryKeyStore();
+  const credit = db ? new FileCreditProvider(DEFAULT_CREDIT_SAMPLE_FILE, new PostgresBrokenCommitmentStore(db)) : testCreditProvider();
   const worker = await createWorker({
     connection: env.nativeConnection,
     taskQueue,
-    activities: { ...createActivities({ documents, keys, credit: testCreditProvider() }), ...options.activityOverrides },
+    activities: { ...createActivities({ documents, keys, credit, ...(db ? { outbox: new PostgresOutbox(db) } : {}) }), ...options.activityOverrides },
     workflowBundle: await workflowBundle(),
     shutdownGraceTime: '1 second',
   });
@@ -70,7 +89,8 @@ export async function startStack(env: TestWorkflowEnvironment, options: StackOpt
   const { departments, windows } = departmentsOf(registry);
   const { records, tokens } = mintKeys([...devPrincipals(departments, windows), ...(options.principals ?? [])]);
   const keyDir = options.keyFile ? await mkdtemp(join(tmpdir(), 'yjs-keys-')) : undefined;
-  const apiKeys = keyDir ? await keyFileStore(join(keyDir, 'api-keys.json'), records) : undefined;
+  const apiKeys = keyDir ? await keyFileStore(join(keyDir, 'api-keys.json'), records) : db ? await databaseKeyStore(db, records) : undefined;
+  const blobsDir = db ? await mkdtemp(join(tmpdir(), 'yjs-stack-blobs-')) : undefined;
   const app = await buildApp({
     client: env.client,
     namespace: env.namespace ?? 'default',
@@ -80,7 +100,7 @@ export async function startStack(env: TestWorkflowEnvironment, options: StackOpt
     taskQueue,
     keys,
     documents,
-    blobs: new MemoryBlobStore(),
+    blobs: blobsDir && db ? new PostgresBlobStore(db, new FileBlobBytes(blobsDir)) : new MemoryBlobStore(),
     certificates: new FileCertificateLibrary(DEFAULT_CERTIFICATES_FILE),
   });
   return {
@@ -100,6 +120,7 @@ export async function startStack(env: TestWorkflowEnvironment, options: StackOpt
       await app.close();
       await stopWorker(worker, running);
       if (keyDir) await rm(keyDir, { recursive: true, force: true });
+      if (blobsDir) await rm(blobsDir, { recursive: true, force: true });
     },
   };
 }
@@ -108,6 +129,13 @@ export async function startStack(env: TestWorkflowEnvironment, options: StackOpt
 async function keyFileStore(path: string, records: ApiKeyRecord[]): Promise<FileApiKeyStore> {
   await writeFile(path, `${JSON.stringify({ keys: records }, null, 2)}\n`, { mode: 0o600 });
   return new FileApiKeyStore(path);
+}
+
+/** The database's key store holding these records. */
+async function databaseKeyStore(db: Kysely<Database>, records: ApiKeyRecord[]): Promise<PostgresApiKeyStore> {
+  const store = new PostgresApiKeyStore(db);
+  for (const record of records) await store.importRecord(record);
+  return store;
 }
 
 /** Polls `read` until `accept` holds (visibility and cross-workflow effects are eventually consistent). */

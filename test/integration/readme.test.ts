@@ -1,7 +1,8 @@
 /**
  * The README's walkthrough ("A case in five requests") runs as written: its bash block, taken from
  * README.md, runs with bash against a started app (a real Temporal dev server, a worker, the API on a
- * free port), with the development token file where `YJS_DATA_DIR` puts it, as `npm start` would.
+ * free port, every store in an embedded PGlite), with the development token file where `YJS_DATA_DIR`
+ * puts it, as `npm start` would.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -9,8 +10,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../adapters/db/schema';
 import { PROJECT_ROOT } from '../../runtime/config';
+import { openTestPglite } from '../helpers/databases';
 import { createDevServerEnv } from '../helpers/temporal-env';
 import { bashBlockAfter } from '../helpers/markdown';
 import { startStack, type Stack } from '../helpers/stack';
@@ -19,10 +23,12 @@ let env: TestWorkflowEnvironment;
 let stack: Stack;
 let port: number;
 let dataDir: string;
+let database: Kysely<Database>;
 
 beforeAll(async () => {
   env = await createDevServerEnv();
-  stack = await startStack(env);
+  database = await openTestPglite();
+  stack = await startStack(env, { database });
   await stack.app.listen({ host: '127.0.0.1', port: 0 });
   port = (stack.app.server.address() as AddressInfo).port;
   dataDir = await mkdtemp(join(tmpdir(), 'yjs-readme-'));
@@ -30,6 +36,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stack?.close();
+  await database?.destroy();
   await env?.teardown();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
@@ -58,5 +65,7 @@ describe('README: A case in five requests', () => {
     const progress = (await stack.as('supervisor', { method: 'GET', url: `/cases/${caseId}` })).json();
     expect(progress.status).toBe('completed');
     expect(progress.results).toHaveLength(4);
+    // The sealed results are in the database.
+    expect(await stack.documents.list(`${caseId}/`)).toHaveLength(4);
   });
 });
