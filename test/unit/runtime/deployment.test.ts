@@ -12,6 +12,18 @@ describe('temporal-docker.yml', () => {
     expect(registered).toEqual(SEARCH_ATTRIBUTES);
   });
 
+  it('gives the worker and the API the app\'s own database on the compose PostgreSQL, made before they start', () => {
+    // One DATABASE_URL (an anchor), for the role and database `yijianshi`, merged into both app services.
+    expect(compose.match(/^\s*DATABASE_URL: postgres:\/\/yijianshi:\$\{YJS_DB_PASSWORD:\?[^}]*\}@postgresql:5432\/yijianshi$/gm)).toHaveLength(1);
+    expect(compose.match(/^ {6}<<: \*app-db-env$/gm)).toHaveLength(2);
+    // The one-shot that makes them, which the app services wait for.
+    expect(compose).toMatch(/^ {2}app-db:\n(?: {4}.*\n)*? {4}image: postgres:16$/m);
+    expect(compose).toMatch(/^ {4}app-db:\n {6}condition: service_completed_successfully$/m);
+    expect(compose).toContain("CREATE DATABASE yijianshi OWNER yijianshi");
+    // No key file: the keys are in the database.
+    expect(compose).not.toContain('YJS_API_KEYS_FILE');
+  });
+
   it('points the worker and the API at the Temporal service when they start', () => {
     for (const entry of ['runtime/worker-main.ts', 'runtime/api-main.ts']) expect(compose).toContain(`["npx", "tsx", "${entry}"]`);
     expect(compose.match(/TEMPORAL_ADDRESS: temporal:7233/g)?.length).toBeGreaterThanOrEqual(2);
