@@ -1,6 +1,6 @@
 # The yijianshi app image: one image, two roles chosen by the command (see temporal-docker.yml):
 #   worker: npx tsx runtime/worker-main.ts     api: npx tsx runtime/api-main.ts
-# Both need TEMPORAL_ADDRESS; the image carries no Temporal server or binaries (.tools/ is not copied).
+# Both need TEMPORAL_ADDRESS and DATABASE_URL; the image carries no Temporal server or binaries (.tools/ is not copied).
 FROM node:20-slim
 
 ENV NODE_ENV=production \
