@@ -14,7 +14,7 @@
  * in the database and the bytes in a {@link BlobBytes}.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { link, readdir, readFile, rm } from 'node:fs/promises';
+import { link, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensurePrivateDir, writePrivateFile } from './private-files';
 
@@ -138,6 +138,7 @@ export class FileBlobBytes implements BlobBytes {
     const shard = this.shardOf(sha256);
     await ensurePrivateDir(this.dir);
     await ensurePrivateDir(shard);
+    if (await exists(this.pathOf(sha256))) return; // written before: bytes never change
     await createOnce(shard, this.pathOf(sha256), bytes);
   }
 
@@ -233,6 +234,16 @@ export class FileBlobStore implements BlobStore {
 
   private metaPath(sha256: string): string {
     return `${this.bytes.pathOf(sha256)}.json`;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
   }
 }
 
