@@ -8,7 +8,7 @@
  * with a clear message instead of corrupting it. Processes that run apart (`worker-main`, `api-main`)
  * need a server: {@link serverDatabaseUrl}.
  */
-import { open, readFile, rm } from 'node:fs/promises';
+import { link, readFile, rm, writeFile } from 'node:fs/promises';
 import { unlinkSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -135,10 +135,11 @@ async function lockPglite(dir: string): Promise<() => Promise<void>> {
   }
   await ensurePrivateDir(dirname(lockFile));
   for (let attempt = 0; attempt < 3; attempt++) {
+    // Written whole, then linked into place (exclusive): a lock file never exists without its pid.
+    const temporary = `${lockFile}.${process.pid}.tmp`;
     try {
-      const file = await open(lockFile, 'wx', 0o600);
-      await file.writeFile(`${process.pid}\n`);
-      await file.close();
+      await writeFile(temporary, `${process.pid}\n`, { mode: 0o600 });
+      await link(temporary, lockFile);
       // Released on close; on an exit without close (a crash, process.exit) the file goes too, and a
       // kill -9 leaves it to be taken over by the next start (its pid is gone).
       const onExit = () => {
@@ -157,6 +158,8 @@ async function lockPglite(dir: string): Promise<() => Promise<void>> {
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      await rm(temporary, { force: true });
     }
     const owner = Number.parseInt(await readFile(lockFile, 'utf8').catch(() => ''), 10);
     if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
