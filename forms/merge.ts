@@ -101,9 +101,10 @@ export function formId(bundleId: string, version: number): string {
 export function mergeForm(plan: ExecutionPlan): FormSchema {
   const sections = formSections(plan);
   const sectionOf = new Map(sections.flatMap((section) => section.fields.map((id) => [id, section.id] as const)));
+  const users = itemsByField(plan);
   const properties: Record<string, FormFieldSchema> = {};
   for (const field of plan.fields) {
-    properties[field.id] = fieldSchema(field, plan, sectionOf.get(field.id)!);
+    properties[field.id] = fieldSchema(field, users.get(field.id) ?? NO_USERS, sectionOf.get(field.id)!);
   }
   const { always, conditional } = requirements(plan);
   const allOf: JsonSchema[] = [];
@@ -162,7 +163,31 @@ function formSections(plan: ExecutionPlan): FormSection[] {
   return sections;
 }
 
-function fieldSchema(field: Field, plan: ExecutionPlan, section: string): FormFieldSchema {
+interface FieldUsers {
+  /** Items that ask for the field, required or optional, in plan order. */
+  items: string[];
+  /** Items that require it, in plan order. */
+  requiredBy: string[];
+}
+
+const NO_USERS: FieldUsers = { items: [], requiredBy: [] };
+
+/** Which items use each field, from one pass over the items (a search per field would be quadratic). */
+function itemsByField(plan: ExecutionPlan): Map<string, FieldUsers> {
+  const users = new Map<string, FieldUsers>();
+  const entry = (id: string) => users.get(id) ?? users.set(id, { items: [], requiredBy: [] }).get(id)!;
+  for (const item of plan.items) {
+    const required = new Set(item.fields);
+    for (const id of new Set([...item.fields, ...item.optionalFields])) {
+      const user = entry(id);
+      user.items.push(item.id);
+      if (required.has(id)) user.requiredBy.push(item.id);
+    }
+  }
+  return users;
+}
+
+function fieldSchema(field: Field, users: FieldUsers, section: string): FormFieldSchema {
   return {
     ...valueSchema(field),
     title: field.label.zh,
@@ -170,8 +195,8 @@ function fieldSchema(field: Field, plan: ExecutionPlan, section: string): FormFi
     'x-label': field.label,
     ...(field.help ? { 'x-help': field.help } : {}),
     'x-section': section,
-    'x-items': plan.items.filter((item) => item.fields.includes(field.id) || item.optionalFields.includes(field.id)).map((item) => item.id),
-    'x-required-by': plan.items.filter((item) => item.fields.includes(field.id)).map((item) => item.id),
+    'x-items': [...users.items],
+    'x-required-by': [...users.requiredBy],
     ...(field.prefill ? { 'x-prefill': field.prefill } : {}),
     ...(field.condition ? { 'x-condition': field.condition } : {}),
     ...(field.type === 'enum' ? { 'x-options': field.options ?? [] } : {}),
