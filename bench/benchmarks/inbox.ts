@@ -41,7 +41,7 @@ export const inboxBenchmark: Benchmark = {
     const plan = await enterprisePlan();
     const item = plan.items.find((i) => i.dependsOn.length === 0)!;
     const application = enterpriseApplication();
-    const server = await startDevServer();
+    const server = await startDevServer({ dbFile: ctx.size === 'large' });
     const api = await startApi(server, UNPOLLED_QUEUE);
     const headers = { authorization: `Bearer ${api.tokens[`officer-${item.department}`]}` };
     const pages = {
