@@ -19,7 +19,7 @@ export class PostgresDocumentStore implements DocumentStore {
     const existing = await this.get<T>(key);
     if (existing) return existing;
     const documentId = documentIdFor(key);
-    const doc: StoredDocument<T> = { key, documentId, createdAt: new Date().toISOString(), body: make(documentId) };
+    const doc: StoredDocument<T> = { key, documentId, createdAt: nextCreatedAt(), body: make(documentId) };
     const inserted = await this.db
       .insertInto('documents')
       .values({ key, document_id: documentId, created_at: doc.createdAt, body: JSON.stringify(doc.body) })
@@ -69,4 +69,15 @@ function stored<T>(row: Selectable<DocumentsTable>): StoredDocument<T> {
 /** `prefix` for `LIKE 'prefix%'` with its own `%`, `_` and `\` taken literally (`\` is PostgreSQL's default escape). */
 export function escapeLike(prefix: string): string {
   return prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+let lastCreatedMs = 0;
+
+/**
+ * Creation times that never repeat in this process: lists are oldest first, and two documents made
+ * within one millisecond (a result and its condition record, say) must keep the order they were made in.
+ */
+function nextCreatedAt(): string {
+  lastCreatedMs = Math.max(Date.now(), lastCreatedMs + 1);
+  return new Date(lastCreatedMs).toISOString();
 }
