@@ -23,7 +23,9 @@ export class PostgresDocumentStore implements DocumentStore {
     const inserted = await this.db
       .insertInto('documents')
       .values({ key, document_id: documentId, created_at: doc.createdAt, body: JSON.stringify(doc.body) })
-      .onConflict((oc) => oc.column('key').doNothing())
+      // No conflict target: document_id is unique too and derived from the key, so a racing insert may
+      // hit either constraint; both mean the same document already exists.
+      .onConflict((oc) => oc.doNothing())
       .returning('key')
       .executeTakeFirst();
     if (inserted) return doc;
@@ -55,7 +57,9 @@ export class PostgresDocumentStore implements DocumentStore {
     const inserted = await this.db
       .insertInto('documents')
       .values({ key: doc.key, document_id: doc.documentId, created_at: doc.createdAt, body: JSON.stringify(doc.body) })
-      .onConflict((oc) => oc.column('key').doNothing())
+      // No conflict target: document_id is unique too and derived from the key, so a racing insert may
+      // hit either constraint; both mean the same document already exists.
+      .onConflict((oc) => oc.doNothing())
       .returning('key')
       .executeTakeFirst();
     return inserted !== undefined;
