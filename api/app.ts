@@ -122,7 +122,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await secured.register(definitionRoutes, { registry: options.registry });
     await secured.register(formRoutes, { registry: options.registry });
     await secured.register(materialRoutes, { registry: options.registry, blobs: options.blobs, certificates: options.certificates });
-    await secured.register(caseRoutes);
+    await secured.register(caseRoutes, { registry: options.registry });
     await secured.register(supplementRoutes);
     await secured.register(acceptanceRoutes);
     await secured.register(itemRoutes);

@@ -21,14 +21,25 @@ export interface StoredDefinition {
   source: 'api' | 'file';
 }
 
+/** The id and version of a stored version. */
+export interface VersionKey {
+  bundleId: string;
+  version: number;
+}
+
 /**
  * Where published versions are kept: each id+version once. Several processes may share a store (API
  * nodes on one database), so `save` is create-once: the first version stored under an id+version is
  * the version, and a later save gets it back (with the same content that is a repeat; with other
- * content the registry reports a conflict).
+ * content the registry reports a conflict). `keys` and `load` let a registry pick up the versions
+ * other processes saved since it loaded.
  */
 export interface RegistryStore {
   loadAll(): Promise<StoredDefinition[]>;
+  /** The id and version of every stored version, of one bundle when `bundleId` is given: a cheap look, no content. */
+  keys(bundleId?: string): Promise<VersionKey[]>;
+  /** The stored versions among `keys` (a key it does not hold is left out). */
+  load(keys: VersionKey[]): Promise<StoredDefinition[]>;
   /** Stores `entry` unless its id+version is stored; `stored` is what the store holds now, `created` whether this call stored it. */
   save(entry: StoredDefinition): Promise<{ stored: StoredDefinition; created: boolean }>;
 }
@@ -39,6 +50,15 @@ export class MemoryRegistryStore implements RegistryStore {
 
   async loadAll(): Promise<StoredDefinition[]> {
     return structuredClone(this.entries);
+  }
+
+  async keys(bundleId?: string): Promise<VersionKey[]> {
+    return this.entries.filter((e) => bundleId === undefined || e.definition.id === bundleId).map((e) => ({ bundleId: e.definition.id, version: e.definition.version }));
+  }
+
+  async load(keys: VersionKey[]): Promise<StoredDefinition[]> {
+    const wanted = new Set(keys.map(keyOf));
+    return structuredClone(this.entries.filter((e) => wanted.has(keyOf({ bundleId: e.definition.id, version: e.definition.version }))));
   }
 
   async save(entry: StoredDefinition): Promise<{ stored: StoredDefinition; created: boolean }> {
@@ -71,6 +91,36 @@ export class FileRegistryStore implements RegistryStore {
     return entries;
   }
 
+  async keys(bundleId?: string): Promise<VersionKey[]> {
+    const keys: VersionKey[] = [];
+    for (const id of bundleId === undefined ? await listDir(this.dir) : [bundleId]) {
+      if (!BUNDLE_FOLDER.test(id)) continue; // not a bundle id: no folder of ours (nor a path out of ours)
+      for (const name of await listDir(join(this.dir, id))) {
+        if (/^\d+\.json$/.test(name)) keys.push({ bundleId: id, version: Number(name.slice(0, -'.json'.length)) });
+      }
+    }
+    return keys;
+  }
+
+  async load(keys: VersionKey[]): Promise<StoredDefinition[]> {
+    const entries: StoredDefinition[] = [];
+    for (const { bundleId, version } of keys) {
+      if (!BUNDLE_FOLDER.test(bundleId) || !Number.isInteger(version)) continue;
+      const file = join(this.dir, bundleId, `${version}.json`);
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (cause) {
+        if ((cause as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw cause;
+      }
+      const entry = JSON.parse(text) as StoredDefinition;
+      checkStored(entry, file, bundleId, version);
+      entries.push(entry);
+    }
+    return entries;
+  }
+
   async save(entry: StoredDefinition): Promise<{ stored: StoredDefinition; created: boolean }> {
     const { id, version } = entry.definition;
     const dir = join(this.dir, id);
@@ -91,6 +141,11 @@ export class FileRegistryStore implements RegistryStore {
     }
   }
 }
+
+const keyOf = ({ bundleId, version }: VersionKey): string => `${bundleId}@${version}`;
+
+/** A bundle id (the schema's slug), so a folder name from a request never leads out of the store's folder. */
+const BUNDLE_FOLDER = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** Directory entries in a stable order; a missing directory is empty. */
 async function listDir(dir: string): Promise<string[]> {
@@ -179,7 +234,23 @@ export class DefinitionRegistry {
   }
 
   /**
-   * A published version, or the latest (highest) version when `version` is omitted.
+   * Picks up what other processes sharing the store (API nodes on one database) published since this
+   * registry loaded, before a read with `get`, `versions` or `list`: a publication on one node is then
+   * seen by the next request to any node. A named version this registry holds asks nothing (versions
+   * are immutable); otherwise one cheap look at the stored ids and versions (of `bundleId`, or of every
+   * bundle when it is omitted: a list), and a load of the versions missing here.
+   */
+  async refresh(bundleId?: string, version?: number): Promise<void> {
+    if (bundleId !== undefined && version !== undefined && this.bundles.get(bundleId)?.has(version)) return;
+    const missing = (await this.store.keys(bundleId)).filter((key) => !this.bundles.get(key.bundleId)?.has(key.version));
+    if (missing.length === 0) return;
+    for (const entry of await this.store.load(missing)) this.remember(entry);
+  }
+
+  /**
+   * A published version, or the latest (highest) version when `version` is omitted. Holds what this
+   * registry has loaded: call {@link DefinitionRegistry.refresh} first where another process may have
+   * published.
    * @throws DefinitionNotFoundError
    */
   get(bundleId: string, version?: number): StoredDefinition {

@@ -5,7 +5,7 @@
  * and the registry compares hashes (same content: unchanged; other content: a conflict).
  */
 import type { Kysely, Selectable } from 'kysely';
-import { checkStored, type RegistryStore, type StoredDefinition } from '../../definitions/registry';
+import { checkStored, type RegistryStore, type StoredDefinition, type VersionKey } from '../../definitions/registry';
 import type { BundleDefinition } from '../../definitions/schema';
 import type { ExecutionPlan } from '../../definitions/plan';
 import type { Database, DefinitionVersionsTable } from './schema';
@@ -15,11 +15,27 @@ export class PostgresRegistryStore implements RegistryStore {
 
   async loadAll(): Promise<StoredDefinition[]> {
     const rows = await this.db.selectFrom('definition_versions').selectAll().orderBy('bundle_id').orderBy('version').execute();
-    return rows.map((row) => {
-      const entry = stored(row);
-      checkStored(entry, `definition_versions (${row.bundle_id}, ${row.version})`, row.bundle_id, row.version);
-      return entry;
-    });
+    return rows.map((row) => checked(row));
+  }
+
+  /** The primary key's columns only, no content: what an API node asks before a read that may be stale. */
+  async keys(bundleId?: string): Promise<VersionKey[]> {
+    let query = this.db.selectFrom('definition_versions').select(['bundle_id', 'version']);
+    if (bundleId !== undefined) query = query.where('bundle_id', '=', bundleId);
+    const rows = await query.execute();
+    return rows.map((row) => ({ bundleId: row.bundle_id, version: row.version }));
+  }
+
+  async load(keys: VersionKey[]): Promise<StoredDefinition[]> {
+    if (keys.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('definition_versions')
+      .selectAll()
+      .where((eb) => eb.or(keys.map((key) => eb.and([eb('bundle_id', '=', key.bundleId), eb('version', '=', key.version)]))))
+      .orderBy('bundle_id')
+      .orderBy('version')
+      .execute();
+    return rows.map((row) => checked(row));
   }
 
   save(entry: StoredDefinition): Promise<{ stored: StoredDefinition; created: boolean }> {
@@ -52,6 +68,13 @@ export class PostgresRegistryStore implements RegistryStore {
     };
     return this.db.isTransaction ? save(this.db) : this.db.transaction().execute(save);
   }
+}
+
+/** A row as a stored version, checked as every store checks what it loads. */
+function checked(row: Selectable<DefinitionVersionsTable>): StoredDefinition {
+  const entry = stored(row);
+  checkStored(entry, `definition_versions (${row.bundle_id}, ${row.version})`, row.bundle_id, row.version);
+  return entry;
 }
 
 function stored(row: Selectable<DefinitionVersionsTable>): StoredDefinition {

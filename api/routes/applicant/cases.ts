@@ -14,10 +14,11 @@ import {
   StartCaseBody,
   StartedCaseResponse,
 } from '../../schemas';
+import type { DefinitionRegistry } from '../../../definitions/registry';
 import type { CaseService } from '../../services/case-service';
 import { CASE_PROBLEMS } from '../case-requests';
 
-export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
+export const caseRoutes: FastifyPluginAsyncZod<{ registry: DefinitionRegistry }> = async (app, { registry }) => {
   const { cases } = app;
   app.post(
     '/cases',
@@ -33,6 +34,8 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const principal = requireRole(request, 'integrator', 'window');
+      // The bundle may have been published (or got a new latest version) through another API node.
+      await registry.refresh(request.body.bundleId, request.body.version);
       const started = await cases.start(request.body, principal.id, request.headers['idempotency-key']);
       const self = `/cases/${started.caseId}`;
       if (!started.created) reply.header('idempotent-replayed', 'true');

@@ -46,6 +46,7 @@ export const materialRoutes: FastifyPluginAsyncZod<MaterialRoutesOptions> = asyn
     async (request) => {
       requireRole(request, 'integrator', 'window');
       if (!certificates) throw new HttpProblem('unavailable', 'No electronic-licence library is configured.');
+      await registry.refresh(request.params.id, request.query.version);
       const { plan } = registry.get(request.params.id, request.query.version);
       return { subject: request.query.subject, ...prefill(plan, await certificates.licencesOf(request.query.subject)) };
     },
@@ -72,6 +73,7 @@ export const materialRoutes: FastifyPluginAsyncZod<MaterialRoutesOptions> = asyn
     async (request, reply) => {
       requireRole(request, 'integrator', 'window');
       if (!blobs) throw new HttpProblem('unavailable', 'No upload store is configured.');
+      await registry.refresh(request.params.id, request.query.version);
       const { plan } = registry.get(request.params.id, request.query.version);
       const material = plan.materials.find((m) => m.id === request.params.material);
       if (!material) throw new HttpProblem('not-found', `Bundle "${plan.bundleId}" has no material "${request.params.material}".`);

@@ -1,5 +1,6 @@
 /**
  * Bundle definitions: list and read published versions, validate a draft, publish a new version.
+ * Reads refresh the registry first, so a version published through another API node is seen at once.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -35,7 +36,10 @@ export const definitionRoutes: FastifyPluginAsyncZod<{ registry: DefinitionRegis
   app.get(
     '/definitions',
     { schema: { tags: ['definitions'], operationId: 'listDefinitions', summary: 'Published bundles', response: { 200: z.array(Summary) } } },
-    async () => registry.list(),
+    async () => {
+      await registry.refresh();
+      return registry.list();
+    },
   );
 
   app.get(
@@ -49,7 +53,10 @@ export const definitionRoutes: FastifyPluginAsyncZod<{ registry: DefinitionRegis
         response: { 200: Published, 404: ProblemSchema },
       },
     },
-    async (request) => view(registry.get(request.params.id)),
+    async (request) => {
+      await registry.refresh(request.params.id);
+      return view(registry.get(request.params.id));
+    },
   );
 
   app.get(
@@ -63,11 +70,13 @@ export const definitionRoutes: FastifyPluginAsyncZod<{ registry: DefinitionRegis
         response: { 200: z.array(z.object({ version: z.number(), hash: z.string(), publishedAt: z.string(), source: z.enum(['api', 'file']) })), 404: ProblemSchema },
       },
     },
-    async (request) =>
-      registry.versions(request.params.id).map((version) => {
+    async (request) => {
+      await registry.refresh(request.params.id);
+      return registry.versions(request.params.id).map((version) => {
         const entry = registry.get(request.params.id, version);
         return { version, hash: entry.plan.hash, publishedAt: entry.publishedAt, source: entry.source };
-      }),
+      });
+    },
   );
 
   app.get(
@@ -81,7 +90,10 @@ export const definitionRoutes: FastifyPluginAsyncZod<{ registry: DefinitionRegis
         response: { 200: Published, 404: ProblemSchema },
       },
     },
-    async (request) => view(registry.get(request.params.id, request.params.version)),
+    async (request) => {
+      await registry.refresh(request.params.id, request.params.version);
+      return view(registry.get(request.params.id, request.params.version));
+    },
   );
 
   app.post(

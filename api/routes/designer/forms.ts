@@ -28,6 +28,7 @@ export const formRoutes: FastifyPluginAsyncZod<{ registry: DefinitionRegistry }>
       },
     },
     async (request, reply) => {
+      await registry.refresh(request.params.id, request.query.version);
       const { plan } = registry.get(request.params.id, request.query.version);
       return reply.type('application/schema+json').send(mergeForm(plan));
     },
@@ -45,6 +46,7 @@ export const formRoutes: FastifyPluginAsyncZod<{ registry: DefinitionRegistry }>
       },
     },
     async (request, reply) => {
+      await registry.refresh(request.params.id, request.query.version);
       const { plan } = registry.get(request.params.id, request.query.version);
       return reply.type('application/typescript; charset=utf-8').send(await formTypes(plan));
     },
@@ -62,6 +64,9 @@ export const formRoutes: FastifyPluginAsyncZod<{ registry: DefinitionRegistry }>
         response: { 200: z.record(z.string(), z.unknown()), ...problems },
       },
     },
-    async (request) => reductions(registry.get(request.params.id, request.query.version).plan) as unknown as Record<string, unknown>,
+    async (request) => {
+      await registry.refresh(request.params.id, request.query.version);
+      return reductions(registry.get(request.params.id, request.query.version).plan) as unknown as Record<string, unknown>;
+    },
   );
 };

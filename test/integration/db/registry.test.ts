@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PostgresRegistryStore } from '../../../adapters/db/registry';
-import { VersionConflictError } from '../../../definitions/errors';
+import { DefinitionNotFoundError, VersionConflictError } from '../../../definitions/errors';
 import { DefinitionRegistry } from '../../../definitions/registry';
 import { PROJECT_ROOT } from '../../../runtime/config';
 import { validDefinition } from '../../unit/definitions/fixtures';
@@ -56,6 +56,28 @@ describe.each(testDatabases())('PostgresRegistryStore on %s', (backend, database
     const db = await database.open();
     await sql`UPDATE definition_versions SET definition = json_build_object('id', 'test-bundle', 'version', 1, 'title', definition->'title')`.execute(db);
     await expect(store.loadAll()).rejects.toThrow(/does not match the hash of its plan/);
+  });
+
+  it('shows a registry on the same database what another published since it loaded, once refreshed: by version, as the latest, in the list', async () => {
+    const reader = await DefinitionRegistry.open({ store: backend === 'postgres' ? new PostgresRegistryStore(await database.openAnother()) : store });
+    const writer = await DefinitionRegistry.open({ store });
+    await writer.publish(version(1), 'api');
+    expect(() => reader.get('test-bundle', 1)).toThrow(DefinitionNotFoundError);
+    await reader.refresh('test-bundle', 1);
+    expect(reader.get('test-bundle', 1)).toEqual(writer.get('test-bundle', 1));
+
+    await writer.publish(version(2, 'Second'), 'api');
+    await reader.refresh('test-bundle', 1); // a version it holds: nothing asked, nothing new
+    expect(reader.get('test-bundle').definition.version).toBe(1);
+    await reader.refresh('test-bundle');
+    expect(reader.get('test-bundle').definition.title.en).toBe('Second');
+
+    await writer.publish({ ...version(1), id: 'other-bundle' }, 'api');
+    await reader.refresh();
+    expect(reader.list().map((b) => `${b.id}@${b.latestVersion}`)).toEqual(['other-bundle@1', 'test-bundle@2']);
+    // A version nobody published is still not found after a refresh.
+    await reader.refresh('test-bundle', 3);
+    expect(() => reader.get('test-bundle', 3)).toThrow(DefinitionNotFoundError);
   });
 
   it('lets one of two registries on the same database create a version: the other sees the conflict or the same version', async () => {

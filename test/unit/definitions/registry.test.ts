@@ -167,6 +167,19 @@ describe('FileRegistryStore', () => {
     expect(await store.loadAll()).toHaveLength(1);
   });
 
+  it('shows a registry on the same folder what another published, once refreshed, and names no file outside it', async () => {
+    const dir = await tmp();
+    const reader = await DefinitionRegistry.open({ store: new FileRegistryStore(dir) });
+    const writer = await DefinitionRegistry.open({ store: new FileRegistryStore(dir) });
+    await writer.publish(version(1), 'api');
+    await writer.publish(version(2, 'Second'), 'api');
+    await reader.refresh('test-bundle', 1);
+    expect(reader.versions('test-bundle')).toEqual([1, 2]);
+    expect(reader.get('test-bundle').definition.title.en).toBe('Second');
+    expect(await new FileRegistryStore(dir).keys('../test-bundle')).toEqual([]);
+    expect(await new FileRegistryStore(dir).load([{ bundleId: '..', version: 1 }])).toEqual([]);
+  });
+
   it('fails naming the file when a stored version was edited after publication', async () => {
     const dir = await tmp();
     await (await DefinitionRegistry.open({ store: new FileRegistryStore(dir) })).publish(version(1), 'api');
