@@ -1,10 +1,11 @@
 /**
  * Authentication and department-scoped authorization.
  *
- * Callers present `Authorization: Bearer <api key>`. Keys are stored only as SHA-256 digests (in the
- * database, or a key file: see `adapters/api-keys.ts`), each mapped to a principal with roles
- * and, for department officers, their department. A province fronting the API with its own identity
- * provider replaces `ApiKeyAuthenticator` with one that reads its tokens; the roles stay.
+ * Callers present `Authorization: Bearer <token>`: an API key (integrators) or an OpenID Connect access
+ * token (people, `api/oidc.ts`). Keys are stored only as SHA-256 digests (in the database, or a key
+ * file: see `adapters/api-keys.ts`), each mapped to a principal with roles and, for department
+ * officers, their department; a verified access token maps to a principal the same way, with the
+ * person's name, department role and, for applicants, their subject besides.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -12,11 +13,23 @@ import fp from 'fastify-plugin';
 import { sha256Hex, type ApiKeyLookup, type ApiKeyRecord, type Role } from '../adapters/api-keys';
 import { HttpProblem } from './problems';
 
+/** What a department officer does in an item's steps: 承办人 handler, 审核人 reviewer, 负责人 head. */
+export const DEPARTMENT_ROLES = ['handler', 'reviewer', 'head'] as const;
+export type DepartmentRole = (typeof DEPARTMENT_ROLES)[number];
+
 export interface Principal {
   id: string;
   roles: Role[];
   /** The department a window or department officer acts for. */
   department?: string;
+  /** The person's name, as the identity provider knows it. */
+  name?: string;
+  /** A person signed in (an OIDC access token), not a system with an API key. */
+  person?: boolean;
+  /** A department officer's role in an item's steps. */
+  departmentRole?: DepartmentRole;
+  /** An applicant's subject: the ID number of a person, the unified social credit code of a company. */
+  subjectId?: string;
 }
 
 /**
@@ -55,6 +68,14 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Whether a bearer token has the shape of a JWT (three base64url parts, the last empty for `alg: none`):
+ * those are access tokens, anything else an API key (`yjs_…` has no dots).
+ */
+export function looksLikeJwt(token: string): boolean {
+  return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token);
+}
+
 /** The token of `Authorization: Bearer <token>`, if the header has that form. */
 function bearerToken(request: FastifyRequest): string | undefined {
   return /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
@@ -91,7 +112,9 @@ export const authentication = fp(
     app.addHook('onRequest', async (request) => {
       if (request.principal) return;
       if (failures.has(request)) throw failures.get(request);
-      if (!bearerToken(request)) throw new HttpProblem('unauthenticated', 'Send "Authorization: Bearer <api key>".');
+      const token = bearerToken(request);
+      if (!token) throw new HttpProblem('unauthenticated', 'Send "Authorization: Bearer <api key>".');
+      if (looksLikeJwt(token)) throw new HttpProblem('unauthenticated', 'The access token is not valid (signature, issuer, audience or expiry).');
       throw new HttpProblem('unauthenticated', 'The API key is not valid.');
     });
   },
