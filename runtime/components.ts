@@ -20,6 +20,7 @@ import type { Database } from '../adapters/db/schema';
 import type { DocumentStore } from '../adapters/documents';
 import { keyStoreFromEnv, type KeyStore } from '../adapters/keystore';
 import type { Outbox } from '../adapters/outbox';
+import { S3BlobBytes } from '../adapters/s3-blobs';
 import { DefinitionRegistry, type RegistryStore } from '../definitions/registry';
 import type { Config } from './config';
 import { openDatabase, type AppDatabase } from './database';
@@ -34,7 +35,7 @@ export interface Stores {
   registry: RegistryStore;
   documents: DocumentStore;
   outbox: Outbox;
-  /** Upload metadata in the database, the bytes in `<data>/blobs`. */
+  /** Upload metadata in the database, the bytes in `<data>/blobs` or the S3 bucket of `YJS_S3_BUCKET`. */
   blobs: BlobStore;
   /** The database's, or the key file's with `YJS_API_KEYS_FILE`. */
   apiKeys: ApiKeyStore;
@@ -52,8 +53,9 @@ export function openStores(config: Config, db: Kysely<Database>): Stores {
   };
 }
 
-/** Where uploads' bytes are: `<data>/blobs`, by SHA-256 (the metadata is in the database). */
+/** Where uploads' bytes are, by SHA-256: the S3 bucket of `YJS_S3_BUCKET`, else `<data>/blobs` (the metadata is in the database). */
 export function openBlobBytes(config: Config): BlobBytes {
+  if (config.s3Blobs) return new S3BlobBytes(config.s3Blobs);
   return new FileBlobBytes(join(config.dataDir, 'blobs'));
 }
 

@@ -3,6 +3,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import type { S3BlobBytesOptions } from '../adapters/s3-blobs';
 
 /** The repository root, from this module's location (`runtime/..`). */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -33,6 +34,8 @@ export interface Config {
   logLevel: string;
   /** Public `POST /seals/verify` calls per minute per address (`YJS_SEAL_VERIFY_RATE_PER_MINUTE`). Unset: the API's default, 600. */
   sealVerifyRatePerMinute?: number;
+  /** Uploads' bytes in an S3-compatible bucket (`YJS_S3_BUCKET` and the other `YJS_S3_*`). Unset: files in `<data>/blobs`. */
+  s3Blobs?: S3BlobBytesOptions;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -52,6 +55,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: parseCorsOrigins(env.YJS_CORS_ORIGINS),
     logLevel: env.YJS_LOG_LEVEL ?? 'info',
     sealVerifyRatePerMinute: perMinute(env.YJS_SEAL_VERIFY_RATE_PER_MINUTE, 'YJS_SEAL_VERIFY_RATE_PER_MINUTE'),
+    s3Blobs: s3BlobsConfig(env),
+  };
+}
+
+/** `YJS_S3_*`: the bucket turns the S3 store on; the others without it are a mistake that stops the start. */
+export function s3BlobsConfig(env: NodeJS.ProcessEnv): S3BlobBytesOptions | undefined {
+  const bucket = nonEmpty(env.YJS_S3_BUCKET);
+  const others = ['YJS_S3_ENDPOINT', 'YJS_S3_REGION', 'YJS_S3_PREFIX', 'YJS_S3_FORCE_PATH_STYLE'].filter((name) => nonEmpty(env[name]));
+  if (!bucket) {
+    if (others.length > 0) throw new Error(`${others.join(', ')} set without YJS_S3_BUCKET: set the bucket to keep uploads in S3, or unset them`);
+    return undefined;
+  }
+  const endpoint = nonEmpty(env.YJS_S3_ENDPOINT);
+  if (endpoint !== undefined && !(URL.canParse(endpoint) && /^https?:$/.test(new URL(endpoint).protocol))) {
+    throw new Error(`YJS_S3_ENDPOINT must be an http(s) URL like http://127.0.0.1:9000, not ${JSON.stringify(endpoint)}`);
+  }
+  const pathStyle = nonEmpty(env.YJS_S3_FORCE_PATH_STYLE)?.toLowerCase();
+  if (pathStyle !== undefined && !['true', 'false', '1', '0'].includes(pathStyle)) {
+    throw new Error(`YJS_S3_FORCE_PATH_STYLE must be true or false, not ${JSON.stringify(env.YJS_S3_FORCE_PATH_STYLE)}`);
+  }
+  return {
+    bucket,
+    endpoint,
+    region: nonEmpty(env.YJS_S3_REGION),
+    prefix: nonEmpty(env.YJS_S3_PREFIX),
+    // Servers other than AWS (the ones with an endpoint) mostly want the bucket in the path.
+    forcePathStyle: pathStyle === undefined ? endpoint !== undefined : pathStyle === 'true' || pathStyle === '1',
   };
 }
 
