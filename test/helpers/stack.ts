@@ -17,12 +17,13 @@ import { PostgresBlobStore } from '../../adapters/db/blobs';
 import { PostgresBrokenCommitmentStore } from '../../adapters/db/credit';
 import { PostgresDocumentStore } from '../../adapters/db/documents';
 import { PostgresOutbox } from '../../adapters/db/outbox';
+import { PostgresReadModel } from '../../adapters/db/read-model';
 import { PostgresRegistryStore } from '../../adapters/db/registry';
 import type { Database } from '../../adapters/db/schema';
 import type { Kysely } from 'kysely';
 import { DEFAULT_CERTIFICATES_FILE, FileCertificateLibrary } from '../../adapters/certificates';
 import { FileApiKeyStore, type ApiKeyRecord } from '../../adapters/api-keys';
-import { ApiKeyAuthenticator } from '../../api/auth';
+import { ApiKeyAuthenticator, type Authenticator } from '../../api/auth';
 import { buildApp } from '../../api/app';
 import { DefinitionRegistry, MemoryRegistryStore } from '../../definitions/registry';
 import { devPrincipals, mintKeys, type DevPrincipal } from '../../runtime/api-keys';
@@ -31,6 +32,7 @@ import { PROJECT_ROOT } from '../../runtime/config';
 import { bundleWorkflows, createWorker, stopWorker } from '../../runtime/worker';
 import { createActivities } from '../../activities';
 import { testCreditProvider } from './credit';
+import { openTestPglite } from './databases';
 
 let bundle: Promise<WorkflowBundle> | undefined;
 /** The workflow code, bundled once per test process. */
@@ -41,6 +43,8 @@ export function workflowBundle(): Promise<WorkflowBundle> {
 
 export interface Stack {
   app: FastifyInstance;
+  /** The read model the worker writes and the API reads. */
+  readModel: PostgresReadModel;
   registry: DefinitionRegistry;
   documents: DocumentStore;
   keys: KeyStore;
@@ -66,11 +70,16 @@ export interface StackOptions {
    * metadata, API keys, broken commitments); without it, in memory.
    */
   database?: Kysely<Database>;
+  /** The API's authenticator, given the one over the API keys (e.g. people's access tokens besides: `api/oidc.ts`). */
+  authenticator?: (apiKeys: Authenticator) => Authenticator;
 }
 
 export async function startStack(env: TestWorkflowEnvironment, options: StackOptions = {}): Promise<Stack> {
   const taskQueue = `test-${Math.random().toString(36).slice(2, 10)}`;
   const db = options.database;
+  // The read model is always in a database, as in every deployment: the given one, else a PGlite of this stack.
+  const ownDatabase = db ? undefined : await openTestPglite();
+  const readModel = new PostgresReadModel(db ?? ownDatabase!);
   const registry = await DefinitionRegistry.open({
     bundlesDir: join(PROJECT_ROOT, 'definitions', 'bundles'),
     store: db ? new PostgresRegistryStore(db) : new MemoryRegistryStore(),
@@ -81,7 +90,7 @@ export async function startStack(env: TestWorkflowEnvironment, options: StackOpt
   const worker = await createWorker({
     connection: env.nativeConnection,
     taskQueue,
-    activities: { ...createActivities({ documents, keys, credit, ...(db ? { outbox: new PostgresOutbox(db) } : {}) }), ...options.activityOverrides },
+    activities: { ...createActivities({ documents, keys, credit, readModel, ...(db ? { outbox: new PostgresOutbox(db) } : {}) }), ...options.activityOverrides },
     workflowBundle: await workflowBundle(),
     shutdownGraceTime: '1 second',
   });
@@ -95,16 +104,19 @@ export async function startStack(env: TestWorkflowEnvironment, options: StackOpt
     client: env.client,
     namespace: env.namespace ?? 'default',
     registry,
-    authenticator: new ApiKeyAuthenticator(apiKeys ?? records),
+    authenticator: (options.authenticator ?? ((keys) => keys))(new ApiKeyAuthenticator(apiKeys ?? records)),
     ...(apiKeys ? { apiKeys } : {}),
     taskQueue,
     keys,
     documents,
     blobs: blobsDir && db ? new PostgresBlobStore(db, new FileBlobBytes(blobsDir)) : new MemoryBlobStore(),
     certificates: new FileCertificateLibrary(DEFAULT_CERTIFICATES_FILE),
+    readModel,
+    ...(options.progressFallbackMs ? { progressFallbackMs: options.progressFallbackMs } : {}),
   });
   return {
     app,
+    readModel,
     registry,
     documents,
     keys,
@@ -121,6 +133,7 @@ export async function startStack(env: TestWorkflowEnvironment, options: StackOpt
       await stopWorker(worker, running);
       if (keyDir) await rm(keyDir, { recursive: true, force: true });
       if (blobsDir) await rm(blobsDir, { recursive: true, force: true });
+      await ownDatabase?.destroy();
     },
   };
 }
