@@ -3,6 +3,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { loadOidcConfig, type OidcConfig } from './oidc-config';
 import type { S3BlobBytesOptions } from '../adapters/s3-blobs';
 
 /** The repository root, from this module's location (`runtime/..`). */
@@ -36,6 +37,8 @@ export interface Config {
   sealVerifyRatePerMinute?: number;
   /** Uploads' bytes in an S3-compatible bucket (`YJS_S3_BUCKET` and the other `YJS_S3_*`). Unset: files in `<data>/blobs`. */
   s3Blobs?: S3BlobBytesOptions;
+  /** Sign-in: the embedded OIDC provider, an outside issuer (`YJS_OIDC_ISSUER`), or off (`runtime/oidc-config.ts`). */
+  oidc: OidcConfig;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -56,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.YJS_LOG_LEVEL ?? 'info',
     sealVerifyRatePerMinute: perMinute(env.YJS_SEAL_VERIFY_RATE_PER_MINUTE, 'YJS_SEAL_VERIFY_RATE_PER_MINUTE'),
     s3Blobs: s3BlobsConfig(env),
+    oidc: loadOidcConfig(env, dataDir, env.HOST ?? '127.0.0.1'),
   };
 }
 
