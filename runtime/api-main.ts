@@ -7,6 +7,7 @@ import { ApiKeyAuthenticator } from '../api/auth';
 import { buildApp } from '../api/app';
 import { apiKeysLocation, onShutdown, openAppDatabase, openCertificates, openClient, openKeys, openRegistry, openStores } from './components';
 import { loadConfig } from './config';
+import { openIdentity } from './identity';
 import { serverDatabaseUrl } from './database';
 
 function fail(message: string): never {
@@ -33,12 +34,14 @@ if ((await stores.apiKeys.list()).length === 0) {
   fail(`api-main: no API key in ${apiKeysLocation(config, database)}: mint one first, e.g. \`npx yijianshi keys create --role admin\` with the same DATABASE_URL`);
 }
 const registry = await openRegistry(config, stores.registry);
+// People's access tokens of YJS_OIDC_ISSUER besides API keys; an API process of a cluster runs no provider of its own.
+const identity = await openIdentity(config.oidc, new ApiKeyAuthenticator(stores.apiKeys), { embedded: false });
 const app = await buildApp({
   client: await openClient(address, config.namespace),
   namespace: config.namespace,
   registry,
   // Asked on every request: keys minted with `yijianshi keys create` or the admin API work at once.
-  authenticator: new ApiKeyAuthenticator(stores.apiKeys),
+  authenticator: identity.authenticator,
   apiKeys: stores.apiKeys,
   keys: openKeys(config),
   documents: stores.documents,

@@ -22,6 +22,7 @@ import {
   openWorkerConnection,
 } from './components';
 import { loadConfig } from './config';
+import { openIdentity } from './identity';
 import { provisionTemporal } from './temporal';
 import { createWorker, stopWorker } from './worker';
 
@@ -50,11 +51,13 @@ await Promise.all(departments.map((department) => keys.keyPairFor(department)));
 const devKeys = devKeysEnabled();
 const minted = devKeys ? (await ensureDevKeys(stores.apiKeys, config.devTokensFile, departments, windows)).minted : [];
 if (devKeys) mintDevKeysOnPublish(registry, stores.apiKeys, config.devTokensFile);
+// People sign in at the embedded OIDC provider (or YJS_OIDC_ISSUER's); integrators keep their API keys.
+const identity = await openIdentity(config.oidc, new ApiKeyAuthenticator(stores.apiKeys));
 const app = await buildApp({
   client,
   namespace: temporal.namespace,
   registry,
-  authenticator: new ApiKeyAuthenticator(stores.apiKeys),
+  authenticator: identity.authenticator,
   apiKeys: stores.apiKeys,
   keys,
   documents: stores.documents,
@@ -79,6 +82,7 @@ yijianshi is running
   Temporal     ${temporal.address} (${temporal.mode}), namespace ${temporal.namespace}
   Database     ${databaseLine} (${databaseSeconds} s${migratedNote})
   Bundles      ${registry.list().map((b) => `${b.id}@${b.latestVersion}`).join(', ')}
+  Sign-in      ${identity.description}
   API keys     ${apiKeysLocation(config, database)}${minted.length > 0 ? `; ${minted.length} minted, plain keys in ${config.devTokensFile}` : ''}
 Press Ctrl-C to stop.`);
 // A database made on this start beside the files of the version before it: say how to bring them over.
@@ -89,6 +93,7 @@ if (database.migrated.includes('0001-stores') && Object.values(layout).some((pat
 
 onShutdown(async () => {
   await app.close();
+  await identity.close();
   await stopWorker(worker, workerRun);
   await temporal.stop();
   await database.close();
