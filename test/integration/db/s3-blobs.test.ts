@@ -6,11 +6,14 @@
  * the stores `npm start` opens with the bucket configured.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { FileBlobBytes, sha256Of } from '../../../adapters/blobs';
+import { FileBlobBytes, FileBlobStore, sha256Of } from '../../../adapters/blobs';
+import { fileLayoutOf, importFiles } from '../../../adapters/db/import-files';
 import { S3BlobBytes } from '../../../adapters/s3-blobs';
 import { ApiKeyAuthenticator } from '../../../api/auth';
 import { buildApp } from '../../../api/app';
@@ -139,7 +142,7 @@ describe('YJS_S3_* configuration', () => {
   });
 });
 
-describe.each(testDatabases().filter(([name]) => name === 'pglite'))('An upload over HTTP with YJS_S3_BUCKET set, on %s', (_backend, database) => {
+describe.each(testDatabases().filter(([name]) => name === 'pglite'))('Uploads with YJS_S3_BUCKET set, on %s', (_backend, database) => {
   afterEach(() => {
     vi.unstubAllEnvs();
   });
@@ -185,6 +188,26 @@ describe.each(testDatabases().filter(([name]) => name === 'pglite'))('An upload 
       expect((await blobs.get(sha256Of(photo)))?.bytes).toEqual(photo);
     } finally {
       await app.close();
+    }
+  });
+
+  it('are copied from the files of the version before into the bucket by the file import', async () => {
+    const name = `yjs-${randomUUID()}`;
+    await server.createBucket(name);
+    const dataDir = await mkdtemp(join(tmpdir(), 'yjs-s3-import-'));
+    try {
+      const old = await new FileBlobStore(join(dataDir, 'blobs')).put(PDF, 'application/pdf');
+      const db = await database.open();
+      await database.reset();
+      const bytes = new S3BlobBytes(server.options(name, 'yjs'));
+      const report = await importFiles(db, fileLayoutOf(dataDir), bytes);
+      expect(report.uploads).toEqual({ found: 1, added: 1 });
+      expect(await bytes.read(old.sha256)).toEqual(PDF);
+      expect(await db.selectFrom('uploads').select('sha256').execute()).toEqual([{ sha256: old.sha256 }]);
+      expect((await importFiles(db, fileLayoutOf(dataDir), bytes)).uploads).toEqual({ found: 1, added: 0 });
+      bytes.close();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 });
