@@ -96,7 +96,7 @@ export function openApiOptions(options: OpenApiOptions = {}): FastifyDynamicSwag
         license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       },
       servers: options.servers ?? [{ url: '/', description: 'This server' }],
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key' } } },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key (integrators), or an OpenID Connect access token, a JWT (people signed in)' } } },
       security: [{ apiKey: [] }],
       tags: [
         { name: 'cases', description: 'Start and follow cases' },
