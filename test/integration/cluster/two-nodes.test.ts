@@ -308,6 +308,24 @@ describe('two API nodes and two workers on one database and one Temporal', () =>
   }, 180_000);
   let documentIdsByCase = new Map<string, string[]>();
 
+  it('verifies every sealed document on the other node: one seal key per department, whichever worker made it', async () => {
+    const keyIds = new Map<string, Set<string>>();
+    await pool([...documentIdsByCase.keys()], 4, async (caseId, i) => {
+      const sealed = await call(i % 2, tokensA.integrator!, 'GET', `/cases/${caseId}/documents`);
+      expect(sealed.status).toBe(200);
+      expect(sealed.body.map((d: { documentId: string }) => d.documentId).sort()).toEqual(documentIdsByCase.get(caseId));
+      for (const { document, seal } of sealed.body) {
+        const report = await call((i + 1) % 2, tokensA.integrator!, 'POST', '/seals/verify', { json: { document, seal } });
+        expect(report.body.status, JSON.stringify(report.body)).toBe('valid');
+        keyIds.set(seal.department, (keyIds.get(seal.department) ?? new Set()).add(seal.keyId));
+      }
+    });
+    expect([...keyIds.keys()].sort()).toEqual([...new Set(Object.values(ITEMS))].sort());
+    for (const ids of keyIds.values()) expect(ids.size).toBe(1);
+    const published = await onBoth((node) => call(node, tokensA.integrator!, 'GET', '/seals/keys'));
+    expect(published[0].body).toEqual(published[1].body);
+  });
+
   it('leaves exactly one of everything in the database: sealed documents, API keys, uploads, versions, and no outbox duplicates', async () => {
     const db = database.db;
     // Sealed documents: four per case, the ones the cases show, unique ids, none without a case.
@@ -344,6 +362,16 @@ describe('two API nodes and two workers on one database and one Temporal', () =>
     const started: string[] = [];
     for await (const execution of env.client.workflow.list({ query: `WorkflowType = 'caseWorkflow'` })) started.push(execution.workflowId);
     expect(started).toHaveLength(CASES);
+    // Both workers ran cases: their identities (pid@host) are on completed workflow tasks.
+    const identities = new Set<string>();
+    for (const workflowId of started) {
+      const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+      for (const event of history.events ?? []) {
+        const identity = event.workflowTaskCompletedEventAttributes?.identity;
+        if (identity) identities.add(identity.split('@')[0]!);
+      }
+    }
+    expect([...identities].sort()).toEqual(workers.map((w) => String(w.pid)).sort());
 
     // No node answered a 500 at any point.
     expect(statuses.filter((s) => s >= 500 && s !== 503)).toEqual([]);
