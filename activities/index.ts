@@ -14,6 +14,9 @@ import type { KeyStore } from '../adapters/keystore';
 import { sealTimeoutDefaultNotice, type TimeoutDefaultNoticeInput } from './timeout-notice';
 import { DocumentOutbox, type Notification, type Outbox } from '../adapters/outbox';
 import { recordConditions, Sealer } from '../adapters/sealer';
+import type { ReadModelStore } from '../adapters/read-model';
+import type { CaseProjection } from '../domain/read-model';
+import { projectCase } from './read-model';
 import type { ItemClock } from '../domain/calendar';
 import type { IssuedResult } from '../domain/results';
 
@@ -27,6 +30,11 @@ export interface ActivityDeps {
   calendarDataDir?: string;
   /** Where notifications wait for delivery; by default beside the documents, in `documents`. */
   outbox?: Outbox;
+  /**
+   * The read model the case workflows write (inboxes, supervision, statistics, progress when the
+   * worker is away). Without it `projectCase` writes nothing: workflow tests that read no inbox.
+   */
+  readModel?: ReadModelStore;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -78,6 +86,10 @@ export function createActivities(deps: ActivityDeps) {
         if ((err as Error).name === 'CreditProviderRejected') throw ApplicationFailure.nonRetryable((err as Error).message, 'CreditProviderRejected');
         throw err;
       }
+    },
+    /** Writes a case's projection to the read model, once per revision (a local activity of the case). */
+    async projectCase(projection: CaseProjection): Promise<void> {
+      if (deps.readModel) await projectCase(deps.readModel, projection, deps.calendarDataDir);
     },
     /** Puts a notification in the durable outbox, once per key. */
     async notify(input: { key: string; notice: Notification }): Promise<void> {

@@ -17,19 +17,30 @@ export function involves(item: ProgressItem, department: string): boolean {
 }
 
 /**
- * Whether `department` has an applicable item in the case. `input` is read only when every such item
+ * Whether `department` has an applicable item in the case. `applicability` is read only when every such item
  * is still pending: before acceptance nothing is skipped yet, so a conditional item applies only if
  * its condition holds on the application.
  */
-export async function departmentHasAccess(department: string, progress: CaseProgress, input: () => Promise<CaseInput>): Promise<boolean> {
+export async function departmentHasAccess(department: string, progress: CaseProgress, applicability: Applicability): Promise<boolean> {
   const mine = progress.items.filter((item) => item.status !== 'skipped' && involves(item, department));
   if (mine.length === 0) return false;
   if (mine.some((item) => item.status !== 'pending')) return true; // dispatched (or cancelled after dispatch): it applied
-  const { plan, application } = await input();
-  return mine.some((item) => {
-    const planned = plan.items.find((p) => p.id === item.id);
-    return !planned?.condition || evaluateCondition(planned.condition, application.form);
-  });
+  const applies = await applicability();
+  return mine.some((item) => applies(item.id));
+}
+
+/** Whether each item of a case applies to its application (its condition holds on the form), read when needed. */
+export type Applicability = () => Promise<(itemId: string) => boolean>;
+
+/** Applicability from what the case was started with (a Query of the case's input). */
+export function applicabilityOf(input: () => Promise<CaseInput>): Applicability {
+  return async () => {
+    const { plan, application } = await input();
+    return (itemId) => {
+      const planned = plan.items.find((p) => p.id === itemId);
+      return !planned?.condition || evaluateCondition(planned.condition, application.form);
+    };
+  };
 }
 
 
@@ -37,12 +48,12 @@ export async function departmentHasAccess(department: string, progress: CaseProg
  * Integrators, windows and supervisors follow any case; a department officer only the cases its
  * department has an applicable item in.
  */
-export async function assertCaseRead(principal: Principal, progress: CaseProgress, input: () => Promise<CaseInput>): Promise<void> {
+export async function assertCaseRead(principal: Principal, progress: CaseProgress, applicability: Applicability): Promise<void> {
   if (hasRole(principal, 'integrator', 'window', 'supervisor')) return;
   if (!principal.department || !principal.roles.includes('department')) {
     throw new HttpProblem('forbidden', 'This needs one of the roles: integrator, window, supervisor, or a department with an item in the case.');
   }
-  if (!(await departmentHasAccess(principal.department, progress, input))) {
+  if (!(await departmentHasAccess(principal.department, progress, applicability))) {
     throw new HttpProblem('forbidden', `This case has no item for department "${principal.department}".`);
   }
 }

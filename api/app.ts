@@ -26,6 +26,7 @@ import type { BlobStore } from '../adapters/blobs';
 import type { CertificateLibrary } from '../adapters/certificates';
 import type { DefinitionRegistry } from '../definitions/registry';
 import type { ApiKeyStore } from '../adapters/api-keys';
+import type { ReadModelStore } from '../adapters/read-model';
 import { authentication, identification, type Authenticator } from './auth';
 import { installJsonBodyParser } from './json-body';
 import { openApiOptions, type OpenApiOptions } from './openapi';
@@ -81,6 +82,14 @@ export interface AppOptions {
   servers?: OpenApiOptions['servers'];
   /** The API key store: with it, admins mint, list and delete keys at `/admin/api-keys`. */
   apiKeys?: ApiKeyStore;
+  /**
+   * The read model the case workflows write: inboxes, the supervision desk and statistics read it,
+   * and a case's progress falls back to it when the worker does not answer. Without it (tests
+   * without a database) they read Temporal visibility and Queries only.
+   */
+  readModel?: ReadModelStore;
+  /** How long `GET /cases/:id` waits for the worker before answering from the read model (ms, default 2000). */
+  progressFallbackMs?: number;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -109,9 +118,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(temporal, { client: options.client, namespace: options.namespace, taskQueue: options.taskQueue });
-  await app.register(caseService, { registry: options.registry, documents: options.documents, blobs: options.blobs, certificates: options.certificates });
-  await app.register(itemListing);
-  await app.register(statistics);
+  await app.register(caseService, {
+    registry: options.registry,
+    documents: options.documents,
+    blobs: options.blobs,
+    certificates: options.certificates,
+    readModel: options.readModel,
+    progressFallbackMs: options.progressFallbackMs,
+  });
+  await app.register(itemListing, { readModel: options.readModel });
+  await app.register(statistics, { readModel: options.readModel });
   if (options.keys) await app.register(sealVerification, { keys: options.keys, documents: options.documents });
 
   await app.register(metaRoutes);

@@ -84,6 +84,13 @@ export const SupplyBody = z
 export const SpecialStepBody = SpecialStepRequest.omit({ actor: true });
 
 export const CaseProgressResponse = CaseProgress;
+/** A case's progress as `GET /cases/:id` answers it: from the workflow, or from the read model with `asOf`. */
+export const CaseProgressReadResponse = CaseProgress.extend({
+  asOf: z
+    .string()
+    .optional()
+    .meta({ description: "Present when the worker did not answer in time: the progress is the read model's copy, as written at this instant." }),
+}).meta({ id: 'CaseProgressRead' });
 export const ItemViewResponse = ItemView;
 
 export const InboxQuery = z.object({
@@ -107,6 +114,9 @@ export const InboxResponse = z
         startedAt: z.string().optional(),
         deadline: z.string().optional(),
         card: z.string().optional(),
+        /** The step the item is at, and the person holding it (once officers claim items). */
+        step: z.string().optional(),
+        holder: z.string().optional(),
       }),
     ),
     nextPageToken: z.string().optional(),

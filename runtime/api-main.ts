@@ -43,6 +43,7 @@ const app = await buildApp({
   // Asked on every request: keys minted with `yijianshi keys create` or the admin API work at once.
   authenticator: identity.authenticator,
   apiKeys: stores.apiKeys,
+  readModel: stores.readModel,
   keys: openKeys(config),
   documents: stores.documents,
   blobs: stores.blobs,

@@ -15,7 +15,9 @@ import { PostgresBlobStore } from '../adapters/db/blobs';
 import { PostgresBrokenCommitmentStore } from '../adapters/db/credit';
 import { PostgresDocumentStore } from '../adapters/db/documents';
 import { PostgresOutbox } from '../adapters/db/outbox';
+import { PostgresReadModel } from '../adapters/db/read-model';
 import { PostgresRegistryStore } from '../adapters/db/registry';
+import type { ReadModelStore } from '../adapters/read-model';
 import type { Database } from '../adapters/db/schema';
 import type { DocumentStore } from '../adapters/documents';
 import { keyStoreFromEnv, type KeyStore } from '../adapters/keystore';
@@ -40,6 +42,8 @@ export interface Stores {
   /** The database's, or the key file's with `YJS_API_KEYS_FILE`. */
   apiKeys: ApiKeyStore;
   brokenCommitments: BrokenCommitmentStore;
+  /** The read model of cases and items, written by the case workflows. */
+  readModel: ReadModelStore;
 }
 
 export function openStores(config: Config, db: Kysely<Database>): Stores {
@@ -50,6 +54,7 @@ export function openStores(config: Config, db: Kysely<Database>): Stores {
     blobs: new PostgresBlobStore(db, openBlobBytes(config)),
     apiKeys: config.apiKeysFile ? new FileApiKeyStore(config.apiKeysFile) : new PostgresApiKeyStore(db),
     brokenCommitments: new PostgresBrokenCommitmentStore(db),
+    readModel: new PostgresReadModel(db),
   };
 }
 

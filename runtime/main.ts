@@ -40,7 +40,7 @@ const keys = openKeys(config);
 const worker = await createWorker({
   connection: await openWorkerConnection(temporal.address),
   namespace: temporal.namespace,
-  deps: { documents: stores.documents, keys, credit: openCredit(stores.brokenCommitments), outbox: stores.outbox },
+  deps: { documents: stores.documents, keys, credit: openCredit(stores.brokenCommitments), outbox: stores.outbox, readModel: stores.readModel },
 });
 const client = await openClient(temporal.address, temporal.namespace);
 const { departments, windows } = departmentsOf(registry);
@@ -59,6 +59,7 @@ const app = await buildApp({
   registry,
   authenticator: identity.authenticator,
   apiKeys: stores.apiKeys,
+  readModel: stores.readModel,
   keys,
   documents: stores.documents,
   blobs: stores.blobs,

@@ -29,7 +29,7 @@ const stores = openStores(config, database.db);
 const worker = await createWorker({
   connection: await openWorkerConnection(address),
   namespace: config.namespace,
-  deps: { documents: stores.documents, keys: openKeys(config), credit: openCredit(stores.brokenCommitments), outbox: stores.outbox },
+  deps: { documents: stores.documents, keys: openKeys(config), credit: openCredit(stores.brokenCommitments), outbox: stores.outbox, readModel: stores.readModel },
 });
 const running = worker.run();
 console.log(`worker polling ${address}, namespace ${config.namespace}; database ${database.location}`);

@@ -190,6 +190,12 @@ export interface ReadCasesTable {
   completed_at: Timestamp | null;
   revision: BigInteger;
   updated_at: DefaultTimestamp;
+  // 0003
+  calendar: string;
+  title: Json;
+  applicant_name: string;
+  closed_at: Timestamp | null;
+  progress: Json;
 }
 
 export interface ReadItemsTable {
@@ -207,4 +213,16 @@ export interface ReadItemsTable {
   decided_at: Timestamp | null;
   revision: BigInteger;
   updated_at: DefaultTimestamp;
+  // 0003
+  code: string;
+  title: Json;
+  kind: string | null;
+  level: Generated<number>;
+  promised_days: number;
+  applicable: Generated<boolean>;
+  paused: Generated<boolean>;
+  escalated_from: Generated<string[]>;
+  /** numeric: read back as a string by pg. */
+  working_days_taken: ColumnType<string | number | null, number | null, number | null>;
+  same_day: boolean | null;
 }

@@ -44,7 +44,8 @@ import {
   type ItemView,
   type MaterialRef,
 } from '../../workflows/contract';
-import { departmentHasAccess, involves } from '../access';
+import { applicabilityOf, departmentHasAccess, involves, type Applicability } from '../access';
+import type { ReadModelStore } from '../../adapters/read-model';
 import {
   IdempotencyKeyReusedError,
   InvalidApplicationError,
@@ -82,6 +83,19 @@ export interface CaseServiceOptions {
   blobs?: BlobStore;
   /** The electronic-licence library (免证明, 数据预填充). */
   certificates?: CertificateLibrary;
+  /** The read model: a case's progress when the worker does not answer within `progressFallbackMs`. */
+  readModel?: ReadModelStore;
+  /** How long a progress read waits for the worker before the read model answers (default 2000 ms). */
+  progressFallbackMs?: number;
+}
+
+/** A case's progress as read: from its workflow, or from the read model (with `asOf`) when the worker is away. */
+export interface ReadProgress {
+  progress: CaseProgress;
+  /** Set when the read model answered: when its copy was written. */
+  asOf?: string;
+  /** Whether each item applies to the application, for department access checks. */
+  applicability: Applicability;
 }
 
 export class CaseService {
@@ -91,6 +105,8 @@ export class CaseService {
   private readonly documentStore?: DocumentStore;
   private readonly blobs?: BlobStore;
   private readonly certificates?: CertificateLibrary;
+  private readonly readModel?: ReadModelStore;
+  private readonly progressFallbackMs: number;
 
   constructor(options: CaseServiceOptions) {
     this.client = options.client;
@@ -99,6 +115,8 @@ export class CaseService {
     this.documentStore = options.documents;
     this.blobs = options.blobs;
     this.certificates = options.certificates;
+    this.readModel = options.readModel;
+    this.progressFallbackMs = options.progressFallbackMs ?? 2000;
   }
 
   /**
@@ -143,6 +161,37 @@ export class CaseService {
 
   async progress(caseId: string): Promise<CaseProgress> {
     return this.caseHandle(caseId).query(getProgress);
+  }
+
+  /**
+   * A case's progress for reading: its workflow's answer, or — when the worker has not answered
+   * within `progressFallbackMs` (stopped, busy, or Temporal unreachable) — the read model's copy,
+   * marked with `asOf`. Without a copy, the workflow's answer is awaited (and its outage reported).
+   */
+  async readProgress(caseId: string): Promise<ReadProgress> {
+    const fromWorkflow = (progress: CaseProgress): ReadProgress => ({ progress, applicability: applicabilityOf(() => this.inputOf(caseId)) });
+    const query = this.progress(caseId);
+    if (!this.readModel) return fromWorkflow(await query);
+    query.catch(() => undefined); // answered from the read model, a late failure is nobody's
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<'waited'>((resolve) => {
+      timer = setTimeout(() => resolve('waited'), this.progressFallbackMs);
+    });
+    const first = await Promise.race([query.then(fromWorkflow, (err: unknown) => ({ err })), waited]).finally(() => clearTimeout(timer));
+    if (first !== 'waited' && !('err' in first)) return first;
+    if (first !== 'waited' && (first.err instanceof WorkflowNotFoundError || !(await this.workerMayBeAway(first.err)))) throw first.err;
+    const stored = await this.readModel.caseProgress(caseId);
+    if (!stored) return fromWorkflow(await query);
+    return {
+      progress: stored.progress as CaseProgress,
+      asOf: stored.asOf,
+      applicability: async () => (itemId) => stored.applicable[itemId] ?? true,
+    };
+  }
+
+  /** An error the read model may answer in place of (Temporal or the worker unreachable), rather than a refusal. */
+  private async workerMayBeAway(err: unknown): Promise<boolean> {
+    return !(err instanceof Error && ['QueryRejectedError', 'WorkflowNotFoundError'].includes(err.name)) && !(err instanceof TypeError);
   }
 
   /**
@@ -281,7 +330,7 @@ export class CaseService {
 
   /** Refuses a department without an applicable item in the case. */
   private async assertDepartmentAccess(department: string, caseId: string, progress: CaseProgress): Promise<void> {
-    if (!(await departmentHasAccess(department, progress, () => this.inputOf(caseId)))) throw new NoCaseAccessError(department);
+    if (!(await departmentHasAccess(department, progress, applicabilityOf(() => this.inputOf(caseId))))) throw new NoCaseAccessError(department);
   }
 
   private caseHandle(caseId: string): WorkflowHandle {

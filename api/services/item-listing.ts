@@ -1,6 +1,8 @@
 /**
- * Item workflows from Temporal visibility, newest first: a department's inbox, or the supervision
- * desk's view across departments (by card or status). Decorated as `app.itemListing`.
+ * Items for a department's inbox, or the supervision desk's view across departments (by card or
+ * status). Decorated as `app.itemListing`: from the read model when the app has one (as every process
+ * of the deployment has: nearest deadline first, no cap, answered with the worker down), else from
+ * Temporal visibility, newest first (tests that run no database).
  */
 import { isGrpcServiceError, type Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
@@ -8,6 +10,7 @@ import fp from 'fastify-plugin';
 import { openPageToken, sealPageToken } from '../page-token';
 import { temporalOutage } from '../problems';
 import { InvalidPageTokenError } from './errors';
+import type { PageKey, ReadModelStore } from '../../adapters/read-model';
 import type { InboxEntry, InboxPage } from '../schemas';
 
 export type { InboxEntry, InboxPage };
@@ -25,7 +28,44 @@ export interface ItemListingOptions {
   namespace: string;
 }
 
-export class ItemListing {
+export interface ItemListing {
+  /** One page of the items matching the filter; `nextPageToken` pages on, for this filter only. */
+  list(filter: ItemFilter): Promise<InboxPage>;
+}
+
+/** From the read model: keyset pages in the inbox's order (nearest deadline first). */
+export class ReadModelItemListing implements ItemListing {
+  constructor(private readonly readModel: ReadModelStore) {}
+
+  async list(filter: ItemFilter): Promise<InboxPage> {
+    const { department, status, card, pageSize } = filter;
+    const scope = `read-model\n${department ?? ''}\n${status ?? ''}\n${card ?? ''}`;
+    let after: PageKey | undefined;
+    if (filter.pageToken) {
+      const opened = openPageToken(scope, filter.pageToken);
+      after = opened ? parseKey(opened) : undefined;
+      if (!after) throw new InvalidPageTokenError('The pageToken is not one this API returned for this listing.');
+    }
+    const page = await this.readModel.listItems({ department, status, card, pageSize, ...(after ? { after } : {}) });
+    const token = page.next ? sealPageToken(scope, Buffer.from(JSON.stringify(page.next))) : undefined;
+    return { items: page.items, ...(token ? { nextPageToken: token } : {}) };
+  }
+}
+
+/** The page key inside a token this API sealed (so its shape is ours; checked anyway). */
+function parseKey(bytes: Buffer): PageKey | undefined {
+  try {
+    const key = JSON.parse(bytes.toString('utf8')) as { deadline?: unknown; dispatchedAt?: unknown; workflowId?: unknown };
+    if (typeof key.workflowId !== 'string' || typeof key.dispatchedAt !== 'string') return undefined;
+    if (!(key.deadline === null || typeof key.deadline === 'string')) return undefined;
+    return { deadline: key.deadline, dispatchedAt: key.dispatchedAt, workflowId: key.workflowId };
+  } catch {
+    return undefined;
+  }
+}
+
+/** From Temporal visibility, newest first. */
+export class VisibilityItemListing implements ItemListing {
   constructor(private readonly options: ItemListingOptions) {}
 
   /** One page of the items matching the filter; `nextPageToken` pages on, for this filter only. */
@@ -95,10 +135,13 @@ declare module 'fastify' {
   }
 }
 
-/** Decorates `app.itemListing` over the shared Temporal client. */
-export const itemListing = fp(
-  async (app) => {
-    app.decorate('itemListing', new ItemListing({ client: app.temporal.client, namespace: app.temporal.namespace }));
+/** Decorates `app.itemListing`: over the read model when given, else over the shared Temporal client. */
+export const itemListing = fp<{ readModel?: ReadModelStore }>(
+  async (app, { readModel }) => {
+    app.decorate<ItemListing>(
+      'itemListing',
+      readModel ? new ReadModelItemListing(readModel) : new VisibilityItemListing({ client: app.temporal.client, namespace: app.temporal.namespace }),
+    );
   },
   { name: 'item-listing', fastify: '5.x', dependencies: ['temporal'] },
 );

@@ -1,13 +1,15 @@
 /**
  * Statistics from real cases (四减 as achieved, not as designed): how long departments actually took
  * in working days against their limits, the on-time rate, how many items defaulted, how many were
- * handled on the spot. Read from Temporal visibility over closed item workflows; no second database.
- * Decorated as `app.statistics`.
+ * handled on the spot. Aggregated by the database over the read model (every case, no cap), or read
+ * from Temporal visibility over closed item workflows when the app has no read model (at most
+ * `limit` items, `truncated` beyond). Decorated as `app.statistics`.
  */
 import type { Client } from '@temporalio/client';
 import fp from 'fastify-plugin';
 import { localDateOf, workingDaysElapsed } from '../../domain/calendar';
 import { loadCalendar } from '../../adapters/calendar-data';
+import type { ReadModelStore } from '../../adapters/read-model';
 
 export interface Statistics {
   bundleId?: string;
@@ -77,6 +79,29 @@ export async function computeStatistics(client: Client, namespace: string, optio
   return summarize(cases, items.filter((i) => ['approved', 'rejected', 'defaulted'].includes(i.status)), truncated, options.bundleId);
 }
 
+/** The same statistics, aggregated by the database over every case of the read model. */
+export async function statisticsFromReadModel(readModel: ReadModelStore, options: { bundleId?: string } = {}): Promise<Statistics> {
+  const { cases: counts, decided } = await readModel.aggregates(options);
+  const cases = Object.fromEntries(CASE_STATES.map((state) => [state, counts[state] ?? 0])) as Statistics['cases'];
+  // A case passing through `accepted` or `issuing` is counted as processing, as visibility counted it.
+  cases.processing += (counts.accepted ?? 0) + (counts.issuing ?? 0);
+  const by = (status: string) => decided.byStatus[status] ?? 0;
+  return {
+    ...(options.bundleId ? { bundleId: options.bundleId } : {}),
+    cases,
+    items: { decided: decided.count, approved: by('approved'), rejected: by('rejected'), defaulted: by('defaulted') },
+    handlingWorkingDays: {
+      mean: round(decided.meanWorkingDays),
+      median: round(decided.medianWorkingDays),
+      p90: round(decided.p90WorkingDays),
+      meanPromisedLimit: round(decided.meanPromisedDays),
+    },
+    onTime: { count: decided.onTime, rate: ratio(decided.onTime, decided.count) },
+    instant: { sameDay: decided.sameDay, sameDayRatio: ratio(decided.sameDay, decided.count), declared: decided.declaredInstant },
+    truncated: false,
+  };
+}
+
 async function summarize(cases: Statistics['cases'], decided: ClosedItem[], truncated: boolean, bundleId?: string): Promise<Statistics> {
   const durations: number[] = [];
   for (const item of decided) {
@@ -114,11 +139,14 @@ declare module 'fastify' {
   }
 }
 
-/** Decorates `app.statistics` over the shared Temporal client. */
-export const statistics = fp(
-  async (app) => {
+/** Decorates `app.statistics`: over the read model when given, else over the shared Temporal client. */
+export const statistics = fp<{ readModel?: ReadModelStore }>(
+  async (app, { readModel }) => {
     const { client, namespace } = app.temporal;
-    app.decorate('statistics', { compute: (options: { bundleId?: string } = {}) => computeStatistics(client, namespace, options) });
+    app.decorate('statistics', {
+      compute: (options: { bundleId?: string } = {}) =>
+        readModel ? statisticsFromReadModel(readModel, options) : computeStatistics(client, namespace, options),
+    });
   },
   { name: 'statistics', fastify: '5.x', dependencies: ['temporal'] },
 );

@@ -72,6 +72,8 @@ export interface StackOptions {
   database?: Kysely<Database>;
   /** The API's authenticator, given the one over the API keys (e.g. people's access tokens besides: `api/oidc.ts`). */
   authenticator?: (apiKeys: Authenticator) => Authenticator;
+  /** How long `GET /cases/:id` waits for the worker before the read model answers (ms). */
+  progressFallbackMs?: number;
 }
 
 export async function startStack(env: TestWorkflowEnvironment, options: StackOptions = {}): Promise<Stack> {

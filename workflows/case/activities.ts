@@ -1,5 +1,5 @@
 /** The activities a case calls (the item clock's are its item's). */
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 
 export const {
@@ -13,5 +13,11 @@ export const {
   notify,
 } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** The read model's write (`projection.ts`): milliseconds of SQL, run in the task that changed the case. */
+export const { projectCase: projectCaseLocally } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });

@@ -34,8 +34,10 @@ export class CaseRun {
   /** Each dispatched item's child start: a child can be cancelled only once it exists. */
   readonly started = new Map<string, Promise<unknown>>();
   readonly facts: CaseFacts = {};
-  results: IssuedResult[] = [];
-  commitment: CommitmentView | undefined;
+  private issued: IssuedResult[] = [];
+  private taken: CommitmentView | undefined;
+  /** Called on every change to what progress shows (the read model's projector listens). */
+  onChange: () => void = () => undefined;
   /** True while an acceptance awaits its credit check and letter: a second one is refused. */
   accepting = false;
   /** Bumped when the commitment or the issued results change, to wake the commitment watcher. */
@@ -56,6 +58,24 @@ export class CaseRun {
     this.events = [{ at: input.submittedAt, type: 'submitted' }];
   }
 
+  get results(): IssuedResult[] {
+    return this.issued;
+  }
+
+  set results(results: IssuedResult[]) {
+    this.issued = results;
+    this.onChange();
+  }
+
+  get commitment(): CommitmentView | undefined {
+    return this.taken;
+  }
+
+  set commitment(commitment: CommitmentView | undefined) {
+    this.taken = commitment;
+    this.onChange();
+  }
+
   get status(): CaseState {
     return caseState(this.snapshot);
   }
@@ -63,6 +83,7 @@ export class CaseRun {
   /** Appends to the event log supervisors read, at the workflow task's time. */
   record(type: string, extra: Omit<CaseEventRecord, 'at' | 'type'> = {}): void {
     this.events.push({ at: now(), type, ...extra });
+    this.onChange();
   }
 
   /**
@@ -71,6 +92,7 @@ export class CaseRun {
    */
   move(event: CaseEvent): void {
     this.snapshot = advanceCase(this.snapshot, event);
+    this.onChange();
     const state = caseState(this.snapshot);
     if (!(this.lean && PASSING_STATES.includes(state))) upsertSearchAttributes([{ key: CaseStatusKey, value: state }]);
   }
@@ -94,6 +116,7 @@ export class CaseRun {
 
   update(itemId: string, patch: Partial<ItemProgress>): void {
     this.items.set(itemId, { ...this.items.get(itemId)!, ...patch });
+    this.onChange();
   }
 
   /** The holder named on results, letters and notices. */

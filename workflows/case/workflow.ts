@@ -14,8 +14,10 @@
  * their clock at dispatch and tell the case only what changes later (`items.ts`), `CaseStatus` skips
  * the states a case only passes through (`state.ts`). It implies the earlier patches
  * `licence-materials-missing` and `card-at-dispatch`, which lean cases therefore do not record.
+ * Patch `read-model` writes the case into the read model after each change (`projection.ts`).
  */
 import { allHandlersFinished, condition, patched } from '@temporalio/workflow';
+import { Projector } from './projection';
 import type { CaseInput, CaseProgress } from '../contract';
 import { watchCommitment } from './commitment';
 import { issueEverything } from './completion';
@@ -27,6 +29,8 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseProgress> {
   // Lean mode for every case started from now on; cases started before replay as they ran.
   const run = new CaseRun(input, patched('lean-case'));
   registerCaseHandlers(run);
+  // The read model (patch `read-model`): written after each task that changed the case.
+  const projector = patched('read-model') ? new Projector(run) : undefined;
 
   await condition(() => run.status !== 'submitted'); // accepted or refused at the window
   if (run.status === 'accepted') {
@@ -42,6 +46,6 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseProgress> {
     }
     await watching; // a case completed on an open commitment stays until the commitment settles
   }
-  await condition(allHandlersFinished);
+  await condition(() => allHandlersFinished() && (projector?.idle() ?? true));
   return run.progress();
 }

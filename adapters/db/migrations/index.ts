@@ -6,8 +6,10 @@
 import type { Migration } from 'kysely/migration';
 import * as stores from './0001-stores';
 import * as nextIssues from './0002-people-reviews-webhooks-read-model';
+import * as readModel from './0003-read-model';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-stores': stores,
   '0002-people-reviews-webhooks-read-model': nextIssues,
+  '0003-read-model': readModel,
 };

@@ -4,11 +4,11 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { assertCaseRead } from '../../access';
+import { applicabilityOf, assertCaseRead } from '../../access';
 import { principalOf, requireRole, type Principal } from '../../auth';
 import {
   CaseParams,
-  CaseProgressResponse,
+  CaseProgressReadResponse,
   IdempotencyHeaders,
   SealedDocumentsResponse,
   StartCaseBody,
@@ -51,13 +51,14 @@ export const caseRoutes: FastifyPluginAsyncZod<{ registry: DefinitionRegistry }>
         operationId: 'getCaseProgress',
         summary: "A case's progress: its status and each department's",
         params: CaseParams,
-        response: { 200: CaseProgressResponse, ...CASE_PROBLEMS },
+        response: { 200: CaseProgressReadResponse, ...CASE_PROBLEMS },
       },
     },
     async (request) => {
-      const progress = await cases.progress(request.params.caseId);
-      await assertCaseRead(principalOf(request), progress, () => cases.inputOf(request.params.caseId));
-      return progress;
+      const read = await cases.readProgress(request.params.caseId);
+      await assertCaseRead(principalOf(request), read.progress, read.applicability);
+      // From the read model when the worker did not answer in time: how old the copy is.
+      return read.asOf ? { ...read.progress, asOf: read.asOf } : read.progress;
     },
   );
 
@@ -107,5 +108,5 @@ export const caseRoutes: FastifyPluginAsyncZod<{ registry: DefinitionRegistry }>
 
 /** Reads of a case's data: for whom `assertCaseRead` allows, checked before anything is read. */
 async function authorizeCaseRead(cases: CaseService, principal: Principal, caseId: string): Promise<void> {
-  await assertCaseRead(principal, await cases.progress(caseId), () => cases.inputOf(caseId));
+  await assertCaseRead(principal, await cases.progress(caseId), applicabilityOf(() => cases.inputOf(caseId)));
 }

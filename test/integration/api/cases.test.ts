@@ -262,7 +262,7 @@ describe('published versions and running cases', () => {
 });
 
 describe('GET /departments/:department/inbox', () => {
-  it("lists the department's items newest first, paginated, and only to that department", async () => {
+  it("lists the department's items nearest deadline first, then first come first served, paginated, and only to that department", async () => {
     const first = await startCase(restaurantApplication());
     const second = await startCase(restaurantApplication());
     for (const caseId of [first, second]) {
@@ -276,7 +276,10 @@ describe('GET /departments/:department/inbox', () => {
       'both cases in the inbox',
     );
     const order = page.items.map((i: { caseId: string }) => i.caseId);
-    expect(order.indexOf(second)).toBeLessThan(order.indexOf(first)); // newest first
+    // Same limit, same deadline (the end of the same working day): the first dispatched comes first.
+    expect(order.indexOf(first)).toBeLessThan(order.indexOf(second));
+    const deadlines = (page.items as Array<{ deadline?: string }>).map((i) => i.deadline ?? '9999');
+    expect(deadlines).toEqual([...deadlines].sort());
     const entry = page.items.find((i: { caseId: string }) => i.caseId === second);
     expect(entry).toMatchObject({ itemId: 'business-licence', department: 'market-regulation', status: 'in-review', bundleId: 'open-restaurant', code: expect.any(String) });
 

@@ -60,7 +60,10 @@ describe('Idempotency-Key across principals', () => {
     const shared = key();
     const first = await act(MARKET, caseId, 'supplement-requests', { reason: '场所证明不清晰', materials: [{ material: 'premises-proof', description: '清晰的场所证明' }] }, shared);
     expect(first.statusCode, first.body).toBe(200);
-    const before = decisions(await progress(caseId));
+    // The case hears of the supplement from its item a moment later: compare once it has.
+    const before = decisions(
+      await eventually(() => progress(caseId), (p) => p.items.some((i) => i.status === 'supplementing'), 'the case to show the supplement'),
+    );
 
     for (const intruder of ['officer-fire-rescue', 'officer-urban-management', 'officer-tobacco']) {
       for (const [action, payload] of [

@@ -155,7 +155,7 @@ describe('no worker polling', () => {
     expectLogged(api, accept.response, 'worker-unavailable');
   });
 
-  it('answers 503 worker-unavailable within the bound once the worker of a running case has stopped', async () => {
+  it("answers a running case's progress from the read model (with asOf) and its actions with 503 worker-unavailable, within the bound, once its worker has stopped", async () => {
     const start = await stack.as('integrator', { method: 'POST', url: '/cases', payload: restaurantApplication(), headers: { 'idempotency-key': 'stopped-1' } });
     expect(start.statusCode, start.body).toBe(201);
     const caseId = start.json().caseId as string;
@@ -173,11 +173,24 @@ describe('no worker polling', () => {
       const response = await stack.as(principal, options);
       return { response, ms: performance.now() - begun };
     };
-    const [read, approve] = await Promise.all([
+    const [read, officerRead, materials, approve] = await Promise.all([
       timedAs('supervisor', { method: 'GET', url: `/cases/${caseId}` }),
+      timedAs('officer-market-regulation', { method: 'GET', url: `/cases/${caseId}` }),
+      timedAs('supervisor', { method: 'GET', url: `/cases/${caseId}/materials` }),
       timedAs('officer-market-regulation', { method: 'POST', url: `/cases/${caseId}/items/business-licence/approve`, payload: {} }),
     ]);
-    expectUnavailable(read, 'worker-unavailable');
+    for (const answered of [read, officerRead]) {
+      expect(answered.response.statusCode, answered.response.body).toBe(200);
+      expect(answered.ms).toBeLessThan(BOUND_MS + 2000);
+      const progress = answered.response.json();
+      expect(Date.parse(progress.asOf)).not.toBeNaN();
+      expect(progress).toMatchObject({ caseId, status: 'processing' });
+      expect(progress.items.find((i: { id: string }) => i.id === 'business-licence')).toMatchObject({ status: 'in-review' });
+    }
+    // Another department is still refused from the copy, before anything of the case is shown.
+    const foreign = await stack.as('officer-health', { method: 'GET', url: `/cases/${caseId}` });
+    expect(foreign.statusCode, foreign.body).toBe(403);
+    expectUnavailable(materials, 'worker-unavailable');
     expectUnavailable(approve, 'worker-unavailable');
   });
 });

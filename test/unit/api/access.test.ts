@@ -3,7 +3,7 @@
  * count), and escalations in both directions.
  */
 import { describe, expect, it } from 'vitest';
-import { assertCaseRead, departmentHasAccess } from '../../../api/access';
+import { applicabilityOf, assertCaseRead, departmentHasAccess } from '../../../api/access';
 import type { Principal } from '../../../api/auth';
 import type { CaseInput, CaseProgress, ItemProgress } from '../../../workflows/contract';
 
@@ -34,23 +34,23 @@ const unreadable = async (): Promise<CaseInput> => {
 describe('departmentHasAccess', () => {
   it('is false for a department whose only item was skipped', async () => {
     const p = progress([item('licence', 'market', 'in-review'), item('tobacco', 'tobacco', 'skipped')]);
-    expect(await departmentHasAccess('tobacco', p, unreadable)).toBe(false);
-    expect(await departmentHasAccess('market', p, unreadable)).toBe(true);
-    expect(await departmentHasAccess('fire', p, unreadable)).toBe(false);
+    expect(await departmentHasAccess('tobacco', p, applicabilityOf(unreadable))).toBe(false);
+    expect(await departmentHasAccess('market', p, applicabilityOf(unreadable))).toBe(true);
+    expect(await departmentHasAccess('fire', p, applicabilityOf(unreadable))).toBe(false);
   });
 
   it('decides a pending conditional item by its condition before acceptance', async () => {
     const p = progress([item('licence', 'market', 'pending'), item('tobacco', 'tobacco', 'pending')]);
-    expect(await departmentHasAccess('tobacco', p, input(false))).toBe(false);
-    expect(await departmentHasAccess('tobacco', p, input(true))).toBe(true);
-    expect(await departmentHasAccess('market', p, input(false))).toBe(true);
+    expect(await departmentHasAccess('tobacco', p, applicabilityOf(input(false)))).toBe(false);
+    expect(await departmentHasAccess('tobacco', p, applicabilityOf(input(true)))).toBe(true);
+    expect(await departmentHasAccess('market', p, applicabilityOf(input(false)))).toBe(true);
   });
 
   it('counts the departments an item escalated from and to', async () => {
     const escalated = item('licence', 'supervision-office', 'in-review', { escalations: [{ at: '2026-01-01T00:00:00Z', from: 'market', to: 'supervision-office' }] });
     const p = progress([escalated]);
-    expect(await departmentHasAccess('market', p, unreadable)).toBe(true);
-    expect(await departmentHasAccess('supervision-office', p, unreadable)).toBe(true);
+    expect(await departmentHasAccess('market', p, applicabilityOf(unreadable))).toBe(true);
+    expect(await departmentHasAccess('supervision-office', p, applicabilityOf(unreadable))).toBe(true);
   });
 });
 
@@ -60,14 +60,14 @@ describe('assertCaseRead', () => {
 
   it('lets integrators, windows, supervisors and admins read any case', async () => {
     for (const roles of [['integrator'], ['window'], ['supervisor'], ['admin']] as Array<Principal['roles']>) {
-      await expect(assertCaseRead(principal(roles, 'gov'), p, unreadable)).resolves.toBeUndefined();
+      await expect(assertCaseRead(principal(roles, 'gov'), p, applicabilityOf(unreadable))).resolves.toBeUndefined();
     }
   });
 
   it('refuses designers, skipped and uninvolved departments with 403', async () => {
     for (const who of [principal(['designer']), principal(['department'], 'tobacco'), principal(['department'], 'fire')]) {
-      await expect(assertCaseRead(who, p, unreadable)).rejects.toMatchObject({ slug: 'forbidden' });
+      await expect(assertCaseRead(who, p, applicabilityOf(unreadable))).rejects.toMatchObject({ slug: 'forbidden' });
     }
-    await expect(assertCaseRead(principal(['department'], 'market'), p, unreadable)).resolves.toBeUndefined();
+    await expect(assertCaseRead(principal(['department'], 'market'), p, applicabilityOf(unreadable))).resolves.toBeUndefined();
   });
 });

@@ -1,0 +1,215 @@
+/**
+ * The read model in PostgreSQL (a server or PGlite): `read_cases` and `read_items`, written once per
+ * (workflow, revision) — a replayed or retried write of an older or equal revision changes nothing —
+ * and read in the inbox's order with keyset pages, so a page costs the same at 100 or 100,000 items.
+ */
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { CaseProjection, ItemMeasures, ItemProjection } from '../../domain/read-model';
+import { DECIDED_ITEM_STATUSES } from '../../domain/read-model';
+import type { ItemPage, ItemQuery, ReadItem, ReadModelAggregates, ReadModelStore, StoredProgress, WriteOptions } from '../read-model';
+import type { Database, ReadItemsTable } from './schema';
+
+/** The inbox's sort key: items without a deadline last. */
+const DEADLINE_KEY = sql<Date>`coalesce(deadline, 'infinity'::timestamptz)`;
+
+export class PostgresReadModel implements ReadModelStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async write(projection: CaseProjection, measures: ReadonlyMap<string, ItemMeasures>, options: WriteOptions = {}): Promise<boolean> {
+    const newer = options.replaceSameRevision ? sql`<=` : sql`<`;
+    return this.db.transaction().execute(async (trx) => {
+      const written = await trx
+        .insertInto('read_cases')
+        .values(caseRow(projection))
+        .onConflict((oc) =>
+          oc
+            .column('workflow_id')
+            .doUpdateSet((eb) => ({
+              status: eb.ref('excluded.status'),
+              bundle_version: eb.ref('excluded.bundle_version'),
+              accepted_at: eb.ref('excluded.accepted_at'),
+              completed_at: eb.ref('excluded.completed_at'),
+              closed_at: eb.ref('excluded.closed_at'),
+              progress: eb.ref('excluded.progress'),
+              revision: eb.ref('excluded.revision'),
+              updated_at: sql`now()`,
+            }))
+            .where(sql<boolean>`read_cases.revision ${newer} excluded.revision`),
+        )
+        .returning('workflow_id')
+        .executeTakeFirst();
+      if (!written || projection.items.length === 0) return written !== undefined;
+      await trx
+        .insertInto('read_items')
+        .values(projection.items.map((item) => itemRow(projection, item, measures.get(item.itemId))))
+        .onConflict((oc) =>
+          oc
+            .column('workflow_id')
+            .doUpdateSet((eb) => ({
+              department: eb.ref('excluded.department'),
+              status: eb.ref('excluded.status'),
+              step: eb.ref('excluded.step'),
+              holder: eb.ref('excluded.holder'),
+              deadline: eb.ref('excluded.deadline'),
+              card: eb.ref('excluded.card'),
+              paused: eb.ref('excluded.paused'),
+              applicable: eb.ref('excluded.applicable'),
+              escalated_from: eb.ref('excluded.escalated_from'),
+              dispatched_at: eb.ref('excluded.dispatched_at'),
+              decided_at: eb.ref('excluded.decided_at'),
+              working_days_taken: eb.ref('excluded.working_days_taken'),
+              same_day: eb.ref('excluded.same_day'),
+              revision: eb.ref('excluded.revision'),
+              updated_at: sql`now()`,
+            }))
+            .where(sql<boolean>`read_items.revision <= excluded.revision`),
+        )
+        .execute();
+      return true;
+    });
+  }
+
+  async listItems(query: ItemQuery): Promise<ItemPage> {
+    let select = this.db.selectFrom('read_items').selectAll().where('dispatched_at', 'is not', null);
+    if (query.department) select = select.where('department', '=', query.department);
+    if (query.status) select = select.where('status', '=', query.status);
+    if (query.card === 'none') select = select.where('card', 'is', null);
+    else if (query.card) select = select.where('card', '=', query.card as 'yellow' | 'red' | 'overdue');
+    if (query.after) {
+      const { deadline, dispatchedAt, workflowId } = query.after;
+      select = select.where(
+        sql<boolean>`(${DEADLINE_KEY}, dispatched_at, workflow_id) > (${deadline ?? 'infinity'}::timestamptz, ${dispatchedAt}::timestamptz, ${workflowId})`,
+      );
+    }
+    // Nearest deadline first, then first come first served.
+    const rows = await select
+      .orderBy(DEADLINE_KEY)
+      .orderBy('dispatched_at')
+      .orderBy('workflow_id')
+      .limit(query.pageSize + 1)
+      .execute();
+    const page = rows.slice(0, query.pageSize);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toReadItem),
+      ...(rows.length > query.pageSize && last ? { next: { deadline: last.deadline?.toISOString() ?? null, dispatchedAt: last.dispatched_at!.toISOString(), workflowId: last.workflow_id } } : {}),
+    };
+  }
+
+  async caseProgress(caseId: string): Promise<StoredProgress | undefined> {
+    const row = await this.db.selectFrom('read_cases').select(['progress', 'revision', 'updated_at']).where('case_id', '=', caseId).executeTakeFirst();
+    if (!row) return undefined;
+    const items = await this.db.selectFrom('read_items').select(['item_id', 'applicable']).where('case_id', '=', caseId).execute();
+    return {
+      progress: row.progress,
+      applicable: Object.fromEntries(items.map((item) => [item.item_id, item.applicable])),
+      revision: Number(row.revision),
+      asOf: row.updated_at.toISOString(),
+    };
+  }
+
+  async aggregates(options: { bundleId?: string } = {}): Promise<ReadModelAggregates> {
+    const { bundleId } = options;
+    let cases = this.db.selectFrom('read_cases').select(['status', (eb) => eb.fn.countAll<string | number>().as('count')]).groupBy('status');
+    if (bundleId) cases = cases.where('bundle_id', '=', bundleId);
+    let decided = this.db
+      .selectFrom('read_items')
+      .where('status', 'in', [...DECIDED_ITEM_STATUSES])
+      .select([
+        sql<number>`count(*)::int`.as('count'),
+        sql<number>`count(*) FILTER (WHERE status = 'approved')::int`.as('approved'),
+        sql<number>`count(*) FILTER (WHERE status = 'rejected')::int`.as('rejected'),
+        sql<number>`count(*) FILTER (WHERE status = 'defaulted')::int`.as('defaulted'),
+        sql<number | null>`avg(working_days_taken)::float8`.as('mean'),
+        // Nearest rank, as the visibility statistics computed it.
+        sql<number | null>`percentile_disc(0.5) WITHIN GROUP (ORDER BY working_days_taken)::float8`.as('median'),
+        sql<number | null>`percentile_disc(0.9) WITHIN GROUP (ORDER BY working_days_taken)::float8`.as('p90'),
+        sql<number | null>`avg(promised_days)::float8`.as('promised'),
+        sql<number>`count(*) FILTER (WHERE deadline IS NULL OR decided_at <= deadline)::int`.as('on_time'),
+        sql<number>`count(*) FILTER (WHERE same_day)::int`.as('same_day'),
+        sql<number>`count(*) FILTER (WHERE kind = 'instant')::int`.as('instant'),
+      ]);
+    if (bundleId) decided = decided.where('bundle_id', '=', bundleId);
+    const [caseRows, d] = await Promise.all([cases.execute(), decided.executeTakeFirstOrThrow()]);
+    return {
+      cases: Object.fromEntries(caseRows.map((row) => [row.status, Number(row.count)])),
+      decided: {
+        count: d.count,
+        byStatus: { approved: d.approved, rejected: d.rejected, defaulted: d.defaulted },
+        meanWorkingDays: d.mean ?? 0,
+        medianWorkingDays: d.median ?? 0,
+        p90WorkingDays: d.p90 ?? 0,
+        meanPromisedDays: d.promised ?? 0,
+        onTime: d.on_time,
+        sameDay: d.same_day,
+        declaredInstant: d.instant,
+      },
+    };
+  }
+}
+
+function caseRow(p: CaseProjection) {
+  return {
+    workflow_id: p.workflowId,
+    case_id: p.caseId,
+    bundle_id: p.bundleId,
+    bundle_version: p.bundleVersion,
+    calendar: p.calendar,
+    status: p.status,
+    title: JSON.stringify(p.title),
+    subject_id: p.subjectId,
+    applicant_name: p.applicantName,
+    window_department: p.windowDepartment,
+    started_at: p.submittedAt,
+    accepted_at: p.acceptedAt ?? null,
+    completed_at: p.status === 'completed' ? (p.closedAt ?? null) : null,
+    closed_at: p.closedAt ?? null,
+    progress: JSON.stringify(p.progress),
+    revision: p.revision,
+  };
+}
+
+function itemRow(p: CaseProjection, item: ItemProjection, measures: ItemMeasures | undefined) {
+  return {
+    workflow_id: item.workflowId,
+    case_id: p.caseId,
+    item_id: item.itemId,
+    bundle_id: p.bundleId,
+    department: item.department,
+    status: item.status,
+    step: item.step ?? null,
+    holder: item.holder ?? null,
+    deadline: item.deadline ?? null,
+    card: item.card ?? null,
+    dispatched_at: item.dispatchedAt ?? null,
+    decided_at: item.decidedAt ?? null,
+    code: item.code,
+    title: JSON.stringify(item.title),
+    kind: item.kind ?? null,
+    level: item.level,
+    promised_days: item.promisedDays,
+    applicable: item.applicable,
+    paused: item.paused,
+    escalated_from: item.escalatedFrom,
+    working_days_taken: measures?.workingDaysTaken ?? null,
+    same_day: measures?.sameDay ?? null,
+    revision: p.revision,
+  };
+}
+
+function toReadItem(row: Selectable<ReadItemsTable>): ReadItem {
+  return {
+    caseId: row.case_id,
+    itemId: row.item_id,
+    bundleId: row.bundle_id,
+    department: row.department,
+    status: row.status,
+    code: row.code,
+    title: row.title as ReadItem['title'],
+    ...(row.dispatched_at ? { startedAt: row.dispatched_at.toISOString() } : {}),
+    ...(row.deadline ? { deadline: row.deadline.toISOString() } : {}),
+    card: row.card ?? 'none',
+    ...(row.step ? { step: row.step } : {}),
+    ...(row.holder ? { holder: row.holder } : {}),
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * The read model's contract: the case workflows write it (through the `projectCase` activity), the
+ * API reads inboxes, the supervision desk, statistics and, when the worker does not answer, a case's
+ * progress from it. The implementation is in `db/read-model.ts` (PostgreSQL or PGlite).
+ */
+import type { CaseProjection, ItemMeasures } from '../domain/read-model';
+
+/** An inbox row. */
+export interface ReadItem {
+  caseId: string;
+  itemId: string;
+  bundleId: string;
+  department: string;
+  status: string;
+  code: string;
+  title: { zh: string; en: string };
+  startedAt?: string;
+  deadline?: string;
+  /** `none` until the item's first card. */
+  card: string;
+  step?: string;
+  holder?: string;
+}
+
+export interface ItemQuery {
+  department?: string;
+  status?: string;
+  /** `none` for items without a card yet. */
+  card?: string;
+  pageSize: number;
+  /** Where the previous page ended (from `ItemPage.next`). */
+  after?: PageKey;
+}
+
+/** The last row of a page, in the inbox's order: deadline (none sorts last), dispatch, workflow id. */
+export interface PageKey {
+  deadline: string | null;
+  dispatchedAt: string;
+  workflowId: string;
+}
+
+export interface ItemPage {
+  items: ReadItem[];
+  next?: PageKey;
+}
+
+/** A case's progress as last written, and when. */
+export interface StoredProgress {
+  progress: unknown;
+  /** Whether each item's condition holds on the application (department access before dispatch). */
+  applicable: Record<string, boolean>;
+  revision: number;
+  asOf: string;
+}
+
+/** Aggregates over cases and decided items, computed by the database. */
+export interface ReadModelAggregates {
+  cases: Record<string, number>;
+  decided: {
+    count: number;
+    byStatus: Record<string, number>;
+    meanWorkingDays: number;
+    medianWorkingDays: number;
+    p90WorkingDays: number;
+    meanPromisedDays: number;
+    onTime: number;
+    sameDay: number;
+    declaredInstant: number;
+  };
+}
+
+export interface WriteOptions {
+  /** Also replace a row of the same revision (a rebuild rewrites what Temporal answers now). */
+  replaceSameRevision?: boolean;
+}
+
+export interface ReadModelStore {
+  /** Writes the case and its items unless a newer revision is there; whether it wrote. */
+  write(projection: CaseProjection, measures: ReadonlyMap<string, ItemMeasures>, options?: WriteOptions): Promise<boolean>;
+  listItems(query: ItemQuery): Promise<ItemPage>;
+  caseProgress(caseId: string): Promise<StoredProgress | undefined>;
+  aggregates(options?: { bundleId?: string }): Promise<ReadModelAggregates>;
+}

@@ -1,0 +1,96 @@
+/**
+ * The case's projection into the read model (`domain/read-model.ts`): after every workflow task that
+ * changed what progress shows, one local activity writes the case and its items at the next revision.
+ * Changes within one task are written together; the write is in the task's history as one marker, so
+ * a replay does not write again, and a retried write of the same revision changes nothing.
+ *
+ * Cases started before patch `read-model` are not projected; `yijianshi read-model rebuild` writes
+ * them from Temporal.
+ */
+import { CancellationScope, condition } from '@temporalio/workflow';
+import { evaluateCondition } from '../../definitions/condition';
+import type { CaseProjection, ItemProjection } from '../../domain/read-model';
+import { caseWorkflowId, itemWorkflowId, type ItemProgress } from '../contract';
+import { projectCaseLocally } from './activities';
+import type { CaseRun } from './state';
+
+export class Projector {
+  /** The revision last written (or being written). */
+  revision = 0;
+  private dirty = true; // the submitted case is written in its first task
+  private writing = false;
+  private readonly applicable: ReadonlyMap<string, boolean>;
+
+  constructor(private readonly run: CaseRun) {
+    // The form never changes, so whether each item's condition holds is decided once.
+    this.applicable = new Map(run.plan.items.map((item) => [item.id, !item.condition || evaluateCondition(item.condition, run.application.form)]));
+    run.onChange = () => {
+      this.dirty = true;
+    };
+    void this.loop();
+  }
+
+  /** Nothing left to write: the workflow may end. */
+  idle(): boolean {
+    return !this.dirty && !this.writing;
+  }
+
+  private async loop(): Promise<void> {
+    for (;;) {
+      await condition(() => this.dirty);
+      this.dirty = false;
+      this.writing = true;
+      // Written even while the case is being cancelled: the read model must show how it ended.
+      await CancellationScope.nonCancellable(() => projectCaseLocally(this.projection(++this.revision)));
+      this.writing = false;
+    }
+  }
+
+  projection(revision: number): CaseProjection {
+    const { run } = this;
+    const progress = run.progress();
+    const { facts } = run;
+    const closedAt = facts.completedAt ?? facts.refusal?.at ?? facts.rejection?.at ?? facts.terminatedAt;
+    return {
+      workflowId: caseWorkflowId(progress.caseId),
+      revision,
+      caseId: progress.caseId,
+      bundleId: progress.bundleId,
+      bundleVersion: progress.bundleVersion,
+      calendar: run.plan.calendar,
+      status: progress.status,
+      title: progress.title,
+      subjectId: progress.applicant.subjectId,
+      applicantName: progress.applicant.name,
+      windowDepartment: run.plan.window.department,
+      submittedAt: progress.submittedAt,
+      ...(facts.acceptedAt ? { acceptedAt: facts.acceptedAt } : {}),
+      ...(closedAt ? { closedAt } : {}),
+      items: progress.items.map((item) => this.itemProjection(progress.caseId, item)),
+      progress,
+    };
+  }
+
+  private itemProjection(caseId: string, item: ItemProgress): ItemProjection {
+    const planned = this.run.plan.items.find((p) => p.id === item.id)!;
+    const card = item.clock?.card;
+    return {
+      workflowId: itemWorkflowId(caseId, item.id),
+      itemId: item.id,
+      code: item.code,
+      title: item.title,
+      department: item.department,
+      status: item.status,
+      kind: planned.kind,
+      level: item.level,
+      promisedDays: planned.promisedDays,
+      applicable: this.applicable.get(item.id) ?? true,
+      ...(item.clock?.deadline ? { deadline: item.clock.deadline } : {}),
+      ...(card && card !== 'none' ? { card } : {}),
+      paused: item.clock?.paused ?? false,
+      ...(item.startedAt ? { dispatchedAt: item.startedAt } : {}),
+      ...(item.decidedAt ? { decidedAt: item.decidedAt } : {}),
+      escalatedFrom: (item.escalations ?? []).map((e) => e.from),
+    };
+  }
+}
