@@ -3,7 +3,9 @@
  * API reads inboxes, the supervision desk, statistics and, when the worker does not answer, a case's
  * progress from it. The implementation is in `db/read-model.ts` (PostgreSQL or PGlite).
  */
-import type { CaseProjection, ItemMeasures } from '../domain/read-model';
+import { localDateOf, workingDaysElapsed } from '../domain/calendar';
+import { DECIDED_ITEM_STATUSES, type CaseProjection, type ItemMeasures } from '../domain/read-model';
+import { loadCalendar } from './calendar-data';
 
 /** An inbox row. */
 export interface ReadItem {
@@ -80,4 +82,22 @@ export interface ReadModelStore {
   listItems(query: ItemQuery): Promise<ItemPage>;
   caseProgress(caseId: string): Promise<StoredProgress | undefined>;
   aggregates(options?: { bundleId?: string }): Promise<ReadModelAggregates>;
+}
+
+/**
+ * What statistics aggregate of each decided item — working days from dispatch to decision in the
+ * item's calendar, and whether it was decided the day it arrived — computed where the holiday data is.
+ */
+export async function measuresOf(projection: CaseProjection, calendarDataDir?: string): Promise<Map<string, ItemMeasures>> {
+  const measures = new Map<string, ItemMeasures>();
+  const decided = projection.items.filter((item) => (DECIDED_ITEM_STATUSES as readonly string[]).includes(item.status) && item.dispatchedAt && item.decidedAt);
+  if (decided.length === 0) return measures;
+  const calendar = await loadCalendar(projection.calendar, { unknownYears: 'weekends-only', ...(calendarDataDir ? { dataDir: calendarDataDir } : {}) });
+  for (const item of decided) {
+    measures.set(item.itemId, {
+      workingDaysTaken: workingDaysElapsed(calendar, item.dispatchedAt!, item.decidedAt!).days,
+      sameDay: localDateOf(item.dispatchedAt!) === localDateOf(item.decidedAt!),
+    });
+  }
+  return measures;
 }

@@ -35,6 +35,7 @@ import { installProblemHandlers } from './problems';
 import { security } from './security';
 import { temporalDeadlines } from './temporal-deadline';
 import { apiKeyRoutes } from './routes/admin/api-keys';
+import { readModelRoutes } from './routes/admin/read-model';
 import { caseRoutes } from './routes/applicant/cases';
 import { materialRoutes } from './routes/applicant/materials';
 import { supplementRoutes } from './routes/applicant/supplements';
@@ -147,6 +148,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await secured.register(supervisedItemRoutes);
     await secured.register(statisticsRoutes);
     if (options.apiKeys) await secured.register(apiKeyRoutes, { store: options.apiKeys });
+    if (options.readModel) await secured.register(readModelRoutes, { readModel: options.readModel });
   });
   return app;
 }

@@ -152,3 +152,12 @@ const deadlinePlugin: FastifyPluginAsync<TemporalDeadlineOptions> = async (app, 
 
 /** Bounds the Temporal calls (through `app.temporal`) of every route registered after it in the same scope. */
 export const temporalDeadlines = fp(deadlinePlugin, { name: 'temporal-deadlines', fastify: '5.x', dependencies: ['temporal'] });
+
+/**
+ * Starts `work` outside the request's bound: a job the request only starts (a rebuild that may take
+ * minutes) must not inherit its deadline or be cancelled when it answers.
+ */
+export function outsideRequestDeadline<T>(client: Client, work: () => Promise<T>): Promise<T> {
+  const connection = client.connection as ConnectionLike & { callContextStorage?: AsyncLocalStorage<CallContext> };
+  return connection.callContextStorage ? connection.callContextStorage.exit(work) : work();
+}

@@ -10,6 +10,7 @@
  * an OpenAPI component.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CaseProjection } from '../domain/read-model';
 import { z } from 'zod';
 import type { CasePlan, PlanItem } from '../definitions/plan';
 import { Actor, Applicant, Application, Localized, MaterialRef, Slug } from '../domain/application';
@@ -287,6 +288,8 @@ export const acceptCase = defineUpdate<Echoed<CaseProgress>, [Echoed<AcceptCaseR
 /** Window refusal with reasons: the case ends. */
 export const refuseCase = defineUpdate<Echoed<CaseProgress>, [Echoed<RefuseCaseRequest>]>('refuseCase');
 export const getProgress = defineQuery<CaseProgress>('getProgress');
+/** The case as the read model holds it, at the revision it last wrote (0: never written, a case from before the read model). */
+export const getProjection = defineQuery<CaseProjection>('getProjection');
 /** The applicant supplies materials promised in the commitment. */
 export const supplyCommitmentMaterials = defineUpdate<Echoed<CaseProgress>, [Echoed<SupplyCommitmentRequest>]>('supplyCommitmentMaterials');
 /** A department that relies on a supplied material finds it wrong: it reopens with the remaining time. */

@@ -12,7 +12,9 @@ export const {
   recordBrokenCommitment,
   notify,
 } = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
+  // Each takes milliseconds to seconds (sealing, a credit lookup): a worker killed mid-activity holds
+  // its case up for this long before another worker retries it.
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 

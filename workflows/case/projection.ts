@@ -14,39 +14,16 @@ import { caseWorkflowId, itemWorkflowId, type ItemProgress } from '../contract';
 import { projectCaseLocally } from './activities';
 import type { CaseRun } from './state';
 
-export class Projector {
-  /** The revision last written (or being written). */
-  revision = 0;
-  private dirty = true; // the submitted case is written in its first task
-  private writing = false;
-  private readonly applicable: ReadonlyMap<string, boolean>;
+/**
+ * What the read model holds of a case, at a revision. Also the `getProjection` Query's answer (at
+ * the revision last written), which `yijianshi db rebuild-read-model` writes back.
+ */
+export class Projection {
+  private applicable: ReadonlyMap<string, boolean> | undefined;
 
-  constructor(private readonly run: CaseRun) {
-    // The form never changes, so whether each item's condition holds is decided once.
-    this.applicable = new Map(run.plan.items.map((item) => [item.id, !item.condition || evaluateCondition(item.condition, run.application.form)]));
-    run.onChange = () => {
-      this.dirty = true;
-    };
-    void this.loop();
-  }
+  constructor(private readonly run: CaseRun) {}
 
-  /** Nothing left to write: the workflow may end. */
-  idle(): boolean {
-    return !this.dirty && !this.writing;
-  }
-
-  private async loop(): Promise<void> {
-    for (;;) {
-      await condition(() => this.dirty);
-      this.dirty = false;
-      this.writing = true;
-      // Written even while the case is being cancelled: the read model must show how it ended.
-      await CancellationScope.nonCancellable(() => projectCaseLocally(this.projection(++this.revision)));
-      this.writing = false;
-    }
-  }
-
-  projection(revision: number): CaseProjection {
+  at(revision: number): CaseProjection {
     const { run } = this;
     const progress = run.progress();
     const { facts } = run;
@@ -71,6 +48,13 @@ export class Projector {
     };
   }
 
+  /** Whether the item's condition holds: the form never changes, so this is decided once. */
+  private applies(itemId: string): boolean {
+    const { plan, application } = this.run;
+    this.applicable ??= new Map(plan.items.map((item) => [item.id, !item.condition || evaluateCondition(item.condition, application.form)]));
+    return this.applicable.get(itemId) ?? true;
+  }
+
   private itemProjection(caseId: string, item: ItemProgress): ItemProjection {
     const planned = this.run.plan.items.find((p) => p.id === item.id)!;
     const card = item.clock?.card;
@@ -84,7 +68,7 @@ export class Projector {
       kind: planned.kind,
       level: item.level,
       promisedDays: planned.promisedDays,
-      applicable: this.applicable.get(item.id) ?? true,
+      applicable: this.applies(item.id),
       ...(item.clock?.deadline ? { deadline: item.clock.deadline } : {}),
       ...(card && card !== 'none' ? { card } : {}),
       paused: item.clock?.paused ?? false,
@@ -92,5 +76,39 @@ export class Projector {
       ...(item.decidedAt ? { decidedAt: item.decidedAt } : {}),
       escalatedFrom: (item.escalations ?? []).map((e) => e.from),
     };
+  }
+}
+
+/** Writes the projection after each workflow task that changed the case (patch `read-model`). */
+export class Projector {
+  /** The revision last written (or being written). */
+  revision = 0;
+  private dirty = true; // the submitted case is written in its first task
+  private writing = false;
+
+  constructor(
+    run: CaseRun,
+    private readonly projection: Projection,
+  ) {
+    run.onChange = () => {
+      this.dirty = true;
+    };
+    void this.loop();
+  }
+
+  /** Nothing left to write: the workflow may end. */
+  idle(): boolean {
+    return !this.dirty && !this.writing;
+  }
+
+  private async loop(): Promise<void> {
+    for (;;) {
+      await condition(() => this.dirty);
+      this.dirty = false;
+      this.writing = true;
+      // Written even while the case is being cancelled: the read model must show how it ended.
+      await CancellationScope.nonCancellable(() => projectCaseLocally(this.projection.at(++this.revision)));
+      this.writing = false;
+    }
   }
 }

@@ -16,8 +16,9 @@
  * `licence-materials-missing` and `card-at-dispatch`, which lean cases therefore do not record.
  * Patch `read-model` writes the case into the read model after each change (`projection.ts`).
  */
-import { allHandlersFinished, condition, patched } from '@temporalio/workflow';
-import { Projector } from './projection';
+import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
+import { getProjection } from '../contract';
+import { Projection, Projector } from './projection';
 import type { CaseInput, CaseProgress } from '../contract';
 import { watchCommitment } from './commitment';
 import { issueEverything } from './completion';
@@ -29,8 +30,11 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseProgress> {
   // Lean mode for every case started from now on; cases started before replay as they ran.
   const run = new CaseRun(input, patched('lean-case'));
   registerCaseHandlers(run);
-  // The read model (patch `read-model`): written after each task that changed the case.
-  const projector = patched('read-model') ? new Projector(run) : undefined;
+  // The read model (patch `read-model`): written after each task that changed the case. Cases
+  // started before it are written by `yijianshi db rebuild-read-model`, from this Query.
+  const projection = new Projection(run);
+  const projector = patched('read-model') ? new Projector(run, projection) : undefined;
+  setHandler(getProjection, () => projection.at(projector?.revision ?? 0));
 
   await condition(() => run.status !== 'submitted'); // accepted or refused at the window
   if (run.status === 'accepted') {

@@ -116,6 +116,8 @@ const EXPECTED: Record<string, number[]> = {
   createApiKey: /*              */ [401, 403, 403, 403, 403, 201, 403, 403, 403],
   listApiKeys: /*               */ [401, 403, 403, 403, 403, 200, 403, 403, 403],
   deleteApiKey: /*              */ [401, 403, 403, 403, 403, 204, 403, 403, 403],
+  rebuildReadModel: /*          */ [401, 403, 403, 403, 403, 202, 403, 403, 403],
+  getReadModelRebuild: /*       */ [401, 403, 403, 403, 403, 200, 403, 403, 403],
 };
 
 // --- what each operation is sent -----------------------------------------------------------------
@@ -189,6 +191,8 @@ const CALLS: Record<string, Call> = {
   createApiKey: { fixture: 'none', payload: { roles: ['department'], department: 'water-affairs' } },
   listApiKeys: none,
   deleteApiKey: { fixture: 'api-key', mutates: true },
+  rebuildReadModel: none, // rewrites what Temporal says: the fixtures stay as they are
+  getReadModelRebuild: none,
 };
 
 const DEFAULT_PARAMS: Record<string, string> = { id: BUNDLE, version: '1', itemId: ITEM, department: 'market-regulation', slug: 'forbidden' };
