@@ -6,7 +6,7 @@
  */
 import { evaluateCondition } from '../definitions/condition';
 import type { CaseInput, CaseProgress } from '../workflows/contract';
-import { hasRole, type Principal } from './auth';
+import { applicantSubjectOf, hasRole, type Principal } from './auth';
 import { HttpProblem } from './problems';
 
 type ProgressItem = CaseProgress['items'][number];
@@ -46,10 +46,16 @@ export function applicabilityOf(input: () => Promise<CaseInput>): Applicability 
 
 /**
  * Integrators, windows and supervisors follow any case; a department officer only the cases its
- * department has an applicable item in.
+ * department has an applicable item in; an applicant (a person with a subject and no role) their own.
  */
 export async function assertCaseRead(principal: Principal, progress: CaseProgress, applicability: Applicability): Promise<void> {
   if (hasRole(principal, 'integrator', 'window', 'supervisor')) return;
+  // The applicant follows their own case (and no one else's: 403 before anything about it is told).
+  const subject = applicantSubjectOf(principal);
+  if (subject && principal.roles.length === 0) {
+    if (progress.applicant.subjectId === subject) return;
+    throw new HttpProblem('forbidden', 'This case is not yours.');
+  }
   if (!principal.department || !principal.roles.includes('department')) {
     throw new HttpProblem('forbidden', 'This needs one of the roles: integrator, window, supervisor, or a department with an item in the case.');
   }

@@ -140,6 +140,26 @@ export function requireRole(request: FastifyRequest, ...roles: Role[]): Principa
   return principal;
 }
 
+/**
+ * The applicant a principal is, acting for themselves: a signed-in person whose token names an
+ * applicant subject (ID number or credit code). API keys never are.
+ */
+export function applicantSubjectOf(principal: Principal): string | undefined {
+  return principal.person && principal.subjectId ? principal.subjectId : undefined;
+}
+
+/**
+ * Refuses with 403 unless the principal has one of the roles, or is the applicant `subjectId` (a
+ * person acting for themselves, e.g. starting their own case or uploading for it).
+ */
+export function requireRoleOrApplicant(request: FastifyRequest, subjectId: string | undefined, ...roles: Role[]): Principal {
+  const principal = principalOf(request);
+  if (hasRole(principal, ...roles)) return principal;
+  const own = applicantSubjectOf(principal);
+  if (own && (subjectId === undefined || subjectId === own)) return principal;
+  throw new HttpProblem('forbidden', own ? 'An applicant acts only for their own subject.' : `This needs one of the roles: ${roles.join(', ')}, or the applicant themself.`);
+}
+
 /** The department a principal acts for; officers without one cannot act. */
 export function actingDepartment(principal: Principal): string {
   if (!principal.department) throw new HttpProblem('forbidden', `Principal "${principal.id}" acts for no department.`);

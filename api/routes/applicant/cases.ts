@@ -1,11 +1,12 @@
 /**
- * Cases as the applicant's side sees them (integrators, and the window on the applicant's behalf):
+ * Cases as the applicant's side sees them (integrators, the window on the applicant's behalf, and the
+ * applicant themself, signed in with their subject):
  * start one (idempotently), follow its progress, read its materials and sealed documents.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { applicabilityOf, assertCaseRead } from '../../access';
-import { principalOf, requireRole, type Principal } from '../../auth';
+import { principalOf, requireRoleOrApplicant, type Principal } from '../../auth';
 import {
   CaseParams,
   CaseProgressReadResponse,
@@ -33,7 +34,8 @@ export const caseRoutes: FastifyPluginAsyncZod<{ registry: DefinitionRegistry }>
       },
     },
     async (request, reply) => {
-      const principal = requireRole(request, 'integrator', 'window');
+      // Applicants (people signed in with their subject) start their own cases, and only their own.
+      const principal = requireRoleOrApplicant(request, request.body.applicant.subjectId, 'integrator', 'window');
       // The bundle may have been published (or got a new latest version) through another API node.
       await registry.refresh(request.body.bundleId, request.body.version);
       const started = await cases.start(request.body, principal.id, request.headers['idempotency-key']);

@@ -10,7 +10,7 @@ import type { CertificateLibrary } from '../../../adapters/certificates';
 import type { DefinitionRegistry } from '../../../definitions/registry';
 import { prefill } from '../../../forms/prefill';
 import { checkUpload, sniffMediaType } from '../../../forms/uploads';
-import { requireRole } from '../../auth';
+import { requireRoleOrApplicant } from '../../auth';
 import { HttpProblem, ProblemSchema } from '../../problems';
 import { BundleIdParams, SubjectId } from '../../schemas';
 import { VersionQuery } from '../designer/forms';
@@ -44,7 +44,7 @@ export const materialRoutes: FastifyPluginAsyncZod<MaterialRoutesOptions> = asyn
       },
     },
     async (request) => {
-      requireRole(request, 'integrator', 'window');
+      requireRoleOrApplicant(request, request.query.subject, 'integrator', 'window');
       if (!certificates) throw new HttpProblem('unavailable', 'No electronic-licence library is configured.');
       await registry.refresh(request.params.id, request.query.version);
       const { plan } = registry.get(request.params.id, request.query.version);
@@ -71,7 +71,8 @@ export const materialRoutes: FastifyPluginAsyncZod<MaterialRoutesOptions> = asyn
       },
     },
     async (request, reply) => {
-      requireRole(request, 'integrator', 'window');
+      // An applicant uploads for their own application (uploads are content-addressed, bound to no case yet).
+      requireRoleOrApplicant(request, undefined, 'integrator', 'window');
       if (!blobs) throw new HttpProblem('unavailable', 'No upload store is configured.');
       await registry.refresh(request.params.id, request.query.version);
       const { plan } = registry.get(request.params.id, request.query.version);
