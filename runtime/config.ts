@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { loadOidcConfig, type OidcConfig } from './oidc-config';
 import type { S3BlobBytesOptions } from '../adapters/s3-blobs';
+import { DEFAULT_TEMPORAL_TIMEOUT_MS } from '../api/temporal-deadline';
 
 /** The repository root, from this module's location (`runtime/..`). */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -29,6 +30,11 @@ export interface Config {
   pgliteDir: string;
   /** Bound on each API request's Temporal calls (`YJS_TEMPORAL_TIMEOUT_MS`): past it, a 503. Unset: the API's default, 5 s. */
   temporalTimeoutMs?: number;
+  /**
+   * How long `GET /cases/:id` waits for the worker before answering from the read model
+   * (`YJS_PROGRESS_FALLBACK_MS`). Unset: the API's default, 2 s.
+   */
+  progressFallbackMs?: number;
   /** Browser origins allowed cross-origin (`YJS_CORS_ORIGINS`, comma-separated); none by default. */
   corsOrigins: string[];
   /** The API log's level (`YJS_LOG_LEVEL`): `info` logs every request, `warn` only 5xx. */
@@ -55,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: nonEmpty(env.DATABASE_URL),
     pgliteDir: join(dataDir, 'pglite'),
     temporalTimeoutMs: milliseconds(env.YJS_TEMPORAL_TIMEOUT_MS, 'YJS_TEMPORAL_TIMEOUT_MS'),
+    progressFallbackMs: progressFallback(env),
     corsOrigins: parseCorsOrigins(env.YJS_CORS_ORIGINS),
     logLevel: env.YJS_LOG_LEVEL ?? 'info',
     sealVerifyRatePerMinute: perMinute(env.YJS_SEAL_VERIFY_RATE_PER_MINUTE, 'YJS_SEAL_VERIFY_RATE_PER_MINUTE'),
@@ -98,6 +105,20 @@ function milliseconds(value: string | undefined, name: string): number | undefin
   if (value === undefined || value === '') return undefined;
   const ms = Number(value);
   if (!Number.isInteger(ms) || ms < 1000 || ms > 60_000) throw new Error(`${name} must be whole milliseconds from 1000 to 60000, not ${JSON.stringify(value)}`);
+  return ms;
+}
+
+/**
+ * `YJS_PROGRESS_FALLBACK_MS`: the read model must answer inside the request's Temporal bound, whose
+ * last 0.5 s is kept to probe Temporal, so the wait is at least 1 s shorter than that bound.
+ */
+function progressFallback(env: NodeJS.ProcessEnv): number | undefined {
+  const ms = milliseconds(env.YJS_PROGRESS_FALLBACK_MS, 'YJS_PROGRESS_FALLBACK_MS');
+  if (ms === undefined) return undefined;
+  const bound = milliseconds(env.YJS_TEMPORAL_TIMEOUT_MS, 'YJS_TEMPORAL_TIMEOUT_MS') ?? DEFAULT_TEMPORAL_TIMEOUT_MS;
+  if (ms > bound - 1000) {
+    throw new Error(`YJS_PROGRESS_FALLBACK_MS (${ms}) must be at least 1000 less than YJS_TEMPORAL_TIMEOUT_MS (${bound}), or the request times out before the read model answers`);
+  }
   return ms;
 }
 

@@ -67,6 +67,7 @@ const app = await buildApp({
   logger: { level: config.logLevel },
   corsOrigins: config.corsOrigins,
   temporalTimeoutMs: config.temporalTimeoutMs,
+  progressFallbackMs: config.progressFallbackMs,
   sealVerifyRatePerMinute: config.sealVerifyRatePerMinute,
 });
 await app.listen({ host: config.host, port: config.port });
