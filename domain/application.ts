@@ -13,7 +13,20 @@ export const Localized = z.object({ zh: z.string(), en: z.string() });
 export type Localized = z.infer<typeof Localized>;
 
 /** Who acts: a department officer (the window is a department too). */
-export const Actor = z.object({ department: z.string(), officer: z.string().optional() });
+/** 承办人 handler, 审核人 reviewer, 负责人 head: who in a department may act on which step. */
+export const DepartmentRole = z.enum(['handler', 'reviewer', 'head']);
+export type DepartmentRole = z.infer<typeof DepartmentRole>;
+
+/**
+ * Who acted: a department, and the person when a signed-in officer did (their id, name and role in the
+ * department); a department's API key acts as the department alone.
+ */
+export const Actor = z.object({
+  department: z.string(),
+  officer: z.string().optional(),
+  name: z.string().optional(),
+  role: DepartmentRole.optional(),
+});
 export type Actor = z.infer<typeof Actor>;
 
 export const Applicant = z.object({

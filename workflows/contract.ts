@@ -264,6 +264,63 @@ export type SupplyCommitmentRequest = z.infer<typeof SupplyCommitmentRequest>;
 export const RejectCommitmentMaterialRequest = z.object({ actor: Actor, material: Slug, reason: Reason });
 export type RejectCommitmentMaterialRequest = z.infer<typeof RejectCommitmentMaterialRequest>;
 
+/** Someone who is not a department officer acting on a case: the applicant, an integrator, a supervisor. */
+export const Requester = z.object({
+  /** The principal's id (a person's, or an API key's). */
+  id: z.string(),
+  name: z.string().optional(),
+  /** What they act as: `applicant`, `integrator`, `window`, `supervisor`. */
+  as: z.string(),
+  /** The applicant's subject, when the applicant acts. */
+  subjectId: z.string().optional(),
+});
+export type Requester = z.infer<typeof Requester>;
+
+/** 撤回申请: the applicant (or the window or an integrator on their behalf) withdraws before completion. */
+export const WithdrawCaseRequest = z.object({ by: Requester, reason: z.string().trim().max(2000).optional() });
+export type WithdrawCaseRequest = z.infer<typeof WithdrawCaseRequest>;
+
+/** An officer's act on the item's current step (claim, release). */
+export const StepActRequest = z.object({ actor: Actor, step: Slug });
+export type StepActRequest = z.infer<typeof StepActRequest>;
+
+/** A head assigns (or reassigns) the current step to an officer of the department. */
+export const AssignStepRequest = z.object({ actor: Actor, step: Slug, to: Actor });
+export type AssignStepRequest = z.infer<typeof AssignStepRequest>;
+
+/** Completes the current step with an opinion (审查意见); the last step also decides. */
+export const CompleteStepRequest = z.object({
+  actor: Actor,
+  step: Slug,
+  opinion: z.string().trim().min(1).max(2000),
+  decision: z.enum(['approve', 'reject']).optional(),
+});
+export type CompleteStepRequest = z.infer<typeof CompleteStepRequest>;
+
+/** 退回: back to an earlier step, with a reason (not 补正: the applicant is not involved, the clock runs). */
+export const SendBackRequest = z.object({ actor: Actor, step: Slug, to: Slug, reason: Reason });
+export type SendBackRequest = z.infer<typeof SendBackRequest>;
+
+/** 转办: the current step to another officer of the same department, with a reason. */
+export const TransferStepRequest = z.object({ actor: Actor, step: Slug, to: Actor, reason: Reason });
+export type TransferStepRequest = z.infer<typeof TransferStepRequest>;
+
+/** 会签: one party's signature on a step that needs several roles or departments. */
+export const SignStepRequest = z.object({ actor: Actor, step: Slug, opinion: z.string().trim().min(1).max(2000), agree: z.boolean() });
+export type SignStepRequest = z.infer<typeof SignStepRequest>;
+
+/** 催办: a supervisor or the window urges an item; its holder and department are notified. */
+export const UrgeItemRequest = z.object({ by: Requester, note: z.string().trim().max(2000).optional() });
+export type UrgeItemRequest = z.infer<typeof UrgeItemRequest>;
+
+/** 抄送: an item copied to a department or a person, for information (read-only), with a notification. */
+export const CopyItemRequest = z.object({
+  actor: Actor,
+  to: z.object({ department: Slug.optional(), person: z.string().max(200).optional() }).refine((t) => t.department || t.person, 'name a department or a person'),
+  note: z.string().trim().max(2000).optional(),
+});
+export type CopyItemRequest = z.infer<typeof CopyItemRequest>;
+
 // ---------------------------------------------------------------------------------------------------
 // Idempotency-Key: what a keyed Update carries and answers
 
@@ -307,5 +364,16 @@ export const provideSupplement = defineUpdate<Echoed<ItemView>, [Echoed<ProvideS
 export const startSpecialStep = defineUpdate<Echoed<ItemView>, [Echoed<SpecialStepRequest>]>('startSpecialStep');
 export const endSpecialStep = defineUpdate<Echoed<ItemView>, [Echoed<EndSpecialStepRequest>]>('endSpecialStep');
 export const getItem = defineQuery<ItemView>('getItem');
+/** 撤回申请: the case ends as withdrawn, its open items cancelled, nothing issued. */
+export const withdrawCase = defineUpdate<Echoed<CaseProgress>, [Echoed<WithdrawCaseRequest>]>('withdrawCase');
+export const claimStep = defineUpdate<Echoed<ItemView>, [Echoed<StepActRequest>]>('claimStep');
+export const releaseStep = defineUpdate<Echoed<ItemView>, [Echoed<StepActRequest>]>('releaseStep');
+export const assignStep = defineUpdate<Echoed<ItemView>, [Echoed<AssignStepRequest>]>('assignStep');
+export const completeStep = defineUpdate<Echoed<ItemView>, [Echoed<CompleteStepRequest>]>('completeStep');
+export const sendBackStep = defineUpdate<Echoed<ItemView>, [Echoed<SendBackRequest>]>('sendBackStep');
+export const transferStep = defineUpdate<Echoed<ItemView>, [Echoed<TransferStepRequest>]>('transferStep');
+export const signStep = defineUpdate<Echoed<ItemView>, [Echoed<SignStepRequest>]>('signStep');
+export const urgeItem = defineUpdate<Echoed<ItemView>, [Echoed<UrgeItemRequest>]>('urgeItem');
+export const copyItem = defineUpdate<Echoed<ItemView>, [Echoed<CopyItemRequest>]>('copyItem');
 /** Sent by an item to its case whenever its status changes before it settles. */
 export const itemChanged = defineSignal<[ItemView]>('itemChanged');
