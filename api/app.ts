@@ -34,6 +34,7 @@ import { exposeRequestIds, loggingOptions, type LoggerOption } from './logging';
 import { installProblemHandlers } from './problems';
 import { security } from './security';
 import { temporalDeadlines } from './temporal-deadline';
+import { webScreens, type WebOptions } from './web';
 import { apiKeyRoutes } from './routes/admin/api-keys';
 import { readModelRoutes } from './routes/admin/read-model';
 import { caseRoutes } from './routes/applicant/cases';
@@ -91,6 +92,8 @@ export interface AppOptions {
   readModel?: ReadModelStore;
   /** How long `GET /cases/:id` waits for the worker before answering from the read model (ms, default 2000). */
   progressFallbackMs?: number;
+  /** The web screens (built web/dist) served at `/` and their own paths, never over an API route (`web.ts`). */
+  web?: WebOptions;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -131,6 +134,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(statistics, { readModel: options.readModel });
   if (options.keys) await app.register(sealVerification, { keys: options.keys, documents: options.documents });
 
+  if (options.web) await app.register(webScreens, options.web);
   await app.register(metaRoutes);
   if (options.keys) await app.register(sealRoutes, { verifyRatePerMinute: options.sealVerifyRatePerMinute });
   await app.register(async (secured) => {
