@@ -43,6 +43,15 @@ export interface OidcConfig {
 export const DEFAULT_AUDIENCE = 'urn:yijianshi:api';
 export const DEFAULT_REDIRECT_URIS = ['http://127.0.0.1:5173/auth/callback', 'http://localhost:5173/auth/callback'];
 
+/**
+ * The web screens' callbacks when `YJS_OIDC_REDIRECT_URIS` is unset: on the API's own origin (it serves
+ * the screens, `api/web.ts`) at `PORT`, by 127.0.0.1 and by localhost, and on Vite's dev server (:5173).
+ */
+export function defaultRedirectUris(apiPort: string | undefined): string[] {
+  const port = Number(apiPort ?? 3000) || 3000;
+  return [`http://127.0.0.1:${port}/auth/callback`, `http://localhost:${port}/auth/callback`, ...DEFAULT_REDIRECT_URIS];
+}
+
 export function loadOidcConfig(env: NodeJS.ProcessEnv, dataDir: string, host: string): OidcConfig {
   const issuer = nonEmpty(env.YJS_OIDC_ISSUER);
   const embeddedIssuer = nonEmpty(env.YJS_OIDC_EMBEDDED_ISSUER);
@@ -64,7 +73,7 @@ export function loadOidcConfig(env: NodeJS.ProcessEnv, dataDir: string, host: st
       peopleFile: nonEmpty(env.YJS_OIDC_PEOPLE_FILE) ?? DEFAULT_PEOPLE_FILE,
       keysFile: join(dataDir, 'oidc', 'keys.json'),
       clientId: nonEmpty(env.YJS_OIDC_CLIENT_ID) ?? 'yijianshi-web',
-      redirectUris: list(env.YJS_OIDC_REDIRECT_URIS) ?? DEFAULT_REDIRECT_URIS,
+      redirectUris: list(env.YJS_OIDC_REDIRECT_URIS) ?? defaultRedirectUris(env.PORT),
     },
   };
 }

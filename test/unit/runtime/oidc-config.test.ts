@@ -8,6 +8,19 @@ describe('loadOidcConfig', () => {
     expect(config.embedded).toMatchObject({ host: '127.0.0.1', port: 3001, clientId: 'yijianshi-web', keysFile: '/data/oidc/keys.json' });
   });
 
+  it('lets the web screens sign in on the API\'s own origin (PORT) and on Vite\'s dev server by default', () => {
+    expect(loadOidcConfig({}, '/data', '127.0.0.1').embedded.redirectUris).toEqual([
+      'http://127.0.0.1:3000/auth/callback',
+      'http://localhost:3000/auth/callback',
+      'http://127.0.0.1:5173/auth/callback',
+      'http://localhost:5173/auth/callback',
+    ]);
+    expect(loadOidcConfig({ PORT: '8080' }, '/data', '127.0.0.1').embedded.redirectUris.slice(0, 2)).toEqual([
+      'http://127.0.0.1:8080/auth/callback',
+      'http://localhost:8080/auth/callback',
+    ]);
+  });
+
   it('takes an outside issuer, its audience, claim names, algorithms and skew', () => {
     const config = loadOidcConfig(
       {
