@@ -155,6 +155,18 @@ export const ItemProgress = z.object({
 });
 export type ItemProgress = z.infer<typeof ItemProgress>;
 
+/** Someone who is not a department officer acting on a case: the applicant, an integrator, a supervisor. */
+export const Requester = z.object({
+  /** The principal's id (a person's, or an API key's). */
+  id: z.string(),
+  name: z.string().optional(),
+  /** What they act as: `applicant`, `integrator`, `window`, `supervisor`. */
+  as: z.string(),
+  /** The applicant's subject, when the applicant acts. */
+  subjectId: z.string().optional(),
+});
+export type Requester = z.infer<typeof Requester>;
+
 export const CaseProgress = z
   .object({
     caseId: z.string(),
@@ -167,6 +179,8 @@ export const CaseProgress = z
     submittedAt: z.string(),
     acceptedAt: z.string().optional(),
     refusal: z.object({ at: z.string(), reasons: z.array(z.string()), by: Actor }).optional(),
+    /** 撤回申请: who withdrew the case, when, and why if they said. */
+    withdrawal: z.object({ at: z.string(), by: Requester, reason: z.string().optional() }).optional(),
     rejection: z.object({ at: z.string(), item: z.string(), reason: z.string(), by: Actor.optional() }).optional(),
     completedAt: z.string().optional(),
     terminatedAt: z.string().optional(),
@@ -263,18 +277,6 @@ export type SupplyCommitmentRequest = z.infer<typeof SupplyCommitmentRequest>;
 
 export const RejectCommitmentMaterialRequest = z.object({ actor: Actor, material: Slug, reason: Reason });
 export type RejectCommitmentMaterialRequest = z.infer<typeof RejectCommitmentMaterialRequest>;
-
-/** Someone who is not a department officer acting on a case: the applicant, an integrator, a supervisor. */
-export const Requester = z.object({
-  /** The principal's id (a person's, or an API key's). */
-  id: z.string(),
-  name: z.string().optional(),
-  /** What they act as: `applicant`, `integrator`, `window`, `supervisor`. */
-  as: z.string(),
-  /** The applicant's subject, when the applicant acts. */
-  subjectId: z.string().optional(),
-});
-export type Requester = z.infer<typeof Requester>;
 
 /** 撤回申请: the applicant (or the window or an integrator on their behalf) withdraws before completion. */
 export const WithdrawCaseRequest = z.object({ by: Requester, reason: z.string().trim().max(2000).optional() });
