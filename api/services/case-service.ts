@@ -36,6 +36,7 @@ import {
   rejectItem,
   supplyCommitmentMaterials,
   TASK_QUEUE,
+  withdrawCase,
   type Actor,
   type Application,
   type CaseInput,
@@ -43,6 +44,7 @@ import {
   type Echoed,
   type ItemView,
   type MaterialRef,
+  type Requester,
 } from '../../workflows/contract';
 import { applicabilityOf, departmentHasAccess, involves, type Applicability } from '../access';
 import type { ReadModelStore } from '../../adapters/read-model';
@@ -258,6 +260,14 @@ export class CaseService {
 
   async refuse(caseId: string, actor: Actor, reasons: string[], key?: IdempotencyKey): Promise<UpdateOutcome<CaseProgress>> {
     return runUpdate(this.client, this.caseHandle(caseId), refuseCase, [{ actor, reasons }], key);
+  }
+
+  /**
+   * 撤回申请: the case ends as withdrawn, its open items cancelled, nothing issued. Who may withdraw is
+   * the route's to decide (`routes/applicant/withdrawal.ts`); the workflow refuses a case past it.
+   */
+  async withdraw(caseId: string, by: Requester, reason: string | undefined, key?: IdempotencyKey): Promise<UpdateOutcome<CaseProgress>> {
+    return runUpdate(this.client, this.caseHandle(caseId), withdrawCase, [{ by, ...(reason ? { reason } : {}) }], key);
   }
 
   /**
