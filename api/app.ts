@@ -50,6 +50,7 @@ import { sealRoutes } from './routes/public/seals';
 import { statisticsRoutes } from './routes/supervision/statistics';
 import { supervisedItemRoutes } from './routes/supervision/items';
 import { acceptanceRoutes } from './routes/window/acceptance';
+import { windowApplicationRoutes } from './routes/window/applications';
 import { caseService } from './services/case-service';
 import { itemListing } from './services/item-listing';
 import { sealVerification } from './services/seal-verification';
@@ -146,6 +147,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await secured.register(caseRoutes, { registry: options.registry });
     await secured.register(supplementRoutes);
     await secured.register(acceptanceRoutes);
+    await secured.register(windowApplicationRoutes, { registry: options.registry });
     await secured.register(itemRoutes);
     await secured.register(commitmentRoutes);
     await secured.register(inboxRoutes);
