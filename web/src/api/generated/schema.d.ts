@@ -413,6 +413,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/windows/{department}/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Applications waiting at a window department's desk (一窗受理), newest first, paginated */
+        get: operations["listWindowApplications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases/{caseId}/items/{itemId}/approve": {
         parameters: {
             query?: never;
@@ -723,6 +740,16 @@ export interface components {
                     role?: "handler" | "reviewer" | "head";
                 };
             };
+            withdrawal?: {
+                at: string;
+                by: {
+                    id: string;
+                    name?: string;
+                    as: string;
+                    subjectId?: string;
+                };
+                reason?: string;
+            };
             rejection?: {
                 at: string;
                 item: string;
@@ -949,6 +976,16 @@ export interface components {
                     /** @enum {string} */
                     role?: "handler" | "reviewer" | "head";
                 };
+            };
+            withdrawal?: {
+                at: string;
+                by: {
+                    id: string;
+                    name?: string;
+                    as: string;
+                    subjectId?: string;
+                };
+                reason?: string;
             };
             rejection?: {
                 at: string;
@@ -1195,6 +1232,19 @@ export interface components {
                 declared: number;
             };
             truncated: boolean;
+        };
+        ApplicationsPage: {
+            items: {
+                caseId: string;
+                bundleId: string;
+                bundleVersion?: number;
+                title?: {
+                    zh: string;
+                    en: string;
+                };
+                submittedAt?: string;
+            }[];
+            nextPageToken?: string;
         };
     };
     responses: never;
@@ -3397,6 +3447,89 @@ export interface operations {
             };
             /** @description The Idempotency-Key was used for a different request (/problems/idempotency-key-reused); The bundle definition is invalid (/problems/invalid-definition); The application is invalid (/problems/invalid-application); The request cannot be carried out as given (/problems/invalid-request); The applicant is not eligible (/problems/not-eligible). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (/problems/internal). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWindowApplications: {
+        parameters: {
+            query?: {
+                pageSize?: number;
+                pageToken?: string;
+            };
+            header?: never;
+            path: {
+                department: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Applications waiting at a window department's desk (一窗受理), newest first, paginated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationsPage"];
+                };
+            };
+            /** @description The request is malformed (/problems/malformed-request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required (/problems/unauthenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this principal (/problems/forbidden); Another department is responsible (/problems/wrong-department). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
