@@ -12,6 +12,7 @@ import {
   refuseCase,
   rejectCommitmentMaterial,
   supplyCommitmentMaterials,
+  withdrawCase,
   type RejectCommitmentMaterialRequest,
 } from '../contract';
 import { echoing, plain } from '../echo';
@@ -19,6 +20,7 @@ import { accept, refuse, validateAcceptance, validateRefusal } from './acceptanc
 import { sendBack, supplyPromised, validateSentBack, validateSupply } from './commitment';
 import { onItemChanged } from './items';
 import type { CaseRun } from './state';
+import { validateWithdrawal, withdraw } from './withdrawal';
 
 export function registerCaseHandlers(run: CaseRun): void {
   setHandler(getProgress, () => run.progress());
@@ -35,5 +37,6 @@ export function registerCaseHandlers(run: CaseRun): void {
     { validator: (request) => validateSentBack(run, plain(request)) },
   );
   setHandler(refuseCase, echoing((request) => refuse(run, request)), { validator: (request) => validateRefusal(run, request) });
+  setHandler(withdrawCase, echoing((request) => withdraw(run, request)), { validator: (request) => validateWithdrawal(run, plain(request)) });
   setHandler(itemChanged, (view) => onItemChanged(run, view));
 }

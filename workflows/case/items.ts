@@ -157,20 +157,21 @@ function onOutcome(run: CaseRun, outcome: ItemOutcome): void {
     ...(outcome.timeoutNoticeId ? { timeoutNoticeId: outcome.timeoutNoticeId } : {}),
   });
   run.record(`item-${outcome.status}`, { item: outcome.itemId, department: outcome.department, detail: outcome.reason });
-  if (outcome.status === 'rejected' && run.status !== 'rejected') {
+  // An item decided as the case was withdrawn (before its cancellation arrived) ends nothing more.
+  if (outcome.status === 'rejected' && run.status !== 'rejected' && run.status !== 'withdrawn') {
     run.move({ type: 'ITEM_REJECTED' });
     run.facts.rejection = { at: outcome.decidedAt, item: outcome.itemId, reason: outcome.reason ?? '', by: outcome.decidedBy };
   }
   dispatchReadyItems(run);
 }
 
-/** The case ended: items not started are cancelled here, started ones are asked to cancel. */
+/** The case ended (rejected, withdrawn, terminated): items not started are cancelled here, started ones are asked to cancel. */
 export async function cancelOpenItems(run: CaseRun): Promise<void> {
   for (const item of run.plan.items) {
     if (SETTLED_ITEM_STATUSES.includes(run.item(item.id).status)) continue;
     const starting = run.started.get(item.id);
     if (!starting) {
-      run.update(item.id, { status: 'cancelled', note: 'the case was rejected' });
+      run.update(item.id, { status: 'cancelled', note: run.status === 'withdrawn' ? 'the case was withdrawn' : 'the case was rejected' });
       continue;
     }
     await starting;

@@ -27,7 +27,7 @@ export class Projection {
     const { run } = this;
     const progress = run.progress();
     const { facts } = run;
-    const closedAt = facts.completedAt ?? facts.refusal?.at ?? facts.rejection?.at ?? facts.terminatedAt;
+    const closedAt = facts.completedAt ?? facts.refusal?.at ?? facts.withdrawal?.at ?? facts.rejection?.at ?? facts.terminatedAt;
     return {
       workflowId: caseWorkflowId(progress.caseId),
       revision,

@@ -21,7 +21,7 @@ import { CaseStatusKey } from '../search-attributes';
 const PASSING_STATES: readonly CaseState[] = ['accepted', 'issuing'];
 
 /** Facts of the case's life that progress shows once they happened. */
-type CaseFacts = Pick<CaseProgress, 'acceptedAt' | 'refusal' | 'rejection' | 'completedAt' | 'terminatedAt'>;
+type CaseFacts = Pick<CaseProgress, 'acceptedAt' | 'refusal' | 'withdrawal' | 'rejection' | 'completedAt' | 'terminatedAt'>;
 
 export class CaseRun {
   readonly plan: CasePlan;
@@ -101,9 +101,9 @@ export class CaseRun {
     if (this.snapshot.can(event)) this.move(event);
   }
 
-  /** Rejected by a department, or terminated by a broken commitment: nothing more is issued. */
+  /** Rejected by a department, withdrawn by the applicant, or terminated by a broken commitment: nothing more is issued. */
   ended(): boolean {
-    return this.status === 'rejected' || this.status === 'terminated';
+    return this.status === 'rejected' || this.status === 'withdrawn' || this.status === 'terminated';
   }
 
   allItemsSettled(): boolean {

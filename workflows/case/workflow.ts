@@ -3,8 +3,8 @@
  *
  * Window acceptance → every applicable item dispatched as a child workflow as soon as the items it
  * depends on are cleared (so independent items run in parallel) → one completion that issues every
- * result together. A rejection ends the case and cancels the items still open. There is no per-bundle
- * code: any plan runs here.
+ * result together. A rejection, or the applicant's withdrawal (撤回申请, `withdrawal.ts`), ends the case and
+ * cancels the items still open; nothing is issued. There is no per-bundle code: any plan runs here.
  *
  * State in `state.ts`, handlers in `handlers.ts`, each part of the case's life in its module: the
  * window (`acceptance.ts`), the items (`items.ts`), the commitment (`commitment.ts`) and the completion
@@ -36,7 +36,8 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseProgress> {
   const projector = patched('read-model') ? new Projector(run, projection) : undefined;
   setHandler(getProjection, () => projection.at(projector?.revision ?? 0));
 
-  await condition(() => run.status !== 'submitted'); // accepted or refused at the window
+  // Accepted or refused at the window, or withdrawn before: only an accepted case dispatches.
+  await condition(() => run.status !== 'submitted');
   if (run.status === 'accepted') {
     const watching = run.commitment ? watchCommitment(run) : Promise.resolve();
     skipInapplicableItems(run);
@@ -49,6 +50,8 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseProgress> {
       await issueEverything(run);
     }
     await watching; // a case completed on an open commitment stays until the commitment settles
+  } else if (run.ended()) {
+    await cancelOpenItems(run); // withdrawn before dispatch: no item started, each cancelled on the record
   }
   await condition(() => allHandlersFinished() && (projector?.idle() ?? true));
   return run.progress();
