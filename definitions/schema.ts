@@ -203,6 +203,22 @@ export const StepKind = z
   .enum(['accept', 'review', 'decide', 'hearing', 'inspection', 'testing', 'appraisal', 'expert-review', 'public-notice'])
   .meta({ description: 'Kind of step; hearing, inspection, testing, appraisal and expert review may pause the clock.' });
 
+export const DepartmentRoleSchema = z
+  .enum(['handler', 'reviewer', 'head'])
+  .meta({ id: 'DepartmentRole', description: '承办人 handler, 审核人 reviewer, 负责人 head.' });
+
+export const Countersign = z
+  .object({
+    roles: z.array(DepartmentRoleSchema).max(3).optional().meta({ description: "Roles of the item's department that each sign." }),
+    departments: z.array(Slug).max(20).optional().meta({ description: 'Other departments that each sign (any of their officers).' }),
+    mode: z.enum(['all', 'any', 'ratio']).meta({ description: 'The step completes when all parties, any party, or `ratio` of them agree.' }),
+    ratio: z.number().gt(0).lte(1).optional().meta({ description: 'For mode "ratio": the share of parties that must agree.' }),
+  })
+  .strict()
+  .refine((c) => (c.roles?.length ?? 0) + (c.departments?.length ?? 0) >= 2, { message: 'A 会签 needs at least two parties (roles or departments).' })
+  .refine((c) => (c.mode === 'ratio') === (c.ratio !== undefined), { message: 'Give "ratio" exactly when the mode is "ratio".', path: ['ratio'] })
+  .meta({ id: 'Countersign', description: '会签: the step is signed separately by several roles or departments.' });
+
 export const Step = z
   .object({
     id: Slug,
@@ -212,6 +228,10 @@ export const Step = z
       .boolean()
       .default(true)
       .meta({ description: 'False for special steps whose time is not counted (Administrative Licensing Law art. 45).' }),
+    role: DepartmentRoleSchema.optional().meta({
+      description: 'The department role that acts on this step. Absent: accept → handler, review → reviewer, decide → head, other kinds → handler.',
+    }),
+    countersign: Countersign.optional(),
   })
   .strict()
   .meta({ id: 'Step', description: 'A step (办理环节) of an item.' });

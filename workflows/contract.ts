@@ -13,7 +13,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CaseProjection } from '../domain/read-model';
 import { z } from 'zod';
 import type { CasePlan, PlanItem } from '../definitions/plan';
-import { Actor, Applicant, Application, Localized, MaterialRef, Slug } from '../domain/application';
+import { Actor, Applicant, Application, DepartmentRole, Localized, MaterialRef, Slug } from '../domain/application';
 import { CommitmentMaterial, CommitmentView } from '../domain/commitments';
 import { IssuedResult } from '../domain/results';
 import { CaseState, ItemStatus } from './lifecycle';
@@ -52,7 +52,7 @@ export type CaseInput = z.infer<typeof CaseInput>;
  * this; earlier cases sent the whole `PlanItem`, which has all of it.
  */
 export type DispatchedItem = Pick<PlanItem, 'id' | 'code' | 'title' | 'department' | 'promisedDays' | 'defaultable' | 'timeout'> & {
-  steps: Array<Pick<PlanItem['steps'][number], 'id' | 'kind' | 'countsTowardLimit'>>;
+  steps: Array<Pick<PlanItem['steps'][number], 'id' | 'kind' | 'countsTowardLimit' | 'role' | 'countersign'>>;
 };
 
 /** Deadline and card instants of a limit, as the clock activity computes them (`domain/calendar.ts` `ItemClock`). */
@@ -131,6 +131,42 @@ export const ClockView = z
 export type ClockView = z.infer<typeof ClockView>;
 
 export const EscalationRecord = z.object({ at: z.string(), from: z.string(), to: z.string() });
+
+/** Where an item is in its steps, who holds it, and every act on them, attributed. */
+export const WorkView = z
+  .object({
+    step: z.string(),
+    role: DepartmentRole,
+    holder: Actor.optional(),
+    steps: z.array(
+      z.object({
+        id: z.string(),
+        role: DepartmentRole,
+        countersign: z
+          .object({ roles: z.array(DepartmentRole).optional(), departments: z.array(z.string()).optional(), mode: z.enum(['all', 'any', 'ratio']), ratio: z.number().optional() })
+          .optional(),
+      }),
+    ),
+    signatures: z.array(z.object({ party: z.string(), by: Actor, at: z.string(), opinion: z.string(), agree: z.boolean() })),
+    trail: z.array(
+      z.object({
+        at: z.string(),
+        act: z.enum(['claim', 'release', 'assign', 'complete', 'send-back', 'transfer', 'sign', 'decide']),
+        step: z.string(),
+        by: Actor,
+        to: z.union([Actor, z.string()]).optional(),
+        opinion: z.string().optional(),
+        decision: z.enum(['approve', 'reject']).optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'ItemWork' });
+export type WorkView = z.infer<typeof WorkView>;
+
+export const UrgeRecord = z.object({ at: z.string(), by: z.object({ id: z.string(), name: z.string().optional(), as: z.string() }), note: z.string().optional() });
+export type UrgeRecord = z.infer<typeof UrgeRecord>;
+export const CopyRecord = z.object({ at: z.string(), by: Actor, to: z.object({ department: z.string().optional(), person: z.string().optional() }), note: z.string().optional() });
+export type CopyRecord = z.infer<typeof CopyRecord>;
 export type EscalationRecord = z.infer<typeof EscalationRecord>;
 
 export const ItemProgress = z.object({
@@ -152,6 +188,13 @@ export const ItemProgress = z.object({
   escalations: z.array(EscalationRecord).optional(),
   /** The sealed timeout-default notice (超时默认通知书), when the item defaulted. */
   timeoutNoticeId: z.string().optional(),
+  /** The step the department is at, and the officer holding it (items worked through steps). */
+  step: z.string().optional(),
+  holder: Actor.optional(),
+  /** How many times the item was urged (催办). */
+  urges: z.number().int().optional(),
+  /** Departments and people the item was copied to (抄送), who may read the case. */
+  copiedTo: z.array(z.string()).optional(),
 });
 export type ItemProgress = z.infer<typeof ItemProgress>;
 
@@ -208,6 +251,12 @@ export const ItemView = z
     /** The special step (hearing, inspection, expert review…) holding the clock now. */
     specialStep: z.object({ step: z.string(), startedAt: z.string() }).optional(),
     timeoutNoticeId: z.string().optional(),
+    /** The item worked through its steps by the department's people (items declaring counted steps). */
+    work: WorkView.optional(),
+    /** 催办: who urged the item, when. */
+    urges: z.array(UrgeRecord).optional(),
+    /** 抄送: who the item was copied to, for information. */
+    copies: z.array(CopyRecord).optional(),
   })
   .meta({ id: 'ItemView' });
 export type ItemView = z.infer<typeof ItemView>;

@@ -9,6 +9,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import type { UpdateDefinition } from '@temporalio/common';
 import fp from 'fastify-plugin';
 import type { DefinitionRegistry } from '../../definitions/registry';
+import { illegalTransition } from '../../domain/errors';
 import { casePlan, type ExecutionPlan } from '../../definitions/plan';
 import type { BlobStore } from '../../adapters/blobs';
 import type { CertificateLibrary } from '../../adapters/certificates';
@@ -31,6 +32,15 @@ import {
   getCaseInput,
   getProgress,
   itemWorkflowId,
+  assignStep,
+  claimStep,
+  completeStep,
+  copyItem,
+  releaseStep,
+  sendBackStep,
+  signStep,
+  transferStep,
+  urgeItem,
   refuseCase,
   rejectCommitmentMaterial,
   rejectItem,
@@ -72,7 +82,16 @@ export type ItemAction =
   | { kind: 'reject'; reason: string }
   | { kind: 'request-supplement'; reason: string; materials: Array<{ material?: string; description: string }> }
   | { kind: 'start-special-step'; step: string }
-  | { kind: 'end-special-step' };
+  | { kind: 'end-special-step' }
+  // Items worked through their steps by signed-in officers (`domain/work-steps.ts`).
+  | { kind: 'claim'; step: string }
+  | { kind: 'release'; step: string }
+  | { kind: 'assign'; step: string; to: Actor }
+  | { kind: 'complete'; step: string; opinion: string; decision?: 'approve' | 'reject' }
+  | { kind: 'send-back'; step: string; to: string; reason: string }
+  | { kind: 'transfer'; step: string; to: Actor; reason: string }
+  | { kind: 'sign'; step: string; opinion: string; agree: boolean }
+  | { kind: 'copy'; to: { department?: string; person?: string }; note?: string };
 
 export interface CaseServiceOptions {
   client: Client;
@@ -267,7 +286,14 @@ export class CaseService {
    * the route's to decide (`routes/applicant/withdrawal.ts`); the workflow refuses a case past it.
    */
   async withdraw(caseId: string, by: Requester, reason: string | undefined, key?: IdempotencyKey): Promise<UpdateOutcome<CaseProgress>> {
-    return runUpdate(this.client, this.caseHandle(caseId), withdrawCase, [{ by, ...(reason ? { reason } : {}) }], key);
+    try {
+      return await runUpdate(this.client, this.caseHandle(caseId), withdrawCase, [{ by, ...(reason ? { reason } : {}) }], key);
+    } catch (err) {
+      // A closed case (withdrawn, refused, rejected, completed and settled) is past withdrawal, not unknown;
+      // a case that never was is still not found, by this Query.
+      if (err instanceof WorkflowNotFoundError) throw illegalTransition('case', (await this.progress(caseId)).status, 'WITHDRAW');
+      throw err;
+    }
   }
 
   /**
@@ -293,9 +319,35 @@ export class CaseService {
           return await run(startSpecialStep, [{ actor, step: action.step }]);
         case 'end-special-step':
           return await run(endSpecialStep, [{ actor }]);
+        case 'claim':
+          return await run(claimStep, [{ actor, step: action.step }]);
+        case 'release':
+          return await run(releaseStep, [{ actor, step: action.step }]);
+        case 'assign':
+          return await run(assignStep, [{ actor, step: action.step, to: action.to }]);
+        case 'complete':
+          return await run(completeStep, [{ actor, step: action.step, opinion: action.opinion, ...(action.decision ? { decision: action.decision } : {}) }]);
+        case 'send-back':
+          return await run(sendBackStep, [{ actor, step: action.step, to: action.to, reason: action.reason }]);
+        case 'transfer':
+          return await run(transferStep, [{ actor, step: action.step, to: action.to, reason: action.reason }]);
+        case 'sign':
+          return await run(signStep, [{ actor, step: action.step, opinion: action.opinion, agree: action.agree }]);
+        case 'copy':
+          return await run(copyItem, [{ actor, to: action.to, ...(action.note ? { note: action.note } : {}) }]);
       }
     } catch (err) {
       throw await this.refusalOf(err, caseId, itemId, actor);
+    }
+  }
+
+  /** 催办: a supervisor or the window urges an open item; its holder and department are notified. */
+  async urge(caseId: string, itemId: string, by: Requester, note: string | undefined, key?: IdempotencyKey): Promise<UpdateOutcome<ItemView>> {
+    const handle = await this.itemHandle(caseId, itemId);
+    try {
+      return await runUpdate(this.client, handle, urgeItem, [{ by, ...(note ? { note } : {}) }], key);
+    } catch (err) {
+      throw await this.refusalOf(err, caseId, itemId);
     }
   }
 

@@ -12,7 +12,7 @@ import type { WithWorkflowArgs } from '@temporalio/common';
 import { getExternalWorkflowHandle, patched, startChild, type ChildWorkflowOptions } from '@temporalio/workflow';
 import { evaluateCondition } from '../../definitions/condition';
 import type { PlanItem } from '../../definitions/plan';
-import { caseWorkflowId, itemWorkflowId, type ComputedClock, type DispatchedItem, type ItemOutcome, type ItemView } from '../contract';
+import { caseWorkflowId, itemWorkflowId, type ComputedClock, type DispatchedItem, type ItemOutcome, type ItemProgress, type ItemView } from '../contract';
 import { clockView, computeItemClockLocally } from '../clock-activity';
 import { itemWorkflow } from '../item/workflow';
 import { CLEARED_ITEM_STATUSES, SETTLED_ITEM_STATUSES } from '../lifecycle';
@@ -107,7 +107,13 @@ function childOptions(
 /** The part of the plan item its workflow runs on (see `DispatchedItem`). */
 function dispatchedItem(item: PlanItem): DispatchedItem {
   const { id, code, title, department, promisedDays, defaultable, timeout } = item;
-  const steps = item.steps.map(({ id: step, kind, countsTowardLimit }) => ({ id: step, kind, countsTowardLimit }));
+  const steps = item.steps.map(({ id: step, kind, countsTowardLimit, role, countersign }) => ({
+    id: step,
+    kind,
+    countsTowardLimit,
+    ...(role ? { role } : {}),
+    ...(countersign ? { countersign } : {}),
+  }));
   return { id, code, title, department, promisedDays, defaultable, timeout, steps };
 }
 
@@ -126,8 +132,10 @@ export function onItemChanged(run: CaseRun, view: ItemView): void {
     clock: view.clock,
     supplements: view.supplements,
     escalations: view.escalations,
+    ...workProgress(view),
   });
   const at = { item: view.itemId, department: view.department };
+  recordWork(run, before, view);
   if (before.status !== 'supplementing' && view.status === 'supplementing') {
     run.moveIfLegal({ type: 'SUPPLEMENT_REQUESTED' });
     run.record('supplement-requested', { ...at, detail: view.supplements[view.supplements.length - 1]?.reason });
@@ -144,6 +152,31 @@ export function onItemChanged(run: CaseRun, view: ItemView): void {
     const last = view.escalations[view.escalations.length - 1]!;
     run.record('item-escalated', { ...at, detail: `${last.from} → ${last.to}` });
   }
+}
+
+/** Where the item is in its steps, who holds it, its urges and copies (only for items that have them). */
+function workProgress(view: ItemView): Partial<ItemProgress> {
+  const copiedTo = (view.copies ?? []).map((c) => c.to.department ?? `person:${c.to.person}`);
+  return {
+    ...(view.work ? { step: view.work.step, holder: view.work.holder } : {}),
+    ...(view.urges?.length ? { urges: view.urges.length } : {}),
+    ...(copiedTo.length ? { copiedTo: [...new Set(copiedTo)] } : {}),
+  };
+}
+
+/** Every new act on the item's steps, urge and copy goes on the case's timeline, attributed. */
+function recordWork(run: CaseRun, before: ItemProgress, view: ItemView): void {
+  const at = { item: view.itemId, department: view.department };
+  const seen = run.workSeen.get(view.itemId) ?? { trail: 0, urges: before.urges ?? 0, copies: 0 };
+  const who = (actor: { officer?: string; name?: string; role?: string; department: string }) =>
+    `${actor.name ?? actor.officer ?? actor.department}${actor.role ? `（${actor.role}）` : ''}`;
+  for (const act of (view.work?.trail ?? []).slice(seen.trail)) {
+    const to = typeof act.to === 'string' ? ` → ${act.to}` : act.to ? ` → ${who(act.to)}` : '';
+    run.record(`item-step-${act.act}`, { ...at, detail: `${act.step}: ${who(act.by)}${to}${act.opinion ? `：${act.opinion}` : ''}` });
+  }
+  for (const urge of (view.urges ?? []).slice(seen.urges)) run.record('item-urged', { ...at, detail: `${urge.by.name ?? urge.by.id}${urge.note ? `：${urge.note}` : ''}` });
+  for (const copy of (view.copies ?? []).slice(seen.copies)) run.record('item-copied', { ...at, detail: copy.to.department ?? copy.to.person });
+  run.workSeen.set(view.itemId, { trail: view.work?.trail.length ?? 0, urges: view.urges?.length ?? 0, copies: view.copies?.length ?? 0 });
 }
 
 /** An item settled: recorded; a rejection ends the case; otherwise its dependents may start. */

@@ -4,7 +4,7 @@
  * Changes within one task are written together; the write is in the task's history as one marker, so
  * a replay does not write again, and a retried write of the same revision changes nothing.
  *
- * Cases started before patch `read-model` are not projected; `yijianshi read-model rebuild` writes
+ * Cases started before patch `read-model` are not projected; `yijianshi db rebuild-read-model` writes
  * them from Temporal.
  */
 import { CancellationScope, condition } from '@temporalio/workflow';
@@ -65,6 +65,8 @@ export class Projection {
       title: item.title,
       department: item.department,
       status: item.status,
+      ...(item.step ? { step: item.step } : {}),
+      ...(item.holder?.officer ? { holder: item.holder.officer } : {}),
       kind: planned.kind,
       level: item.level,
       promisedDays: planned.promisedDays,

@@ -36,6 +36,8 @@ export class CaseRun {
   readonly facts: CaseFacts = {};
   private issued: IssuedResult[] = [];
   private taken: CommitmentView | undefined;
+  /** How many step acts, urges and copies of each item the timeline has recorded. */
+  readonly workSeen = new Map<string, { trail: number; urges: number; copies: number }>();
   /** Called on every change to what progress shows (the read model's projector listens). */
   onChange: () => void = () => undefined;
   /** True while an acceptance awaits its credit check and letter: a second one is refused. */

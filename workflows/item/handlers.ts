@@ -20,8 +20,10 @@ import {
   type RequestSupplementRequest,
   type SpecialStepRequest,
 } from '../contract';
+import type { Actor } from '../../domain/application';
+import { complete, currentStep } from '../../domain/work-steps';
 import { echoing } from '../echo';
-import { invalidRequest } from '../errors';
+import { enforce, invalidRequest } from '../errors';
 import { advanceItem } from '../lifecycle';
 import { now } from '../now';
 import type { ItemRun } from './state';
@@ -33,19 +35,35 @@ export function registerItemHandlers(run: ItemRun): void {
   registerSpecialSteps(run);
 }
 
+/**
+ * Approve and reject. A department's system (an API key: no role) decides at once; a signed-in officer
+ * (with a department role) of an item worked through steps decides by completing its last step
+ * (`work.ts`), so these check that too.
+ */
 function registerDecisions(run: ItemRun): void {
+  const byStep = (actor: Actor, opinion: string, decision: 'approve' | 'reject') =>
+    run.work && actor.role ? complete(run.work, actor, currentStep(run.work).id, opinion, decision, run.department(), now()) : undefined;
   setHandler(
     approveItem,
     echoing(({ actor, comment }: ApproveItemRequest) => {
+      const move = byStep(actor, comment?.trim() || '同意', 'approve');
+      if (move) run.work = move.work;
       run.apply({ type: 'APPROVE' });
       run.decision = { at: now(), by: actor, reason: comment };
       return run.view();
     }),
-    { validator: ({ actor }) => run.refuseUnlessResponsible(actor, { type: 'APPROVE' }) },
+    {
+      validator: ({ actor, comment }) => {
+        run.refuseUnlessResponsible(actor, { type: 'APPROVE' });
+        enforce(() => byStep(actor, comment?.trim() || '同意', 'approve'));
+      },
+    },
   );
   setHandler(
     rejectItem,
     echoing(({ actor, reason }: RejectItemRequest) => {
+      const move = byStep(actor, reason.trim(), 'reject');
+      if (move) run.work = move.work;
       run.apply({ type: 'REJECT' });
       run.decision = { at: now(), by: actor, reason: reason.trim() };
       return run.view();
@@ -54,6 +72,7 @@ function registerDecisions(run: ItemRun): void {
       validator: ({ actor, reason }) => {
         if (typeof reason !== 'string' || reason.trim() === '') throw invalidRequest('A rejection needs a reason.');
         run.refuseUnlessResponsible(actor, { type: 'REJECT' });
+        enforce(() => byStep(actor, reason.trim(), 'reject'));
       },
     },
   );

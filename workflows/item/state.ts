@@ -5,7 +5,19 @@
  */
 import { getExternalWorkflowHandle, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Actor } from '../../domain/application';
-import { itemChanged, type ClockView, type DispatchedItem, type EscalationRecord, type ItemInput, type ItemOutcome, type ItemView, type SupplementRecord } from '../contract';
+import { currentStep, type Work } from '../../domain/work-steps';
+import {
+  itemChanged,
+  type ClockView,
+  type CopyRecord,
+  type DispatchedItem,
+  type EscalationRecord,
+  type ItemInput,
+  type ItemOutcome,
+  type ItemView,
+  type SupplementRecord,
+  type UrgeRecord,
+} from '../contract';
 import { clockView } from '../clock-activity';
 import { wrongDepartment } from '../errors';
 import { advanceItem, initialItemSnapshot, itemStatus, SETTLED_ITEM_STATUSES, type ItemEvent, type ItemSnapshot, type ItemStatus } from '../lifecycle';
@@ -39,6 +51,12 @@ export class ItemRun {
   timeoutNoticeId: string | undefined;
   readonly supplements: SupplementRecord[] = [];
   readonly escalations: EscalationRecord[] = [];
+  /** The item worked through its steps by the department's people (patch `work-steps`, items with counted steps). */
+  work: Work | undefined;
+  readonly urges: UrgeRecord[] = [];
+  readonly copies: CopyRecord[] = [];
+  /** Signals to the case and notifications still in flight: the item completes only once they are done. */
+  readonly pending: Array<Promise<unknown>> = [];
   /** Bumped on every change the clock loop must react to (pause, resume). */
   revision = 0;
 
@@ -84,7 +102,27 @@ export class ItemRun {
       escalations: this.escalations,
       ...(specialStep ? { specialStep } : {}),
       ...(timeoutNoticeId ? { timeoutNoticeId } : {}),
+      ...(this.work ? { work: this.workView(this.work) } : {}),
+      ...(this.urges.length > 0 ? { urges: this.urges } : {}),
+      ...(this.copies.length > 0 ? { copies: this.copies } : {}),
     };
+  }
+
+  private workView(work: Work): NonNullable<ItemView['work']> {
+    const step = currentStep(work);
+    return {
+      step: step.id,
+      role: step.role,
+      ...(work.holder ? { holder: work.holder } : {}),
+      steps: work.steps.map(({ id, role, countersign }) => ({ id, role, ...(countersign ? { countersign } : {}) })),
+      signatures: work.signatures,
+      trail: work.trail,
+    };
+  }
+
+  /** Tells the case (without waiting): the item completes only once every such signal is delivered. */
+  tellCase(): void {
+    this.pending.push(this.notifyCase());
   }
 
   /** What the item returns to its case once settled. */

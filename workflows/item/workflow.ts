@@ -6,17 +6,25 @@
  * (`handlers.ts`); the item's search attributes put it in the department's inbox.
  *
  * The item owns its working-day clock (`clock.ts`), so a decision and a timeout can never both win.
- * Supplements (补正) and special steps (hearings, inspections…) pause it.
+ * Supplements (补正) and special steps (hearings, inspections…) pause it. Under patch `work-steps`,
+ * an item declaring counted steps is worked through them by the department's people (`work.ts`).
  */
-import { allHandlersFinished, CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
+import { startWork, workStepsOf } from '../../domain/work-steps';
 import type { ItemInput, ItemOutcome } from '../contract';
 import { runClock } from './clock';
 import { registerItemHandlers } from './handlers';
 import { ItemRun } from './state';
+import { registerFollowUpHandlers, registerWorkHandlers } from './work';
 
 export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
   const run = new ItemRun(input);
+  // Patch `work-steps`: the department's people work the item through its counted steps.
+  const steps = workStepsOf(input.item.steps);
+  if (steps.length > 0 && patched('work-steps')) run.work = startWork(steps);
   registerItemHandlers(run);
+  registerWorkHandlers(run);
+  registerFollowUpHandlers(run);
 
   try {
     await runClock(run);
@@ -29,5 +37,7 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
   // command (histories recorded before it replay as they were). Outside the workflow's scope, which a
   // cancelled item has cancelled: the outcome is still returned.
   await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
+  // Signals to the case and notifications already sent are delivered before the item completes.
+  await CancellationScope.nonCancellable(() => Promise.all(run.pending));
   return run.outcome();
 }
