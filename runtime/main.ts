@@ -4,6 +4,7 @@
  * dev server with its web UI), loads the bundles, runs the worker and the API, prints URLs.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ApiKeyAuthenticator } from '../api/auth';
 import { buildApp } from '../api/app';
 import { fileLayoutOf } from '../adapters/db/import-files';
@@ -21,7 +22,7 @@ import {
   openStores,
   openWorkerConnection,
 } from './components';
-import { loadConfig } from './config';
+import { loadConfig, PROJECT_ROOT } from './config';
 import { openIdentity } from './identity';
 import { provisionTemporal } from './temporal';
 import { createWorker, stopWorker } from './worker';
@@ -53,6 +54,11 @@ const minted = devKeys ? (await ensureDevKeys(stores.apiKeys, config.devTokensFi
 if (devKeys) mintDevKeysOnPublish(registry, stores.apiKeys, config.devTokensFile);
 // People sign in at the embedded OIDC provider (or YJS_OIDC_ISSUER's); integrators keep their API keys.
 const identity = await openIdentity(config.oidc, new ApiKeyAuthenticator(stores.apiKeys));
+// The web screens, built by `npm start`'s prestart step (scripts/build-web.ts), signing people in at the same issuer.
+const webRoot = join(PROJECT_ROOT, 'web', 'dist');
+const web = existsSync(join(webRoot, 'index.html'))
+  ? { root: webRoot, ...(identity.issuer ? { oidc: { issuer: identity.issuer, clientId: config.oidc.embedded.clientId } } : {}) }
+  : undefined;
 const app = await buildApp({
   client,
   namespace: temporal.namespace,
@@ -69,6 +75,7 @@ const app = await buildApp({
   temporalTimeoutMs: config.temporalTimeoutMs,
   progressFallbackMs: config.progressFallbackMs,
   sealVerifyRatePerMinute: config.sealVerifyRatePerMinute,
+  web,
 });
 await app.listen({ host: config.host, port: config.port });
 const workerRun = worker.run();
@@ -79,6 +86,7 @@ const migratedNote = database.migrated.length > 0 ? `; migrated: ${database.migr
 console.log(`
 yijianshi is running
   API          ${api}
+  Screens      ${web ? `${api}/   (sign in as a sample person: README "Screens")` : 'not built (npx tsx scripts/build-web.ts)'}
   API docs     ${api}/docs   (OpenAPI: ${api}/openapi.json)
   Temporal UI  ${temporal.uiUrl ?? '(external cluster: see its own UI)'}
   Temporal     ${temporal.address} (${temporal.mode}), namespace ${temporal.namespace}

@@ -1,0 +1,65 @@
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'wouter';
+import { signIn, signOut } from '../auth/oidc';
+import { hasRole, isApplicant, useSession } from '../auth/use-session';
+import { LanguageSwitch } from './language-switch';
+import { PATHS } from './paths';
+
+/** Landmarks on every page: a skip link, the banner with the person and language, navigation, main. */
+export function Layout({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  const session = useSession();
+  const links: Array<{ href: string; label: string }> = [];
+  if (isApplicant(session)) links.push({ href: PATHS.bundles, label: t('nav.apply') }, { href: PATHS.myCases, label: t('nav.myCases') });
+  if (hasRole(session, 'window')) links.push({ href: PATHS.window, label: t('nav.window') });
+  if (hasRole(session, 'department')) links.push({ href: PATHS.workbench, label: t('nav.workbench') });
+  if (hasRole(session, 'supervisor')) links.push({ href: PATHS.supervision, label: t('nav.supervision') });
+  if (hasRole(session, 'designer')) links.push({ href: PATHS.studio, label: t('nav.studio') });
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('nav.skip')}
+      </a>
+      <header className="banner">
+        <Link href={PATHS.home} className="brand">
+          {t('app.name')}
+        </Link>
+        {links.length > 0 && (
+          <nav aria-label={t('nav.label')}>
+            <ul>
+              {links.map((link) => (
+                <li key={link.href}>
+                  <Link href={link.href}>{link.label}</Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        )}
+        <div className="banner-tools">
+          <LanguageSwitch />
+          {session ? (
+            <>
+              <span className="person" data-testid="person">
+                {session.person.name}
+              </span>
+              <button type="button" onClick={() => void signOut()}>
+                {t('auth.signOut')}
+              </button>
+            </>
+          ) : (
+            <button type="button" className="primary" onClick={() => void signIn()}>
+              {t('auth.signIn')}
+            </button>
+          )}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+      <footer className="footer">
+        <p>{t('app.footer')}</p>
+      </footer>
+    </>
+  );
+}

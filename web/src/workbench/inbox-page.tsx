@@ -1,0 +1,154 @@
+import { useQueries, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'wouter';
+import { api, data } from '../api/client';
+import type { Session } from '../auth/session';
+import { localized } from '../i18n';
+import { CardBadge, StatusBadge } from '../shared/badges';
+import { ErrorMessage } from '../shared/error-message';
+import { formatDate } from '../shared/format';
+import { PATHS } from '../shared/paths';
+
+const STATUSES = ['in-review', 'supplementing', 'special-step', 'pending', 'approved', 'rejected', 'defaulted'] as const;
+const CARDS = ['yellow', 'red', 'overdue'] as const;
+type Status = (typeof STATUSES)[number];
+type Card = (typeof CARDS)[number];
+/** Counts per card are read as one page each; past this many the card shows "n+". */
+const COUNT_PAGE = 100;
+
+/**
+ * 待办: the department's inbox, nearest deadline first — each item's step, holder, deadline and card,
+ * a count per card (黄牌, 红牌, 超期), filters by status and card, and pages.
+ */
+export function InboxPage({ session }: { session: Session }) {
+  const { t } = useTranslation();
+  const departments = session.person.department ? [session.person.department] : [];
+  const [department] = useState(departments[0] ?? '');
+  const [status, setStatus] = useState<Status | ''>('in-review');
+  const [card, setCard] = useState<Card | ''>('');
+  const [pages, setPages] = useState<string[]>([]);
+  const pageToken = pages[pages.length - 1];
+  const inbox = useQuery({
+    queryKey: ['inbox', department, status, card, pageToken],
+    enabled: Boolean(department),
+    refetchInterval: 5000,
+    queryFn: () =>
+      data(
+        api.GET('/departments/{department}/inbox', {
+          params: { path: { department }, query: { pageSize: 20, ...(status ? { status } : {}), ...(card ? { card } : {}), ...(pageToken ? { pageToken } : {}) } },
+        }),
+      ),
+  });
+  const counts = useQueries({
+    queries: CARDS.map((c) => ({
+      queryKey: ['inbox-count', department, c],
+      enabled: Boolean(department),
+      refetchInterval: 10_000,
+      queryFn: () => data(api.GET('/departments/{department}/inbox', { params: { path: { department }, query: { card: c, pageSize: COUNT_PAGE } } })),
+    })),
+  });
+  const filter = (next: () => void) => {
+    next();
+    setPages([]);
+  };
+
+  return (
+    <section aria-labelledby="inbox-title">
+      <h1 id="inbox-title">{t('inbox.title')}</h1>
+      <p>{t('inbox.intro', { name: session.person.name, role: t(`departmentRole.${session.person.departmentRole ?? 'none'}`), department })}</p>
+      <ul className="card-counts" aria-label={t('inbox.cardCounts')}>
+        {CARDS.map((c, i) => {
+          const page = counts[i]?.data;
+          const count = page ? `${page.items.length}${page.nextPageToken ? '+' : ''}` : '…';
+          return (
+            <li key={c}>
+              <button type="button" className={`count card-${c}`} aria-pressed={card === c} onClick={() => filter(() => setCard(card === c ? '' : c))}>
+                <span className="count-number" data-testid={`count-${c}`}>
+                  {count}
+                </span>{' '}
+                {t(`card.${c}`)}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      <form className="filters" onSubmit={(e) => e.preventDefault()}>
+        <label htmlFor="filter-status">{t('inbox.status')}</label>
+        <select id="filter-status" value={status} onChange={(e) => filter(() => setStatus(e.target.value as Status | ''))}>
+          <option value="">{t('inbox.all')}</option>
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {t(`status.${s}`)}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="filter-card">{t('inbox.card')}</label>
+        <select id="filter-card" value={card} onChange={(e) => filter(() => setCard(e.target.value as Card | ''))}>
+          <option value="">{t('inbox.all')}</option>
+          {CARDS.map((c) => (
+            <option key={c} value={c}>
+              {t(`card.${c}`)}
+            </option>
+          ))}
+        </select>
+      </form>
+      {inbox.error && <ErrorMessage error={inbox.error} />}
+      {inbox.isPending && <p role="status">{t('common.loading')}</p>}
+      {inbox.data && (
+        <div className="table-wrap">
+          <table className="inbox">
+            <caption className="visually-hidden">{t('inbox.title')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('progress.item')}</th>
+                <th scope="col">{t('progress.caseId')}</th>
+                <th scope="col">{t('progress.status')}</th>
+                <th scope="col">{t('inbox.step')}</th>
+                <th scope="col">{t('progress.deadline')}</th>
+                <th scope="col">{t('inbox.card')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {inbox.data.items.length === 0 && (
+                <tr>
+                  <td colSpan={6}>{t('inbox.none')}</td>
+                </tr>
+              )}
+              {inbox.data.items.map((item) => (
+                <tr key={`${item.caseId}/${item.itemId}`} data-case={item.caseId} data-item={item.itemId}>
+                  <th scope="row">
+                    <Link href={PATHS.item(item.caseId, item.itemId)}>{item.title ? localized(item.title) : item.itemId}</Link>
+                  </th>
+                  <td>
+                    <code>{item.caseId}</code>
+                  </td>
+                  <td>
+                    <StatusBadge status={item.status} />
+                  </td>
+                  <td>
+                    {item.step ?? '—'}
+                    {item.holder && <div className="muted">{t('inbox.heldBy', { holder: item.holder })}</div>}
+                  </td>
+                  <td>{item.deadline ? formatDate(item.deadline) : '—'}</td>
+                  <td>
+                    <CardBadge card={item.card} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav aria-label={t('common.pages')} className="pager">
+        <button type="button" disabled={pages.length === 0} onClick={() => setPages((p) => p.slice(0, -1))}>
+          {t('common.previous')}
+        </button>
+        <span>{t('common.page', { page: pages.length + 1 })}</span>
+        <button type="button" disabled={!inbox.data?.nextPageToken} onClick={() => setPages((p) => [...p, inbox.data!.nextPageToken!])}>
+          {t('common.next')}
+        </button>
+      </nav>
+    </section>
+  );
+}
