@@ -25,6 +25,7 @@ import { DEFAULT_CERTIFICATES_FILE, FileCertificateLibrary } from '../../adapter
 import { FileApiKeyStore, type ApiKeyRecord } from '../../adapters/api-keys';
 import { ApiKeyAuthenticator, type Authenticator } from '../../api/auth';
 import { buildApp } from '../../api/app';
+import type { WebOptions } from '../../api/web';
 import { DefinitionRegistry, MemoryRegistryStore } from '../../definitions/registry';
 import { devPrincipals, mintKeys, type DevPrincipal } from '../../runtime/api-keys';
 import { departmentsOf } from '../../runtime/components';
@@ -74,6 +75,8 @@ export interface StackOptions {
   authenticator?: (apiKeys: Authenticator) => Authenticator;
   /** How long `GET /cases/:id` waits for the worker before the read model answers (ms). */
   progressFallbackMs?: number;
+  /** Serve the web screens (the built web/dist), as `npm start` does. */
+  web?: WebOptions;
 }
 
 export async function startStack(env: TestWorkflowEnvironment, options: StackOptions = {}): Promise<Stack> {
@@ -115,6 +118,7 @@ export async function startStack(env: TestWorkflowEnvironment, options: StackOpt
     certificates: new FileCertificateLibrary(DEFAULT_CERTIFICATES_FILE),
     readModel,
     ...(options.progressFallbackMs ? { progressFallbackMs: options.progressFallbackMs } : {}),
+    ...(options.web ? { web: options.web } : {}),
   });
   return {
     app,
