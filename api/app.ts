@@ -40,6 +40,7 @@ import { readModelRoutes } from './routes/admin/read-model';
 import { caseRoutes } from './routes/applicant/cases';
 import { materialRoutes } from './routes/applicant/materials';
 import { supplementRoutes } from './routes/applicant/supplements';
+import { withdrawalRoutes } from './routes/applicant/withdrawal';
 import { commitmentRoutes } from './routes/department/commitments';
 import { inboxRoutes } from './routes/department/inbox';
 import { itemRoutes } from './routes/department/items';
@@ -146,6 +147,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await secured.register(materialRoutes, { registry: options.registry, blobs: options.blobs, certificates: options.certificates });
     await secured.register(caseRoutes, { registry: options.registry });
     await secured.register(supplementRoutes);
+    await secured.register(withdrawalRoutes);
     await secured.register(acceptanceRoutes);
     await secured.register(windowApplicationRoutes, { registry: options.registry });
     await secured.register(itemRoutes);

@@ -102,6 +102,7 @@ const EXPECTED: Record<string, number[]> = {
   listCaseDocuments: CASE_READ,
   acceptCase: WINDOW_ACT,
   refuseCase: WINDOW_ACT,
+  withdrawCase: APPLICANT_SIDE, // and the applicant themself: test/integration/api/withdrawal.test.ts
   approveItem: ITEM_ACT,
   rejectItem: ITEM_ACT,
   requestSupplement: ITEM_ACT,
@@ -171,6 +172,7 @@ const CALLS: Record<string, Call> = {
   listCaseDocuments: { fixture: 'in-review' },
   acceptCase: { fixture: 'submitted', mutates: true, payload: {} },
   refuseCase: { fixture: 'submitted', mutates: true, payload: { reasons: ['经营场所与营业执照地址不一致'] } },
+  withdrawCase: { fixture: 'in-review', mutates: true, payload: { reason: '不再开店' } },
   approveItem: { fixture: 'in-review', mutates: true, payload: {} },
   rejectItem: { fixture: 'in-review', mutates: true, payload: { reason: '材料不全' } },
   requestSupplement: { fixture: 'in-review', mutates: true, payload: { reason: '请补正', materials: [{ material: 'premises-proof', description: '清晰的场所证明' }] } },
@@ -242,6 +244,7 @@ async function snapshot({ caseId }: Target): Promise<unknown> {
   return {
     status: p.status,
     refusal: p.refusal,
+    withdrawal: p.withdrawal,
     items: p.items.map((i) => ({ id: i.id, status: i.status, decidedAt: i.decidedAt, supplements: i.supplements?.length ?? 0 })),
     commitment: p.commitment?.materials.map((m) => ({ material: m.material, status: m.status, rejections: m.rejections.length })),
   };
