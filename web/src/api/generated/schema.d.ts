@@ -379,6 +379,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases/{caseId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw the application (撤回申请) before completion: open items are cancelled, nothing is issued
+         * @description The applicant themself (signed in with their subject), an integrator or the window on their behalf. A case that is being issued, completed or closed answers 409.
+         */
+        post: operations["withdrawCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases/{caseId}/accept": {
         parameters: {
             query?: never;
@@ -710,6 +730,66 @@ export interface components {
             /** @description A year without holiday data was counted as weekends only. */
             estimated: boolean;
         };
+        ItemWork: {
+            step: string;
+            /** @enum {string} */
+            role: "handler" | "reviewer" | "head";
+            holder?: {
+                department: string;
+                officer?: string;
+                name?: string;
+                /** @enum {string} */
+                role?: "handler" | "reviewer" | "head";
+            };
+            steps: {
+                id: string;
+                /** @enum {string} */
+                role: "handler" | "reviewer" | "head";
+                countersign?: {
+                    roles?: ("handler" | "reviewer" | "head")[];
+                    departments?: string[];
+                    /** @enum {string} */
+                    mode: "all" | "any" | "ratio";
+                    ratio?: number;
+                };
+            }[];
+            signatures: {
+                party: string;
+                by: {
+                    department: string;
+                    officer?: string;
+                    name?: string;
+                    /** @enum {string} */
+                    role?: "handler" | "reviewer" | "head";
+                };
+                at: string;
+                opinion: string;
+                agree: boolean;
+            }[];
+            trail: {
+                at: string;
+                /** @enum {string} */
+                act: "claim" | "release" | "assign" | "complete" | "send-back" | "transfer" | "sign" | "decide";
+                step: string;
+                by: {
+                    department: string;
+                    officer?: string;
+                    name?: string;
+                    /** @enum {string} */
+                    role?: "handler" | "reviewer" | "head";
+                };
+                to?: {
+                    department: string;
+                    officer?: string;
+                    name?: string;
+                    /** @enum {string} */
+                    role?: "handler" | "reviewer" | "head";
+                } | string;
+                opinion?: string;
+                /** @enum {string} */
+                decision?: "approve" | "reject";
+            }[];
+        };
         CaseProgress: {
             caseId: string;
             bundleId: string;
@@ -860,6 +940,16 @@ export interface components {
                     to: string;
                 }[];
                 timeoutNoticeId?: string;
+                step?: string;
+                holder?: {
+                    department: string;
+                    officer?: string;
+                    name?: string;
+                    /** @enum {string} */
+                    role?: "handler" | "reviewer" | "head";
+                };
+                urges?: number;
+                copiedTo?: string[];
             }[];
             results: {
                 itemId: string;
@@ -937,6 +1027,31 @@ export interface components {
                 startedAt: string;
             };
             timeoutNoticeId?: string;
+            work?: components["schemas"]["ItemWork"];
+            urges?: {
+                at: string;
+                by: {
+                    id: string;
+                    name?: string;
+                    as: string;
+                };
+                note?: string;
+            }[];
+            copies?: {
+                at: string;
+                by: {
+                    department: string;
+                    officer?: string;
+                    name?: string;
+                    /** @enum {string} */
+                    role?: "handler" | "reviewer" | "head";
+                };
+                to: {
+                    department?: string;
+                    person?: string;
+                };
+                note?: string;
+            }[];
         };
         StartedCase: {
             caseId: string;
@@ -1097,6 +1212,16 @@ export interface components {
                     to: string;
                 }[];
                 timeoutNoticeId?: string;
+                step?: string;
+                holder?: {
+                    department: string;
+                    officer?: string;
+                    name?: string;
+                    /** @enum {string} */
+                    role?: "handler" | "reviewer" | "head";
+                };
+                urges?: number;
+                copiedTo?: string[];
             }[];
             results: {
                 itemId: string;
@@ -3098,6 +3223,142 @@ export interface operations {
         };
         responses: {
             /** @description Supply materials promised in the commitment (告知承诺), before their deadlines */
+            200: {
+                headers: {
+                    /** @description "true" when an earlier request with the same Idempotency-Key already did this: the response repeats its outcome. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseProgress"];
+                };
+            };
+            /** @description The request is malformed (/problems/malformed-request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required (/problems/unauthenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this principal (/problems/forbidden); Another department is responsible (/problems/wrong-department). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (/problems/not-found); The case has no such item (/problems/unknown-item). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state (/problems/illegal-transition); This version is already published with different content (/problems/version-conflict). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large (/problems/payload-too-large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request (/problems/idempotency-key-reused); The bundle definition is invalid (/problems/invalid-definition); The application is invalid (/problems/invalid-application); The request cannot be carried out as given (/problems/invalid-request); The applicant is not eligible (/problems/not-eligible). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (/problems/internal). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdrawCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key have the effect of one request (IETF draft-ietf-httpapi-idempotency-key-header). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Withdraw the application (撤回申请) before completion: open items are cancelled, nothing is issued */
             200: {
                 headers: {
                     /** @description "true" when an earlier request with the same Idempotency-Key already did this: the response repeats its outcome. */
