@@ -173,6 +173,9 @@ const DEPARTMENTS = ['market-regulation', 'urban-management', 'fire-rescue', 'to
 const BUNDLES = ['open-restaurant', 'enterprise-startup', 'newborn'];
 const FOCUSED = ['integrator', 'designer', 'supervisor', 'admin', 'window-gov-service', 'officer-market-regulation', 'officer-urban-management'];
 
+/** Who may withdraw any case (撤回申请 on the applicant's behalf). */
+const MAY_WITHDRAW = (principal: string): boolean => principal === 'integrator' || principal === 'admin' || principal.startsWith('window-');
+
 /** Whom an operation is meant for, guessed from its path: the departments of the seeds' items. */
 function likelyPrincipals(op: Operation): string[] {
   if (op.path.startsWith('/admin')) return ['admin'];
@@ -255,6 +258,7 @@ function seedBodies(operationId: string): unknown[] {
     startCase: [restaurant, enterpriseApplication()],
     acceptCase: [{}, { note: '受理', tolerateMissing: true }],
     refuseCase: [{ reasons: ['材料不全'] }],
+    withdrawCase: [{}, { reason: '不再开店' }],
     approveItem: [{}, { comment: '同意' }],
     rejectItem: [{ reason: '不符合条件' }],
     requestSupplement: [{ reason: '请补正', materials: [{ material: 'premises-proof', description: '租赁合同' }] }],
@@ -362,7 +366,9 @@ function requestFor(op: Operation): fc.Arbitrary<FuzzRequest> {
     .chain((r) => {
       const caseId = (r.params as Record<string, string>).caseId;
       const target = watched.find((w) => w.caseId === caseId);
-      const allowed = principals.filter((p) => !target?.excluded.has(p));
+      // Withdrawal ends any open case for the applicant's side: it is not sent to the real cases by them.
+      const ending = op.operationId === 'withdrawCase' && (target || caseId === sacrificial) ? MAY_WITHDRAW : () => false;
+      const allowed = principals.filter((p) => !target?.excluded.has(p) && !ending(p));
       // Mostly whom the operation is meant for, so that requests get past authorization too.
       const likely = likelyPrincipals(op).filter((p) => allowed.includes(p));
       const focused = FOCUSED.filter((p) => allowed.includes(p));
