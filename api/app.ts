@@ -44,6 +44,7 @@ import { withdrawalRoutes } from './routes/applicant/withdrawal';
 import { commitmentRoutes } from './routes/department/commitments';
 import { inboxRoutes } from './routes/department/inbox';
 import { itemRoutes } from './routes/department/items';
+import { stepRoutes, type PeopleLookup } from './routes/department/steps';
 import { definitionRoutes } from './routes/designer/definitions';
 import { formRoutes } from './routes/designer/forms';
 import { metaRoutes } from './routes/public/meta';
@@ -92,6 +93,8 @@ export interface AppOptions {
    * without a database) they read Temporal visibility and Queries only.
    */
   readModel?: ReadModelStore;
+  /** The people directory: whom a step can be transferred or assigned to (the embedded provider's people). */
+  people?: PeopleLookup;
   /** How long `GET /cases/:id` waits for the worker before answering from the read model (ms, default 2000). */
   progressFallbackMs?: number;
   /** The web screens (built web/dist) served at `/` and their own paths, never over an API route (`web.ts`). */
@@ -151,6 +154,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await secured.register(acceptanceRoutes);
     await secured.register(windowApplicationRoutes, { registry: options.registry });
     await secured.register(itemRoutes);
+    await secured.register(stepRoutes, { people: options.people });
     await secured.register(commitmentRoutes);
     await secured.register(inboxRoutes);
     await secured.register(supervisedItemRoutes);

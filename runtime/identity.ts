@@ -14,6 +14,8 @@ export interface Identity {
   issuer?: string;
   /** The embedded provider, when this process runs it. */
   embedded?: EmbeddedOidc;
+  /** The embedded provider's people: whom officers can transfer and assign steps to. */
+  people?: PeopleDirectory;
   /** One line for the start banner. */
   description: string;
   close(): Promise<void>;
@@ -29,11 +31,12 @@ export async function openIdentity(oidc: OidcConfig, apiKeys: Authenticator, { e
   if (!oidc.enabled || (!oidc.issuer && !mayEmbed)) return off;
   let embedded: EmbeddedOidc | undefined;
   let people = 0;
+  let directory: PeopleDirectory | undefined;
   if (!oidc.issuer) {
-    const directory = await PeopleDirectory.fromFile(oidc.embedded.peopleFile);
+    directory = await PeopleDirectory.fromFile(oidc.embedded.peopleFile);
     people = directory.list().length;
     try {
-      embedded = await startEmbeddedOidc({ people: directory, audience: oidc.audience, ...oidc.embedded });
+      embedded = await startEmbeddedOidc({ people: directory!, audience: oidc.audience, ...oidc.embedded });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
         throw new Error(`the embedded OIDC provider cannot listen on ${oidc.embedded.host}:${oidc.embedded.port}: the port is taken (set YJS_OIDC_PORT, or YJS_OIDC=off for API keys only)`);
@@ -54,6 +57,7 @@ export async function openIdentity(oidc: OidcConfig, apiKeys: Authenticator, { e
     authenticator: new BearerAuthenticator(jwt, apiKeys),
     issuer,
     embedded,
+    ...(directory ? { people: directory } : {}),
     description: embedded
       ? `${issuer} (embedded, ${people} sample people, password in README; client ${oidc.embedded.clientId}), audience ${oidc.audience}`
       : `${issuer} (outside issuer), audience ${oidc.audience}`,

@@ -64,6 +64,7 @@ const app = await buildApp({
   namespace: temporal.namespace,
   registry,
   authenticator: identity.authenticator,
+  ...(identity.people ? { people: identity.people } : {}),
   apiKeys: stores.apiKeys,
   readModel: stores.readModel,
   keys,

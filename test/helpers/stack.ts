@@ -25,6 +25,7 @@ import { DEFAULT_CERTIFICATES_FILE, FileCertificateLibrary } from '../../adapter
 import { FileApiKeyStore, type ApiKeyRecord } from '../../adapters/api-keys';
 import { ApiKeyAuthenticator, type Authenticator } from '../../api/auth';
 import { buildApp } from '../../api/app';
+import type { PeopleLookup } from '../../api/routes/department/steps';
 import type { WebOptions } from '../../api/web';
 import { DefinitionRegistry, MemoryRegistryStore } from '../../definitions/registry';
 import { devPrincipals, mintKeys, type DevPrincipal } from '../../runtime/api-keys';
@@ -75,6 +76,8 @@ export interface StackOptions {
   authenticator?: (apiKeys: Authenticator) => Authenticator;
   /** How long `GET /cases/:id` waits for the worker before the read model answers (ms). */
   progressFallbackMs?: number;
+  /** The people directory (whom steps are transferred and assigned to). */
+  people?: PeopleLookup;
   /** Serve the web screens (the built web/dist), as `npm start` does. */
   web?: WebOptions;
 }
@@ -117,6 +120,7 @@ export async function startStack(env: TestWorkflowEnvironment, options: StackOpt
     blobs: blobsDir && db ? new PostgresBlobStore(db, new FileBlobBytes(blobsDir)) : new MemoryBlobStore(),
     certificates: new FileCertificateLibrary(DEFAULT_CERTIFICATES_FILE),
     readModel,
+    ...(options.people ? { people: options.people } : {}),
     ...(options.progressFallbackMs ? { progressFallbackMs: options.progressFallbackMs } : {}),
     ...(options.web ? { web: options.web } : {}),
   });

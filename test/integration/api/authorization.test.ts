@@ -77,6 +77,7 @@ const CASE_READ = /*            */ [401, 200, 200, 403, 200, 200, 200, 403, 403]
 const WINDOW_ACT = /*           */ [401, 403, 200, 403, 403, 403, 403, 403, 403];
 const ITEM_ACT = /*             */ [401, 403, 403, 403, 403, 403, 200, 403, 403];
 const APPLICANT_SIDE = /*       */ [401, 200, 200, 403, 403, 200, 403, 403, 403];
+const PEOPLE_ONLY = /*          */ [401, 403, 403, 403, 403, 403, 403, 403, 403];
 
 const EXPECTED: Record<string, number[]> = {
   health: ANY,
@@ -119,6 +120,17 @@ const EXPECTED: Record<string, number[]> = {
   deleteApiKey: /*              */ [401, 403, 403, 403, 403, 204, 403, 403, 403],
   rebuildReadModel: /*          */ [401, 403, 403, 403, 403, 202, 403, 403, 403],
   getReadModelRebuild: /*       */ [401, 403, 403, 403, 403, 200, 403, 403, 403],
+  // Steps are worked by signed-in officers only: every API key is refused (test/integration/api/work-steps.test.ts has the people).
+  claimStep: PEOPLE_ONLY,
+  releaseStep: PEOPLE_ONLY,
+  assignStep: PEOPLE_ONLY,
+  completeStep: PEOPLE_ONLY,
+  sendBackStep: PEOPLE_ONLY,
+  transferStep: PEOPLE_ONLY,
+  signStep: PEOPLE_ONLY,
+  copyItem: ITEM_ACT,
+  urgeItem: /*                  */ [401, 403, 200, 403, 200, 200, 403, 403, 403],
+  listWindowApplications: /*    */ [401, 403, 200, 403, 200, 200, 403, 403, 403],
 };
 
 // --- what each operation is sent -----------------------------------------------------------------
@@ -195,6 +207,16 @@ const CALLS: Record<string, Call> = {
   deleteApiKey: { fixture: 'api-key', mutates: true },
   rebuildReadModel: none, // rewrites what Temporal says: the fixtures stay as they are
   getReadModelRebuild: none,
+  claimStep: { fixture: 'in-review', params: { step: 'accept' }, payload: {} },
+  releaseStep: { fixture: 'in-review', params: { step: 'accept' }, payload: {} },
+  assignStep: { fixture: 'in-review', params: { step: 'accept' }, payload: { to: { officer: 'market-regulation-handler' } } },
+  completeStep: { fixture: 'in-review', params: { step: 'accept' }, payload: { opinion: '受理' } },
+  sendBackStep: { fixture: 'in-review', params: { step: 'review' }, payload: { to: 'accept', reason: '退回' } },
+  transferStep: { fixture: 'in-review', params: { step: 'accept' }, payload: { to: { officer: 'market-regulation-handler-2' }, reason: '转办' } },
+  signStep: { fixture: 'in-review', params: { step: 'review' }, payload: { opinion: '同意', agree: true } },
+  copyItem: { fixture: 'in-review', mutates: true, payload: { to: { department: 'fire-rescue' }, note: '请知悉' } },
+  urgeItem: { fixture: 'in-review', mutates: true, payload: { note: '请加快' } },
+  listWindowApplications: { fixture: 'none', params: { department: 'gov-service' } },
 };
 
 const DEFAULT_PARAMS: Record<string, string> = { id: BUNDLE, version: '1', itemId: ITEM, department: 'market-regulation', slug: 'forbidden' };
