@@ -173,6 +173,9 @@ const DEPARTMENTS = ['market-regulation', 'urban-management', 'fire-rescue', 'to
 const BUNDLES = ['open-restaurant', 'enterprise-startup', 'newborn'];
 const FOCUSED = ['integrator', 'designer', 'supervisor', 'admin', 'window-gov-service', 'officer-market-regulation', 'officer-urban-management'];
 
+/** Who may urge any open item (催办): it goes on the item and the timeline. */
+const MAY_URGE = (principal: string): boolean => principal === 'supervisor' || principal === 'admin' || principal.startsWith('window-');
+
 /** Who may withdraw any case (撤回申请 on the applicant's behalf). */
 const MAY_WITHDRAW = (principal: string): boolean => principal === 'integrator' || principal === 'admin' || principal.startsWith('window-');
 
@@ -259,6 +262,13 @@ function seedBodies(operationId: string): unknown[] {
     acceptCase: [{}, { note: '受理', tolerateMissing: true }],
     refuseCase: [{ reasons: ['材料不全'] }],
     withdrawCase: [{}, { reason: '不再开店' }],
+    urgeItem: [{}, { note: '请加快' }],
+    copyItem: [{ to: { department: 'fire-rescue' } }, { to: { person: 'fire-rescue-head' }, note: '请知悉' }],
+    claimStep: [{}],
+    completeStep: [{ opinion: '同意' }, { opinion: '同意', decision: 'approve' }],
+    sendBackStep: [{ to: 'accept', reason: '退回' }],
+    transferStep: [{ to: { officer: 'market-regulation-handler-2' }, reason: '转办' }],
+    signStep: [{ opinion: '同意', agree: true }],
     approveItem: [{}, { comment: '同意' }],
     rejectItem: [{ reason: '不符合条件' }],
     requestSupplement: [{ reason: '请补正', materials: [{ material: 'premises-proof', description: '租赁合同' }] }],
@@ -367,7 +377,9 @@ function requestFor(op: Operation): fc.Arbitrary<FuzzRequest> {
       const caseId = (r.params as Record<string, string>).caseId;
       const target = watched.find((w) => w.caseId === caseId);
       // Withdrawal ends any open case for the applicant's side: it is not sent to the real cases by them.
-      const ending = op.operationId === 'withdrawCase' && (target || caseId === sacrificial) ? MAY_WITHDRAW : () => false;
+      // Nor are urges (they change the item's record), by those who may urge.
+      const ending =
+        op.operationId === 'withdrawCase' && (target || caseId === sacrificial) ? MAY_WITHDRAW : op.operationId === 'urgeItem' && target ? MAY_URGE : () => false;
       const allowed = principals.filter((p) => !target?.excluded.has(p) && !ending(p));
       // Mostly whom the operation is meant for, so that requests get past authorization too.
       const likely = likelyPrincipals(op).filter((p) => allowed.includes(p));
