@@ -22,6 +22,8 @@ export function involves(item: ProgressItem, department: string): boolean {
  * its condition holds on the application.
  */
 export async function departmentHasAccess(department: string, progress: CaseProgress, applicability: Applicability): Promise<boolean> {
+  // 抄送: a department an item was copied to reads the case (read-only: it has no item to act on).
+  if (progress.items.some((item) => item.copiedTo?.includes(department))) return true;
   const mine = progress.items.filter((item) => item.status !== 'skipped' && involves(item, department));
   if (mine.length === 0) return false;
   if (mine.some((item) => item.status !== 'pending')) return true; // dispatched (or cancelled after dispatch): it applied

@@ -140,6 +140,14 @@ describe('items worked through their steps by signed-in officers', () => {
     expect(timeline.events.find((e) => e.type === 'item-step-send-back')?.detail).toMatch(/经营范围填写不规范/);
     expect(timeline.items.find((i) => i.id === 'fire-check')).toMatchObject({ step: 'accept', urges: 1 });
 
+    // 抄送: the fire check copied to the health department, which may then read the case (and only read it).
+    expect((await stack.as('officer-health', { method: 'GET', url: `/cases/${caseId}` })).statusCode).toBe(403);
+    const copied = await as('fire-rescue-handler', `/cases/${caseId}/items/fire-check/copies`, { to: { department: 'health' }, note: '涉及卫生许可，请知悉' });
+    expect(copied.statusCode, copied.body).toBe(200);
+    await eventually(() => stack.as('officer-health', { method: 'GET', url: `/cases/${caseId}` }), (r) => r.statusCode === 200, 'the copied department reading the case');
+    expect((await stack.as('officer-health', { method: 'POST', url: `/cases/${caseId}/items/fire-check/approve`, payload: {} })).statusCode).toBe(403);
+    expect((await db.selectFrom('outbox').select('key').where('case_id', '=', caseId).execute()).map((r) => r.key)).toContain('copy/fire-check/1');
+
     // An applicant following someone else's case is refused.
     expect((await as('yijianshi-tech', `/cases/${caseId}`, undefined, 'GET')).statusCode).toBe(403);
   });
