@@ -15,8 +15,9 @@ import { PROJECT_ROOT } from '../runtime/config';
 export const WEB_DIR = join(PROJECT_ROOT, 'web');
 export const WEB_DIST = join(WEB_DIR, 'dist');
 const DIGEST_FILE = join(WEB_DIST, '.build-digest');
-/** Code outside web/ that the screens bundle (not only import as types). */
-const SHARED_INPUTS = ['definitions/condition.ts', 'package-lock.json'];
+/** What outside web/ the screens bundle: the pure layer they import from (conditions, the graph, work steps), and the locked packages. */
+const SHARED_DIRS = ['definitions', 'domain'];
+const SHARED_FILES = ['package-lock.json'];
 
 async function files(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -31,7 +32,8 @@ async function files(dir: string): Promise<string[]> {
 
 /** SHA-256 over the inputs' paths and contents, in a stable order. */
 export async function inputsDigest(): Promise<string> {
-  const paths = [...(await files(WEB_DIR)), ...SHARED_INPUTS.map((p) => join(PROJECT_ROOT, p))].sort();
+  const shared = await Promise.all(SHARED_DIRS.map((dir) => files(join(PROJECT_ROOT, dir))));
+  const paths = [...(await files(WEB_DIR)), ...shared.flat().filter((p) => p.endsWith('.ts')), ...SHARED_FILES.map((p) => join(PROJECT_ROOT, p))].sort();
   const hash = createHash('sha256');
   for (const path of paths) {
     hash.update(relative(PROJECT_ROOT, path)).update('\0').update(await readFile(path)).update('\0');

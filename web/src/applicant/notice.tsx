@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { departmentName, type BundleDefinition, type PrefillResult } from '../api/definitions';
 import { localized } from '../i18n';
 import { conditionText } from '../shared/condition-text';
+import { TableWrap } from '../shared/table-wrap';
 
 /**
  * 一次告知: everything the applicant needs to know before starting — each item with its department,
@@ -22,7 +23,7 @@ export function Notice({ definition, prefill }: { definition: BundleDefinition; 
         <li>{t('notice.window', { window: localized(definition.window.title) })}</li>
       </ul>
       <h3>{t('notice.items')}</h3>
-      <div className="table-wrap">
+      <TableWrap label={t('notice.items')}>
         <table>
           <caption className="visually-hidden">{t('notice.items')}</caption>
           <thead>
@@ -44,7 +45,7 @@ export function Notice({ definition, prefill }: { definition: BundleDefinition; 
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       <h3>{t('notice.materials')}</h3>
       <ul className="materials-list">
         {definition.materials.map((material) => (

@@ -4,12 +4,13 @@ import { departmentName, type BundleDefinition } from '../api/definitions';
 import { localized } from '../i18n';
 import { CardBadge, StatusBadge } from './badges';
 import { formatDate, formatDateTime } from './format';
+import { TableWrap } from './table-wrap';
 
 /** Each department's item of a case: status, step, deadline and card, who decided and when. */
 export function ItemsProgress({ progress, definition }: { progress: CaseProgress; definition?: BundleDefinition }) {
   const { t, i18n } = useTranslation();
   return (
-    <div className="table-wrap">
+    <TableWrap label={t('progress.items')}>
       <table className="items-progress">
         <caption>{t('progress.items')}</caption>
         <thead>
@@ -36,7 +37,7 @@ export function ItemsProgress({ progress, definition }: { progress: CaseProgress
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 

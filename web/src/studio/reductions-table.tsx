@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Reductions } from '../../../domain/reductions';
 import { api, data } from '../api/client';
 import { formatPercent } from '../shared/format';
+import { TableWrap } from '../shared/table-wrap';
 
 const ROWS = ['time', 'materials', 'steps', 'trips'] as const;
 
@@ -16,7 +17,7 @@ export function ReductionsTable({ bundleId }: { bundleId: string }) {
   const r = reductions.data;
   if (!r) return null;
   return (
-    <div className="table-wrap">
+    <TableWrap label={t('studio.reductions')}>
       <table>
         <caption>{t('studio.reductions')}</caption>
         <thead>
@@ -38,6 +39,6 @@ export function ReductionsTable({ bundleId }: { bundleId: string }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }

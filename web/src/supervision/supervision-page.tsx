@@ -11,14 +11,22 @@ import { ErrorMessage } from '../shared/error-message';
 import { formatDate, formatPercent } from '../shared/format';
 import { PATHS } from '../shared/paths';
 import { BarChart } from './bar-chart';
+import { TableWrap } from '../shared/table-wrap';
 
 const CARDS = ['red', 'overdue', 'yellow'] as const;
-type Card = (typeof CARDS)[number];
+type Tab = (typeof CARDS)[number] | 'defaulted' | 'all';
+
+/** The API's filter for a tab: a card, a status, or none. */
+function filterOf(tab: Tab) {
+  if (tab === 'all') return {};
+  if (tab === 'defaulted') return { status: 'defaulted' as const };
+  return { card: tab };
+}
 
 /** 电子监察: items by card across departments, defaulted items, and the statistics as charts. */
 export function SupervisionPage(_: { session: Session }) {
   const { t } = useTranslation();
-  const [card, setCard] = useState<Card | 'defaulted'>('red');
+  const [card, setCard] = useState<Tab>('red');
   const [pages, setPages] = useState<string[]>([]);
   const pageToken = pages[pages.length - 1];
   const [bundleId, setBundleId] = useState('');
@@ -29,7 +37,7 @@ export function SupervisionPage(_: { session: Session }) {
     queryFn: () =>
       data(
         api.GET('/supervision/items', {
-          params: { query: { pageSize: 20, ...(card === 'defaulted' ? { status: 'defaulted' as const } : { card }), ...(pageToken ? { pageToken } : {}) } },
+          params: { query: { pageSize: 20, ...filterOf(card), ...(pageToken ? { pageToken } : {}) } },
         }),
       ),
   });
@@ -43,7 +51,7 @@ export function SupervisionPage(_: { session: Session }) {
     <section aria-labelledby="supervision-title">
       <h1 id="supervision-title">{t('supervision.title')}</h1>
       <div role="tablist" aria-label={t('supervision.cards')} className="tabs">
-        {[...CARDS, 'defaulted' as const].map((c) => (
+        {[...CARDS, 'defaulted' as const, 'all' as const].map((c) => (
           <button
             key={c}
             role="tab"
@@ -55,14 +63,14 @@ export function SupervisionPage(_: { session: Session }) {
               setPages([]);
             }}
           >
-            {c === 'defaulted' ? t('status.defaulted') : t(`card.${c}`)}
+            {c === 'defaulted' ? t('status.defaulted') : c === 'all' ? t('supervision.all') : t(`card.${c}`)}
           </button>
         ))}
       </div>
       <div id="supervised-items" role="tabpanel">
         {items.error && <ErrorMessage error={items.error} />}
         {items.data && (
-          <div className="table-wrap">
+          <TableWrap label={t('supervision.cards')}>
             <table>
               <caption>{t('supervision.items', { count: items.data.items.length })}</caption>
               <thead>
@@ -101,7 +109,7 @@ export function SupervisionPage(_: { session: Session }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
         <nav aria-label={t('common.pages')} className="pager">
           <button type="button" disabled={pages.length === 0} onClick={() => setPages((p) => p.slice(0, -1))}>

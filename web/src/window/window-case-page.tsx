@@ -12,6 +12,7 @@ import { ErrorMessage } from '../shared/error-message';
 import { formatDateTime } from '../shared/format';
 import { useIdempotencyKey } from '../shared/idempotency';
 import { PATHS } from '../shared/paths';
+import { TableWrap } from '../shared/table-wrap';
 
 type Act = 'accept' | 'commitment' | 'refuse';
 
@@ -84,7 +85,7 @@ export function WindowCasePage({ caseId }: { session: Session; caseId: string })
       <section aria-labelledby="check-title">
         <h2 id="check-title">{t('window.check')}</h2>
         {materials.error && <ErrorMessage error={materials.error} />}
-        <div className="table-wrap">
+        <TableWrap label={t('window.check')}>
           <table>
             <caption className="visually-hidden">{t('window.check')}</caption>
             <thead>
@@ -111,7 +112,7 @@ export function WindowCasePage({ caseId }: { session: Session; caseId: string })
               })}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       </section>
       {waiting && (
         <section aria-labelledby="decide-title" className="actions">

@@ -8,6 +8,7 @@ import { localized } from '../i18n';
 import { ErrorMessage } from '../shared/error-message';
 import { formatDateTime } from '../shared/format';
 import { PATHS } from '../shared/paths';
+import { TableWrap } from '../shared/table-wrap';
 
 /** 一窗受理: the applications waiting at this window, newest first, refreshed every few seconds. */
 export function WindowDeskPage({ session }: { session: Session }) {
@@ -42,7 +43,7 @@ export function WindowDeskPage({ session }: { session: Session }) {
       {applications.error && <ErrorMessage error={applications.error} />}
       {applications.isPending && <p role="status">{t('common.loading')}</p>}
       {applications.data && (
-        <div className="table-wrap">
+        <TableWrap label={t('window.title')}>
           <table>
             <caption>{t('window.incoming', { count: applications.data.items.length })}</caption>
             <thead>
@@ -71,7 +72,7 @@ export function WindowDeskPage({ session }: { session: Session }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       <nav aria-label={t('common.pages')} className="pager">
         <button type="button" disabled={pages.length === 0} onClick={() => setPages((p) => p.slice(0, -1))}>

@@ -9,6 +9,7 @@ import { CardBadge, StatusBadge } from '../shared/badges';
 import { ErrorMessage } from '../shared/error-message';
 import { formatDate } from '../shared/format';
 import { PATHS } from '../shared/paths';
+import { TableWrap } from '../shared/table-wrap';
 
 const STATUSES = ['in-review', 'supplementing', 'special-step', 'pending', 'approved', 'rejected', 'defaulted'] as const;
 const CARDS = ['yellow', 'red', 'overdue'] as const;
@@ -96,7 +97,7 @@ export function InboxPage({ session }: { session: Session }) {
       {inbox.error && <ErrorMessage error={inbox.error} />}
       {inbox.isPending && <p role="status">{t('common.loading')}</p>}
       {inbox.data && (
-        <div className="table-wrap">
+        <TableWrap label={t('inbox.title')}>
           <table className="inbox">
             <caption className="visually-hidden">{t('inbox.title')}</caption>
             <thead>
@@ -127,7 +128,7 @@ export function InboxPage({ session }: { session: Session }) {
                     <StatusBadge status={item.status} />
                   </td>
                   <td>
-                    {item.step ?? '—'}
+                    {item.step ? t(`stepName.${item.step}`, { defaultValue: item.step }) : '—'}
                     {item.holder && <div className="muted">{t('inbox.heldBy', { holder: item.holder })}</div>}
                   </td>
                   <td>{item.deadline ? formatDate(item.deadline) : '—'}</td>
@@ -138,7 +139,7 @@ export function InboxPage({ session }: { session: Session }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       <nav aria-label={t('common.pages')} className="pager">
         <button type="button" disabled={pages.length === 0} onClick={() => setPages((p) => p.slice(0, -1))}>

@@ -13,7 +13,7 @@ import { ErrorMessage } from '../shared/error-message';
 import { formatDate, formatDateTime } from '../shared/format';
 import { useIdempotencyKey } from '../shared/idempotency';
 import { PATHS } from '../shared/paths';
-import { ITEM_ACTIONS, type ItemAction } from './item-actions';
+import { ITEM_ACTIONS, itemState, type Input, type ItemAction } from './item-actions';
 
 /** An item of a case at the department: its clock and card, its steps, the materials, the timeline and the acts. */
 export function ItemPage({ session, caseId, itemId }: { session: Session; caseId: string; itemId: string }) {
@@ -26,22 +26,26 @@ export function ItemPage({ session, caseId, itemId }: { session: Session; caseId
   const planned = definition?.items.find((i) => i.id === itemId);
   const materials = useQuery({ queryKey: ['case-materials', caseId], queryFn: () => data(api.GET('/cases/{caseId}/materials', { params: { path: { caseId } } })) });
   const [chosen, setChosen] = useState<ItemAction>();
-  const [comment, setComment] = useState('');
-  const [reason, setReason] = useState('');
-  const [requested, setRequested] = useState('');
+  const [values, setValues] = useState<Record<Input, string>>({ opinion: '', comment: '', reason: '', materials: '', officer: '', earlierStep: '', note: '' });
   const [key, nextKey] = useIdempotencyKey();
+  const state = item ? itemState(item, planned) : undefined;
+  const currentStep = item?.status === 'in-review' ? state?.current?.id : undefined;
 
   const act = useMutation({
-    mutationFn: (action: ItemAction) => action.run({ caseId, itemId, comment, reason, materials: requested, idempotencyKey: key }),
+    mutationFn: (action: ItemAction) =>
+      action.run({ caseId, itemId, step: state?.current?.id ?? '', values: { ...values, earlierStep: values.earlierStep || state?.earlier[0]?.id || '' }, idempotencyKey: key }),
     onSuccess: () => {
       nextKey();
       setChosen(undefined);
+      setValues((v) => ({ ...v, opinion: '', comment: '', reason: '', materials: '', note: '' }));
       void queryClient.invalidateQueries({ queryKey: ['case', caseId] });
       void queryClient.invalidateQueries({ queryKey: ['inbox'] });
     },
   });
-  const offered = item ? ITEM_ACTIONS.filter((a) => a.offered(item, session.person)) : [];
-  const ready = (a: ItemAction) => a.inputs.every((input) => input === 'comment' || { reason, materials: requested }[input].trim().length > 0);
+  const offered = state ? ITEM_ACTIONS.filter((a) => a.offered(state, session.person)) : [];
+  const ready = (a: ItemAction) => a.inputs.every((input) => a.optional?.includes(input) || input === 'earlierStep' || values[input].trim().length > 0);
+  const set = (input: Input) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [input]: event.target.value }));
+  const stepTitle = (id: string | undefined) => localized(planned?.steps.find((s) => s.id === id)?.title) || id || '';
 
   return (
     <article aria-labelledby="item-title">
@@ -79,7 +83,16 @@ export function ItemPage({ session, caseId, itemId }: { session: Session; caseId
                 <dd>
                   <ol className="steps">
                     {planned.steps.map((step) => (
-                      <li key={step.id}>{localized(step.title)}</li>
+                      <li key={step.id} aria-current={step.id === currentStep ? 'step' : undefined} className={step.id === currentStep ? 'current' : undefined}>
+                        {localized(step.title)}
+                        {step.id === currentStep && (
+                          <span className="muted">
+                            {' '}
+                            {t('item.currentStep')}
+                            {item.holder?.officer ? ` · ${t('inbox.heldBy', { holder: item.holder.name ?? item.holder.officer })}` : ` · ${t('item.unclaimed')}`}
+                          </span>
+                        )}
+                      </li>
                     ))}
                   </ol>
                 </dd>
@@ -133,24 +146,32 @@ export function ItemPage({ session, caseId, itemId }: { session: Session; caseId
                   act.mutate(chosen);
                 }}
               >
-                {chosen.inputs.includes('comment') && (
-                  <>
-                    <label htmlFor="act-comment">{t('item.comment')}</label>
-                    <textarea id="act-comment" rows={3} value={comment} onChange={(e) => setComment(e.target.value)} maxLength={2000} />
-                  </>
-                )}
-                {chosen.inputs.includes('reason') && (
-                  <>
-                    <label htmlFor="act-reason">{t('item.reason')}</label>
-                    <textarea id="act-reason" rows={3} value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={2000} />
-                  </>
-                )}
-                {chosen.inputs.includes('materials') && (
-                  <>
-                    <label htmlFor="act-materials">{t('item.requestedMaterials')}</label>
-                    <textarea id="act-materials" rows={3} value={requested} onChange={(e) => setRequested(e.target.value)} required />
-                  </>
-                )}
+                {chosen.inputs.map((input) => (
+                  <div key={input} className="act-input">
+                    <label htmlFor={`act-${input}`}>
+                      {t(`item.input.${input}`)}
+                      {chosen.optional?.includes(input) ? ` ${t('item.optional')}` : ''}
+                    </label>
+                    {input === 'earlierStep' ? (
+                      <select id="act-earlierStep" value={values.earlierStep || state?.earlier[0]?.id} onChange={set('earlierStep')}>
+                        {state?.earlier.map((s) => (
+                          <option key={s.id} value={s.id}>
+                            {stepTitle(s.id)}
+                          </option>
+                        ))}
+                      </select>
+                    ) : input === 'officer' ? (
+                      <input id="act-officer" value={values.officer} onChange={set('officer')} autoComplete="off" aria-describedby="act-officer-hint" />
+                    ) : (
+                      <textarea id={`act-${input}`} rows={3} value={values[input]} onChange={set(input)} maxLength={2000} />
+                    )}
+                    {input === 'officer' && (
+                      <p id="act-officer-hint" className="muted">
+                        {t('item.officerHint')}
+                      </p>
+                    )}
+                  </div>
+                ))}
                 <div className="button-row">
                   <button type="submit" className={chosen.tone === 'plain' ? 'primary' : chosen.tone} disabled={act.isPending || !ready(chosen)}>
                     {t('item.confirm', { action: t(`item.action.${chosen.id}`) })}
