@@ -132,6 +132,9 @@ export interface ReviewsTable {
   comment: string | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+  // 0004
+  /** The principal (the signed-in applicant) who rated. */
+  rated_by: string;
 }
 
 export interface RectificationsTable {
@@ -139,13 +142,27 @@ export interface RectificationsTable {
   review_id: string;
   department: string;
   status: ColumnType<'open' | 'closed', 'open' | 'closed' | undefined, 'open' | 'closed'>;
-  deadline: Timestamp;
+  /** Null (0004) until the rectification workflow has computed its clock. */
+  deadline: Timestamp | null;
   card: 'yellow' | 'red' | 'overdue' | null;
   callback_at: Timestamp | null;
-  callback_outcome: string | null;
+  callback_outcome: 'satisfied' | 'basically-satisfied' | 'unsatisfied' | 'unreachable' | null;
   closed_at: Timestamp | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+  // 0004
+  calendar: string;
+  days: number;
+  /** When the clock started (the workflow's start). */
+  opened_at: Timestamp | null;
+  yellow_at: Timestamp | null;
+  red_at: Timestamp | null;
+  estimated: Generated<boolean>;
+  /** 整改情况: what the department did. */
+  measures: string | null;
+  closed_by: string | null;
+  callback_by: string | null;
+  callback_note: string | null;
 }
 
 export interface WebhookSubscriptionsTable {

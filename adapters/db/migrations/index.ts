@@ -7,9 +7,11 @@ import type { Migration } from 'kysely/migration';
 import * as stores from './0001-stores';
 import * as nextIssues from './0002-people-reviews-webhooks-read-model';
 import * as readModel from './0003-read-model';
+import * as reviews from './0004-reviews';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-stores': stores,
   '0002-people-reviews-webhooks-read-model': nextIssues,
   '0003-read-model': readModel,
+  '0004-reviews': reviews,
 };

@@ -1,7 +1,7 @@
 /**
  * The migrations, on PGlite and on a PostgreSQL server: a new database gets every table the stores
- * and the next issues use, a second run does nothing, and 0002 (the empty tables of the next issues)
- * and 0003 (the read model's columns) go down and up again.
+ * and the next issues use, a second run does nothing, and 0002 (the empty tables of the next issues),
+ * 0003 (the read model's columns) and 0004 (reviews and rectifications) go down and up again.
  */
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, sql } from 'kysely';
@@ -40,7 +40,7 @@ if (process.env.YJS_SKIP_POSTGRES !== '1') {
 }
 
 describe.each(backends)('migrations on %s', (_name, open) => {
-  it('make every table on a new database, once; 0002 and 0003 go down and up again', async () => {
+  it('make every table on a new database, once; 0002, 0003 and 0004 go down and up again', async () => {
     const db = await open();
     try {
       expect(await tables(db)).toEqual([]);
@@ -52,7 +52,7 @@ describe.each(backends)('migrations on %s', (_name, open) => {
       const down = await migrateTo(db, '0001-stores');
       expect(down.current).toEqual(['0001-stores']);
       expect(await tables(db)).toEqual(STORES);
-      expect((await migrateToLatest(db)).applied).toEqual(['0002-people-reviews-webhooks-read-model', '0003-read-model']);
+      expect((await migrateToLatest(db)).applied).toEqual(['0002-people-reviews-webhooks-read-model', '0003-read-model', '0004-reviews']);
       expect(await tables(db)).toEqual([...STORES, ...NEXT].sort());
     } finally {
       await db.destroy();
