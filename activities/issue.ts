@@ -19,6 +19,8 @@ export interface IssueResultsInput {
     result: { kind: string; title: { zh: string; en: string }; licenceType?: string };
     decision: 'approved' | 'defaulted';
     decidedAt: string;
+    /** The officer who decided (absent for a default, or a department's system). */
+    decidedBy?: { department: string; officer?: string; name?: string; role?: string };
   }>;
 }
 
@@ -39,6 +41,8 @@ export interface ResultDocument {
   holder: { subjectId: string; name: string };
   decision: 'approved' | 'defaulted';
   decidedAt: string;
+  /** Who decided: the officer (id, name, department role), so the seal names the person it was applied for. */
+  decidedBy?: { department: string; officer?: string; name?: string; role?: string };
   issuedAt: string;
 }
 
@@ -84,6 +88,7 @@ export async function issueAll(sealer: Sealer, input: IssueResultsInput): Promis
       holder: input.applicant,
       decision: item.decision,
       decidedAt: item.decidedAt,
+      ...(item.decidedBy ? { decidedBy: item.decidedBy } : {}),
       issuedAt,
       }),
     });

@@ -25,6 +25,8 @@ export async function issueEverything(run: CaseRun): Promise<void> {
         result: item.result,
         decision: state.status === 'defaulted' ? 'defaulted' : 'approved',
         decidedAt: state.decidedAt ?? now(),
+        // The officer named in the sealed result (people only: a department's system is the department).
+        ...(state.status !== 'defaulted' && state.decidedBy?.role ? { decidedBy: state.decidedBy } : {}),
       };
     }),
   });

@@ -148,6 +148,20 @@ describe('items worked through their steps by signed-in officers', () => {
     expect((await stack.as('officer-health', { method: 'POST', url: `/cases/${caseId}/items/fire-check/approve`, payload: {} })).statusCode).toBe(403);
     expect((await db.selectFrom('outbox').select('key').where('case_id', '=', caseId).execute()).map((r) => r.key)).toContain('copy/fire-check/1');
 
+    // The fire check and the tobacco permit through their steps: the case completes, and each sealed
+    // result names the officer who decided it.
+    for (const [item, department] of [['fire-check', 'fire-rescue'], ['tobacco-permit', 'tobacco']] as const) {
+      await inReview(caseId, item);
+      await step(`${department}-handler`, caseId, item, 'accept', 'complete', { opinion: '受理' });
+      await step(`${department}-reviewer`, caseId, item, 'review', 'complete', { opinion: '审查通过' });
+      await step(`${department}-handler`, caseId, item, 'site-check', 'complete', { opinion: '现场检查合格' });
+      await step(`${department}-head`, caseId, item, 'decide', 'complete', { opinion: '准予', decision: 'approve' });
+    }
+    await eventually(() => progress(caseId), (p) => p.status === 'completed', 'the case to complete');
+    const documents = (await stack.as('supervisor', { method: 'GET', url: `/cases/${caseId}/documents` })).json() as Array<{ document: { type: string; itemId?: string; decidedBy?: unknown } }>;
+    const licence = documents.find((d) => d.document.type === 'result' && d.document.itemId === 'business-licence');
+    expect(licence?.document.decidedBy).toMatchObject({ department: 'market-regulation', officer: 'market-regulation-head', role: 'head', name: expect.any(String) });
+
     // An applicant following someone else's case is refused.
     expect((await as('yijianshi-tech', `/cases/${caseId}`, undefined, 'GET')).statusCode).toBe(403);
   });
