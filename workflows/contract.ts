@@ -16,6 +16,7 @@ import type { CasePlan, PlanItem } from '../definitions/plan';
 import { Actor, Applicant, Application, DepartmentRole, Localized, MaterialRef, Slug } from '../domain/application';
 import { CommitmentMaterial, CommitmentView } from '../domain/commitments';
 import { IssuedResult } from '../domain/results';
+import { CallbackOutcome, CloseRectificationBody } from '../domain/reviews';
 import { CaseState, ItemStatus } from './lifecycle';
 
 export { Actor, Applicant, Application, MaterialRef, CommitmentMaterial, CommitmentView, IssuedResult };
@@ -52,7 +53,7 @@ export type CaseInput = z.infer<typeof CaseInput>;
  * this; earlier cases sent the whole `PlanItem`, which has all of it.
  */
 export type DispatchedItem = Pick<PlanItem, 'id' | 'code' | 'title' | 'department' | 'promisedDays' | 'defaultable' | 'timeout'> & {
-  steps: Array<Pick<PlanItem['steps'][number], 'id' | 'kind' | 'countsTowardLimit' | 'role' | 'countersign'>>;
+  steps: Array<Pick<PlanItem['steps'][number], 'id' | 'kind' | 'countsTowardLimit' | 'role' | 'countersign' | 'limitDays'>>;
 };
 
 /** Deadline and card instants of a limit, as the clock activity computes them (`domain/calendar.ts` `ItemClock`). */
@@ -148,6 +149,8 @@ export const WorkView = z
       }),
     ),
     signatures: z.array(z.object({ party: z.string(), by: Actor, at: z.string(), opinion: z.string(), agree: z.boolean() })),
+    /** The current step's own limit and card, when the definition gives the step one. */
+    clock: z.object({ step: z.string(), deadline: z.string().optional(), yellowAt: z.string().optional(), redAt: z.string().optional(), card: Card }).optional(),
     trail: z.array(
       z.object({
         at: z.string(),
@@ -190,6 +193,8 @@ export const ItemProgress = z.object({
   timeoutNoticeId: z.string().optional(),
   /** The step the department is at, and the officer holding it (items worked through steps). */
   step: z.string().optional(),
+  /** The current step's own deadline and card, when it has a limit of its own. */
+  stepClock: z.object({ deadline: z.string().optional(), card: Card }).optional(),
   holder: Actor.optional(),
   /** How many times the item was urged (催办). */
   urges: z.number().int().optional(),
@@ -428,3 +433,47 @@ export const urgeItem = defineUpdate<Echoed<ItemView>, [Echoed<UrgeItemRequest>]
 export const copyItem = defineUpdate<Echoed<ItemView>, [Echoed<CopyItemRequest>]>('copyItem');
 /** Sent by an item to its case whenever its status changes before it settles. */
 export const itemChanged = defineSignal<[ItemView]>('itemChanged');
+
+// ---------------------------------------------------------------------------------------------------
+// Rectifications (好差评, issue 14): a bad rating's rectification runs as its own workflow, which owns
+// its working-day clock (deadline, yellow and red cards) and its closing with the call-back.
+
+export const rectificationWorkflowId = (rectificationId: string): string => `rectification-${rectificationId}`;
+
+export const RectificationInput = z.object({
+  rectificationId: z.string(),
+  reviewId: z.string(),
+  caseId: z.string(),
+  /** The department rated, which rectifies. */
+  department: z.string(),
+  /** The applicant, who is called back. */
+  subjectId: z.string(),
+  /** The rating's level (1 or 2). */
+  level: z.number().int(),
+  /** The case's calendar and the limit in working days. */
+  calendar: z.string(),
+  days: z.number().int().min(1),
+});
+export type RectificationInput = z.infer<typeof RectificationInput>;
+
+/** The rectification as its workflow holds it. */
+export const RectificationState = z.object({
+  rectificationId: z.string(),
+  caseId: z.string(),
+  department: z.string(),
+  /** `opening` until the clock is computed and recorded. */
+  status: z.enum(['opening', 'open', 'closed']),
+  openedAt: z.string().optional(),
+  clock: ClockView.optional(),
+  measures: z.string().optional(),
+  closedAt: z.string().optional(),
+  callback: z.object({ at: z.string(), outcome: CallbackOutcome, note: z.string().optional(), by: z.string() }).optional(),
+});
+export type RectificationState = z.infer<typeof RectificationState>;
+
+/** The department closes its rectification: the measures taken and the call-back to the applicant. */
+export const CloseRectificationRequest = CloseRectificationBody.extend({ actor: Actor });
+export type CloseRectificationRequest = z.infer<typeof CloseRectificationRequest>;
+
+export const closeRectification = defineUpdate<Echoed<RectificationState>, [Echoed<CloseRectificationRequest>]>('closeRectification');
+export const getRectification = defineQuery<RectificationState>('getRectification');
