@@ -37,6 +37,11 @@ import { temporalDeadlines } from './temporal-deadline';
 import { webScreens, type WebOptions } from './web';
 import { apiKeyRoutes } from './routes/admin/api-keys';
 import { readModelRoutes } from './routes/admin/read-model';
+import { notificationRoutes } from './routes/admin/notifications';
+import { noticeRoutes } from './routes/applicant/notices';
+import { webhookRoutes } from './routes/integrator/webhooks';
+import type { WebhookDispatch } from '../adapters/webhooks';
+import type { NoticeDispatch } from '../adapters/notices';
 import { caseRoutes } from './routes/applicant/cases';
 import { materialRoutes } from './routes/applicant/materials';
 import { supplementRoutes } from './routes/applicant/supplements';
@@ -99,6 +104,10 @@ export interface AppOptions {
   progressFallbackMs?: number;
   /** The web screens (built web/dist) served at `/` and their own paths, never over an API route (`web.ts`). */
   web?: WebOptions;
+  /** Webhook subscriptions for integrators (`/webhooks/*`), and the retry policy of their deliveries. */
+  webhooks?: WebhookDispatch;
+  /** Notification delivery: applicants' in-app notices (`/me/notices`), failures for admins. */
+  notices?: Pick<NoticeDispatch, 'store' | 'retry'>;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -161,6 +170,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await secured.register(statisticsRoutes);
     if (options.apiKeys) await secured.register(apiKeyRoutes, { store: options.apiKeys });
     if (options.readModel) await secured.register(readModelRoutes, { readModel: options.readModel });
+    if (options.webhooks) await secured.register(webhookRoutes, { webhooks: options.webhooks });
+    if (options.notices) await secured.register(noticeRoutes, { notices: options.notices.store });
+    if (options.notices) await secured.register(notificationRoutes, { notices: options.notices.store, retry: options.notices.retry });
   });
   return app;
 }
