@@ -17,6 +17,8 @@ import { recordConditions, Sealer } from '../adapters/sealer';
 import type { ReadModelStore } from '../adapters/read-model';
 import type { CaseProjection } from '../domain/read-model';
 import { projectCase } from './read-model';
+import type { ReviewStore } from '../adapters/reviews';
+import { createRectificationActivities } from './rectifications';
 import type { ItemClock } from '../domain/calendar';
 import type { IssuedResult } from '../domain/results';
 
@@ -35,12 +37,15 @@ export interface ActivityDeps {
    * worker is away). Without it `projectCase` writes nothing: workflow tests that read no inbox.
    */
   readModel?: ReadModelStore;
+  /** 好差评: where rectification workflows record their clock, cards and closing (issue 14). */
+  reviews?: ReviewStore;
 }
 
 export function createActivities(deps: ActivityDeps) {
   const sealer = new Sealer(deps.keys, deps.documents);
   const outbox = deps.outbox ?? new DocumentOutbox(deps.documents);
   return {
+    ...createRectificationActivities(deps.reviews),
     /** Issues and seals every result of the case at once; a retry returns the same documents. */
     async issueResults(input: IssueResultsInput): Promise<IssuedResult[]> {
       return issueAll(sealer, input);

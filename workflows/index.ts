@@ -1,3 +1,4 @@
 /** Workflow entry points registered with the worker (see runtime/worker.ts). */
 export { caseWorkflow } from './case/workflow';
 export { itemWorkflow } from './item/workflow';
+export { rectificationWorkflow } from './rectification/workflow';
