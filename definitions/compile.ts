@@ -9,6 +9,7 @@ import canonicalize from 'canonicalize';
 import { DefinitionError, type LintIssue } from './errors';
 import { criticalPath, itemEdges, levelize } from './graph';
 import { lint, lintDefinition } from './lint';
+import { planDays } from './modes';
 import { PLAN_FORMAT, type ExecutionPlan, type PlanItem, type PlanMaterial } from './plan';
 import type { BundleDefinition, Item, Material } from './schema';
 
@@ -51,7 +52,8 @@ function buildPlan(definition: BundleDefinition): ExecutionPlan {
   const edges = itemEdges(def);
   const layout = levelize(edges);
   if (!layout) throw new Error('unreachable: lint lets no dependency cycle through');
-  const durations = def.items.map((item) => item.promisedDays);
+  // A filing for every applicant takes its check period; anything that may be decided, its promised limit.
+  const durations = def.items.map(planDays);
   const path = criticalPath(edges, layout.order, durations);
   const onPath = new Set(path.path);
   const level = new Array<number>(def.items.length);
@@ -83,7 +85,8 @@ function buildPlan(definition: BundleDefinition): ExecutionPlan {
     promisedDays: def.promisedDays,
     calendar: def.calendar,
     window: def.window,
-    steps: def.steps,
+    // The plan keeps edition 1's name for the bundle's count of applicant steps (plans are pinned by cases).
+    steps: def.applicantSteps ?? def.steps ?? 1,
     trips: def.trips,
     departments: def.departments,
     sections: def.sections,
@@ -132,6 +135,10 @@ function planItem(item: Item, computed: Computed): PlanItem {
     result: item.result,
     defaultable: item.defaultable,
     timeout: item.timeout,
+    // Edition 2, only when written: plans of edition-1 definitions keep their exact shape.
+    ...(item.mode ? { mode: item.mode } : {}),
+    ...(item.filing ? { filing: item.filing } : {}),
+    ...(item.absorbs ? { absorbs: item.absorbs } : {}),
     earliestStartDay: computed.earliestStartDay,
     earliestFinishDay: computed.earliestFinishDay,
     onCriticalPath: computed.onCriticalPath,

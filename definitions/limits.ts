@@ -18,6 +18,8 @@ export const LIMITS = {
   patternChars: 1000,
   /** Characters of the `$schema` editor hint. */
   schemaRefChars: 1000,
+  /** Characters of a case number pattern (办件编号). */
+  caseNumberPatternChars: 100,
   departments: 100,
   sections: 100,
   fields: 1000,

@@ -11,15 +11,33 @@
  * options-without-enum, invalid-range, invalid-pattern, condition-type-mismatch, instant-with-limit (warning),
  * commitment-days-without-tolerable, tolerable-without-commitment-days, grants-without-tolerable,
  * grant-without-use, commitment-exceeds-limit, tolerable-material-on-no-commitment-item, uncounted-step-kind,
- * definition-too-large (at "", before the schema's issues).
+ * definition-too-large (at "", before the schema's issues); and those of the second edition, in
+ * `lint-edition2.ts`. A condition that matches no shape is reported at the key that is wrong
+ * (`schema/unrecognized_keys`, `schema/invalid_condition`; `condition-shape.ts`).
  */
 import type { z } from 'zod';
 import { conditionFields } from './condition';
+import { conditionShapeIssues, isConditionPath } from './condition-shape';
 import type { LintIssue } from './errors';
-import { criticalPath, findCycles, itemEdges, levelize, type Cycle } from './graph';
+import { criticalPath, levelize } from './graph';
 import { definitionSizeIssues } from './limits';
+import {
+  conditionReferences,
+  createContext,
+  error,
+  list,
+  pointer,
+  warning,
+  type LintContext,
+  type PathSegment,
+  type Rule,
+} from './lint-core';
+import { EDITION_2_RULES, renamedInEdition1 } from './lint-edition2';
+import { planDays } from './modes';
 import { CLOCK_PAUSING_STEP_KINDS, mayPauseClock } from './special-steps';
-import { BundleDefinition, type Condition, type Field, type Item, type Material } from './schema';
+import { BundleDefinition, type Field, type Item, type Material } from './schema';
+
+export { pointer } from './lint-core';
 
 /** The outcome of `lint`: `ok` is true when no issue is an error, and then `definition` is set. */
 export interface LintResult {
@@ -39,7 +57,7 @@ export function lint(input: unknown): LintResult {
   const tooLarge = definitionSizeIssues(input);
   const parsed = BundleDefinition.safeParse(input, { reportInput: true });
   if (!parsed.success) return { ok: false, issues: [...tooLarge, ...schemaIssues(parsed.error)] };
-  const issues = [...tooLarge, ...lintDefinition(parsed.data)];
+  const issues = [...tooLarge, ...lintDefinition(parsed.data), ...renamedInEdition1(input)];
   const ok = !issues.some((issue) => issue.severity === 'error');
   return ok ? { ok, definition: parsed.data, issues } : { ok, issues };
 }
@@ -55,7 +73,6 @@ export function lintDefinition(definition: BundleDefinition): LintIssue[] {
 // ---------------------------------------------------------------------------------------------------
 
 type ZodIssue = z.core.$ZodIssue;
-type PathSegment = PropertyKey;
 
 const SCHEMA_HINT = 'See bundle.schema.json; start the file with "$schema": "../bundle.schema.json" so the editor checks it as you type.';
 
@@ -66,6 +83,12 @@ function schemaIssues(error: z.ZodError): LintIssue[] {
 
 function fromZodIssue(issue: ZodIssue, base: PathSegment[]): LintIssue[] {
   const path = [...base, ...issue.path];
+  // A condition: said at the key that is wrong, with the shapes allowed there (zod reports a union
+  // failure, or the extra keys of the one shape that nearly fits).
+  if ((issue.code === 'invalid_union' || issue.code === 'unrecognized_keys') && isConditionPath(path)) {
+    const shape = conditionShapeIssues(issue.input, path);
+    if (shape.length > 0) return shape;
+  }
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map((key) =>
@@ -123,11 +146,6 @@ function schemaIssue(code: string, path: PathSegment[], message: string, hint: s
   return { path: pointer(path), code: `schema/${code}`, message, hint, severity: 'error' };
 }
 
-/** RFC 6901 JSON pointer from path segments. */
-export function pointer(segments: readonly PathSegment[]): string {
-  return segments.map((segment) => '/' + String(segment).replaceAll('~', '~0').replaceAll('/', '~1')).join('');
-}
-
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -135,48 +153,6 @@ function capitalize(text: string): string {
 // ---------------------------------------------------------------------------------------------------
 // Semantic rules
 // ---------------------------------------------------------------------------------------------------
-
-/** Lookups shared by the rules, built once. Indexes map an id to its first occurrence. */
-interface LintContext {
-  items: Map<string, number>;
-  departments: Map<string, number>;
-  fields: Map<string, number>;
-  materials: Map<string, number>;
-  sections: Map<string, number>;
-  edges: number[][];
-  cycles: Cycle[];
-}
-
-type Rule = (definition: BundleDefinition, context: LintContext) => LintIssue[];
-
-function createContext(definition: BundleDefinition): LintContext {
-  const edges = itemEdges(definition);
-  return {
-    items: firstIndex(definition.items),
-    departments: firstIndex(definition.departments),
-    fields: firstIndex(definition.fields),
-    materials: firstIndex(definition.materials),
-    sections: firstIndex(definition.sections),
-    edges,
-    cycles: findCycles(edges),
-  };
-}
-
-function firstIndex(entries: ReadonlyArray<{ id: string }>): Map<string, number> {
-  const index = new Map<string, number>();
-  entries.forEach((entry, i) => {
-    if (!index.has(entry.id)) index.set(entry.id, i);
-  });
-  return index;
-}
-
-function error(code: string, path: PathSegment[], message: string, hint: string): LintIssue {
-  return { path: pointer(path), code, message, hint, severity: 'error' };
-}
-
-function warning(code: string, path: PathSegment[], message: string, hint: string): LintIssue {
-  return { path: pointer(path), code, message, hint, severity: 'warning' };
-}
 
 const COLLECTIONS = ['items', 'departments', 'fields', 'materials', 'sections'] as const;
 const SINGULAR = { items: 'item', departments: 'department', fields: 'field', materials: 'material', sections: 'section' };
@@ -209,16 +185,24 @@ const duplicateIds: Rule = (definition) => {
   return issues;
 };
 
-/** `duplicate-code`: an item code (事项编码) identifies one catalogue item; two items cannot share it. */
-const duplicateCodes: Rule = (definition) =>
-  duplicates(definition.items, (item) => item.code).map(([first, second]) =>
+/**
+ * `duplicate-code`: an item code (事项编码) identifies one catalogue item; two items cannot share it, nor
+ * an item and a catalogue item merged into another (合并办理), nor two merged items.
+ */
+const duplicateCodes: Rule = (definition) => {
+  const codes = definition.items.flatMap((item, i) => [
+    { code: item.code, path: ['items', i, 'code'] as PathSegment[] },
+    ...(item.absorbs ?? []).map((absorbed, k) => ({ code: absorbed.code, path: ['items', i, 'absorbs', k, 'code'] as PathSegment[] })),
+  ]);
+  return duplicates(codes, (entry) => entry.code).map(([first, second]) =>
     error(
       'duplicate-code',
-      ['items', second, 'code'],
-      `item code "${definition.items[second]!.code}" is already used by /items/${first}`,
+      codes[second]!.path,
+      `item code "${codes[second]!.code}" is already used by ${pointer(codes[first]!.path.slice(0, -1))}`,
       'Use the code of this item in the provincial catalogue (事项编码); each item has its own.',
     ),
   );
+};
 
 /**
  * `duplicate-reference`: an id listed twice in one of an item's lists, or in a material's grants, is a slip
@@ -285,6 +269,7 @@ const unknownDepartments: Rule = (definition, context) => {
   definition.items.forEach((item, i) => {
     check(item.department, ['items', i, 'department']);
     if (item.timeout.policy === 'escalate') check(item.timeout.to, ['items', i, 'timeout', 'to']);
+    item.absorbs?.forEach((absorbed, k) => check(absorbed.department, ['items', i, 'absorbs', k, 'department']));
   });
   return issues;
 };
@@ -312,22 +297,20 @@ const unknownFields: Rule = (definition, context) => {
   return issues;
 };
 
-/** `unknown-material`: materials an item uses must be declared (they are handed in once, for all items). */
-const unknownMaterials: Rule = (definition, context) =>
-  definition.items.flatMap((item, i) =>
-    item.materials.flatMap((id, k) =>
-      context.materials.has(id)
-        ? []
-        : [
-            error(
-              'unknown-material',
-              ['items', i, 'materials', k],
-              `material "${id}" is not declared`,
-              `Add a material with id "${id}" to /materials, or use one of: ${list(context.materials)}.`,
-            ),
-          ],
-    ),
-  );
+/**
+ * `unknown-material`: materials an item uses must be declared (they are handed in once, for all items),
+ * and so must those a merged catalogue item asked for before the merge.
+ */
+const unknownMaterials: Rule = (definition, context) => {
+  const check = (id: string, path: PathSegment[]) =>
+    context.materials.has(id)
+      ? []
+      : [error('unknown-material', path, `material "${id}" is not declared`, `Add a material with id "${id}" to /materials, or use one of: ${list(context.materials)}.`)];
+  return definition.items.flatMap((item, i) => [
+    ...item.materials.flatMap((id, k) => check(id, ['items', i, 'materials', k])),
+    ...(item.absorbs ?? []).flatMap((absorbed, k) => (absorbed.materials ?? []).flatMap((id, m) => check(id, ['items', i, 'absorbs', k, 'materials', m]))),
+  ]);
+};
 
 /** `unknown-item`: a dependency, and an item granted on a material's commitment, must name an item of this bundle. */
 const unknownItems: Rule = (definition, context) => {
@@ -411,7 +394,7 @@ const promisedExceedsStatutory: Rule = (definition) =>
 const bundlePromiseBelowCriticalPath: Rule = (definition, context) => {
   const layout = context.cycles.length === 0 ? levelize(context.edges) : undefined;
   if (!layout) return [];
-  const durations = definition.items.map((item) => item.promisedDays);
+  const durations = definition.items.map(planDays);
   const { path, days } = criticalPath(context.edges, layout.order, durations);
   if (definition.promisedDays >= days) return [];
   const named = chain(path.map((node) => `${definition.items[node]!.id} (${durations[node]})`));
@@ -473,9 +456,10 @@ const unusedMaterials: Rule = (definition) => {
 };
 
 /**
- * `unused-field` (warning): a field no item needs. A field counts as used when an item lists it, when an
- * item's condition reads it, or when the condition of a used field reads it (it decides whether a used
- * field is asked). A field read only by the condition of an unused field is unused too.
+ * `unused-field` (warning): a field no item needs. A field counts as used when an item lists it, when a
+ * condition of an item (its own, its filing's, its steps') or of a material in use reads it, or when the
+ * condition of a used field reads it (it decides whether a used field is asked). A field read only by the
+ * condition of an unused field is unused too.
  */
 const unusedFields: Rule = (definition, context) => {
   const used = usedFields(definition, context);
@@ -502,9 +486,15 @@ function usedFields(definition: BundleDefinition, context: LintContext): Set<str
       pending.push(id);
     }
   };
+  const usedMaterials = new Set(definition.items.flatMap((item) => item.materials));
   for (const item of definition.items) {
     [...item.fields, ...item.optionalFields].forEach(use);
-    if (item.condition) conditionFields(item.condition).forEach(({ field }) => use(field));
+    for (const condition of [item.condition, item.filing?.when, ...item.steps.map((step) => step.condition)]) {
+      if (condition) conditionFields(condition).forEach(({ field }) => use(field));
+    }
+  }
+  for (const material of definition.materials) {
+    if (material.condition && usedMaterials.has(material.id)) conditionFields(material.condition).forEach(({ field }) => use(field));
   }
   for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
     const index = context.fields.get(id);
@@ -520,6 +510,7 @@ const unusedDepartments: Rule = (definition) => {
   for (const item of definition.items) {
     used.add(item.department);
     if (item.timeout.policy === 'escalate') used.add(item.timeout.to);
+    item.absorbs?.forEach((absorbed) => used.add(absorbed.department));
   }
   return definition.departments.flatMap((department, i) =>
     used.has(department.id)
@@ -678,12 +669,13 @@ const instantWithLimits: Rule = (definition) =>
 /**
  * `uncounted-step-kind`: only a hearing, inspection, testing, appraisal or expert review may leave the
  * statutory limit (Administrative Licensing Law art. 45); any other uncounted step would let a
- * department stop its own clock.
+ * department stop its own clock. A timed step (edition 2, e.g. a public notice period the law leaves out
+ * of the limit) may: it lasts what the definition says, not what the department decides.
  */
 const uncountedStepKinds: Rule = (definition) =>
   definition.items.flatMap((item, i) =>
     item.steps.flatMap((step, k) =>
-      !step.countsTowardLimit && !mayPauseClock(step.kind)
+      !step.countsTowardLimit && !mayPauseClock(step.kind) && !step.duration
         ? [
             error(
               'uncounted-step-kind',
@@ -896,6 +888,7 @@ export const SEMANTIC_RULES: readonly Rule[] = [
   grantsWithoutUse,
   commitmentExceedsLimits,
   tolerableMaterialsOnNoCommitmentItems,
+  ...EDITION_2_RULES,
 ];
 
 // ---------------------------------------------------------------------------------------------------
@@ -914,41 +907,8 @@ function duplicates<T>(entries: readonly T[], key: (entry: T) => string): Array<
   return pairs;
 }
 
-type Leaf = Extract<Condition, { field: string }>;
-
-/** Every field named in a condition of an item or a field, with the path of its name and the condition naming it. */
-function conditionReferences(definition: BundleDefinition): Array<{ field: string; path: PathSegment[]; leaf: Leaf }> {
-  const owners = [
-    ...definition.items.map((item, i) => ({ condition: item.condition, base: ['items', i, 'condition'] })),
-    ...definition.fields.map((field, i) => ({ condition: field.condition, base: ['fields', i, 'condition'] })),
-  ];
-  return owners.flatMap(({ condition, base }) =>
-    condition
-      ? conditionFields(condition).map(({ field, path }) => ({
-          field,
-          path: [...base, ...path],
-          leaf: leafAt(condition, path.slice(0, -1)),
-        }))
-      : [],
-  );
-}
-
-/** The condition at a path of `conditionFields` (without its final "field"). */
-function leafAt(condition: Condition, path: string[]): Leaf {
-  let node: unknown = condition;
-  for (const segment of path) node = (node as Record<string, unknown>)[segment];
-  return node as Leaf;
-}
-
 /** Steps of a chain joined by arrows; a very long chain shows its ends, so the message stays readable. */
 function chain(steps: string[]): string {
   if (steps.length <= 12) return steps.join(' → ');
   return [...steps.slice(0, 5), `… ${steps.length - 10} more …`, ...steps.slice(-5)].join(' → ');
-}
-
-/** The declared ids for a hint; long lists are cut, the hint is not a listing. */
-function list(index: Map<string, number>): string {
-  if (index.size === 0) return '(none declared)';
-  const ids = [...index.keys()].slice(0, 10).map((id) => `"${id}"`);
-  return index.size > ids.length ? `${ids.join(', ')} … (${index.size} in all)` : ids.join(', ');
 }

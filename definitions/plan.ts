@@ -5,7 +5,7 @@
  * pinned by every case for its whole life: a new version of a bundle never changes a case in flight.
  * Workflow code imports this file, so it must stay free of Node modules.
  */
-import type { Commitments, Condition, Department, Field, ItemResult, LocalizedText, Material, Step, TimeoutPolicy } from './schema';
+import type { AbsorbedItem, Commitments, Condition, Department, Field, Filing, ItemResult, LocalizedText, Material, Step, TimeoutPolicy } from './schema';
 
 /**
  * Version of the plan format itself; bump when a workflow must tell old plans from new ones.
@@ -50,7 +50,16 @@ export interface PlanItem {
   result: ItemResult;
   defaultable: boolean;
   timeout: TimeoutPolicy;
-  /** Earliest start and finish, in working days from acceptance, on promised limits. */
+  /** Edition 2: "filing" when the item is filed (备案) rather than decided, for every applicant or by `filing.when`. */
+  mode?: 'approval' | 'filing';
+  /** Edition 2: how a filing is made (condition, check period, receipt); see `definitions/modes.ts`. */
+  filing?: Filing;
+  /** Edition 2: catalogue items merged into this one (合并办理), for the reductions and the result. */
+  absorbs?: AbsorbedItem[];
+  /**
+   * Earliest start and finish, in working days from acceptance, on promised limits (a filing for every
+   * applicant: on its check period).
+   */
   earliestStartDay: number;
   earliestFinishDay: number;
   /** Whether the item is on `criticalPath.items` (one chain; where chains tie, the one first in definition order). */
@@ -68,13 +77,17 @@ export interface ExecutionPlan {
   promisedDays: number;
   calendar: string;
   window: { department: string; title?: LocalizedText };
+  /** The applicant's steps in the bundle: the definition's `applicantSteps` (edition 1: `steps`). */
   steps: number;
   trips: number;
   departments: Department[];
   sections: Array<{ id: string; title: LocalizedText; help?: LocalizedText }>;
   fields: Field[];
   materials: PlanMaterial[];
-  /** Items in a topological order (dependencies first, ties by definition order). */
+  /**
+   * Items in a topological order (dependencies first, ties by definition order). Their steps and the
+   * materials may carry edition 2's `duration` and `condition`.
+   */
   items: PlanItem[];
   /** Item ids grouped by level: every item of a level can run in parallel once the levels before it are done. */
   levels: string[][];

@@ -49,18 +49,43 @@ export const WorkingDays = z
 
 const Scalar = z.union([z.string().max(LIMITS.valueChars), z.number(), z.boolean()]);
 
+/** A bound of an ordered comparison: a number (number and integer fields) or a date `YYYY-MM-DD` (date fields). */
+export type OrderedValue = number | string;
+
+/** A date as conditions compare it: `YYYY-MM-DD`, which orders like the date it names. */
+export const ConditionDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  .meta({ description: 'A date YYYY-MM-DD, compared with the values of a date field.' });
+
+const OrderedBound = z.union([z.number(), ConditionDate]).meta({ description: 'A number (number and integer fields) or a date YYYY-MM-DD (date fields).' });
+
 /**
  * A safe, declarative condition on form values. No expressions are evaluated: only these shapes exist,
- * so a definition can never run code.
+ * so a definition can never run code. `all` / `any` / `not` are the and / or / not of the language.
+ * Edition 2 adds the ordered comparisons `lt`, `lte`, `gt`, `gte` and `between` (both ends included)
+ * on number, integer and date fields.
  */
 export type Condition =
   | { field: string; equals: string | number | boolean }
   | { field: string; notEquals: string | number | boolean }
   | { field: string; in: Array<string | number | boolean> }
   | { field: string; isSet: boolean }
+  | { field: string; lt: OrderedValue }
+  | { field: string; lte: OrderedValue }
+  | { field: string; gt: OrderedValue }
+  | { field: string; gte: OrderedValue }
+  | { field: string; between: [OrderedValue, OrderedValue] }
   | { all: Condition[] }
   | { any: Condition[] }
   | { not: Condition };
+
+/** The operators of a condition on one field, in the order of the schema's shapes. */
+export const CONDITION_OPERATORS = ['equals', 'notEquals', 'in', 'isSet', 'lt', 'lte', 'gt', 'gte', 'between'] as const;
+/** The ordered comparisons (number, integer and date fields only). */
+export const ORDERED_OPERATORS = ['lt', 'lte', 'gt', 'gte', 'between'] as const;
+/** The combinators of conditions. */
+export const CONDITION_COMBINATORS = ['all', 'any', 'not'] as const;
 
 export const Condition: z.ZodType<Condition, Condition> = z
   .lazy(() =>
@@ -69,6 +94,11 @@ export const Condition: z.ZodType<Condition, Condition> = z
       z.object({ field: FieldId, notEquals: Scalar }).strict(),
       z.object({ field: FieldId, in: z.array(Scalar).min(1).max(LIMITS.conditionValues) }).strict(),
       z.object({ field: FieldId, isSet: z.boolean() }).strict(),
+      z.object({ field: FieldId, lt: OrderedBound }).strict(),
+      z.object({ field: FieldId, lte: OrderedBound }).strict(),
+      z.object({ field: FieldId, gt: OrderedBound }).strict(),
+      z.object({ field: FieldId, gte: OrderedBound }).strict(),
+      z.object({ field: FieldId, between: z.tuple([OrderedBound, OrderedBound]) }).strict(),
       z.object({ all: z.array(Condition).min(1).max(LIMITS.conditionOperands) }).strict(),
       z.object({ any: z.array(Condition).min(1).max(LIMITS.conditionOperands) }).strict(),
       z.object({ not: Condition }).strict(),
@@ -77,7 +107,7 @@ export const Condition: z.ZodType<Condition, Condition> = z
   .meta({
     id: 'Condition',
     description:
-      `Declarative condition on form values: {field, equals|notEquals|in|isSet}, combined with all / any / not. Compared strings at most ${LIMITS.valueChars} characters, at most ${LIMITS.conditionValues} values in "in", ${LIMITS.conditionOperands} operands in "all" / "any".`,
+      `Declarative condition on form values: {field, equals|notEquals|in|isSet}, or on a number, integer or date field {field, lt|lte|gt|gte: bound} and {field, between: [low, high]} (both ends included; a date as YYYY-MM-DD); combined with all (and) / any (or) / not. Compared strings at most ${LIMITS.valueChars} characters, at most ${LIMITS.conditionValues} values in "in", ${LIMITS.conditionOperands} operands in "all" / "any".`,
   });
 
 export const Department = z
@@ -186,6 +216,9 @@ export const Material = z
         description:
           'Items granted on the strength of the commitment when this material is tolerated missing (their results are revoked if it is broken); absent: every item that uses the material.',
       }),
+    condition: Condition.optional().meta({
+      description: 'Edition 2: the material is asked for only when this condition holds (e.g. a proof only some applicants need); absent: whenever an item using it applies.',
+    }),
   })
   .strict()
   .meta({ id: 'Material', description: 'A material (申请材料), handed in once however many items use it.' });
@@ -219,6 +252,23 @@ export const Countersign = z
   .refine((c) => (c.mode === 'ratio') === (c.ratio !== undefined), { message: 'Give "ratio" exactly when the mode is "ratio".', path: ['ratio'] })
   .meta({ id: 'Countersign', description: '会签: the step is signed separately by several roles or departments.' });
 
+/**
+ * A timed step (e.g. a public notice period 公示期): it starts when the item reaches it and ends by itself
+ * after this many days; nobody works it. With `countsTowardLimit: false` the item's clock stops meanwhile.
+ */
+export const StepDuration = z
+  .object({
+    days: z.number().int().min(1).max(366).meta({ description: 'Length of the period.' }),
+    unit: z.enum(['working-days', 'calendar-days']).meta({
+      description: 'Working days (工作日), or calendar days (日; a period whose last day is not a working day ends at the end of the next working day, Civil Code art. 203).',
+    }),
+  })
+  .strict()
+  .meta({
+    id: 'StepDuration',
+    description: 'Edition 2: a fixed duration; the step starts when the item reaches it and ends by itself (e.g. a public notice period 公示期).',
+  });
+
 export const Step = z
   .object({
     id: Slug,
@@ -232,6 +282,17 @@ export const Step = z
       description: 'The department role that acts on this step. Absent: accept → handler, review → reviewer, decide → head, other kinds → handler.',
     }),
     countersign: Countersign.optional(),
+    limitDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(365)
+      .optional()
+      .meta({ description: "The step's own limit in working days, with the item's cards (yellow at 50%, red at 90%, overdue); the item's limit still decides." }),
+    duration: StepDuration.optional(),
+    condition: Condition.optional().meta({
+      description: 'Edition 2: the step is taken only when this condition holds on the form (e.g. a file review only for early retirement); absent: always.',
+    }),
   })
   .strict()
   .meta({ id: 'Step', description: 'A step (办理环节) of an item.' });
@@ -253,6 +314,19 @@ export const TimeoutPolicy = z
   ])
   .meta({ id: 'TimeoutPolicy', description: 'What happens when the department lets the promised limit pass.' });
 
+/**
+ * An item code (事项编码). Edition 2 checks it against the national catalogue's formats (lint
+ * `item-code-format`, `definitions/item-code.ts`): a 基本编码 (12 characters), a 业务办理项编码 (14 digits)
+ * or a 实施编码 (the implementing agency's unified social credit code, then the catalogue code).
+ */
+export const ItemCode = z
+  .string()
+  .min(1)
+  .max(LIMITS.valueChars)
+  .meta({
+    description: `Item code (事项编码) from the catalogue, at most ${LIMITS.valueChars} characters. Edition 2: a 基本编码 (e.g. "00013112700Y"), 业务办理项编码 (e.g. "00013112700403") or 实施编码 (unified social credit code + catalogue code).`,
+  });
+
 export const ResultKind = z.enum(['licence', 'permit', 'certificate', 'registration', 'filing', 'notice']);
 
 export const ItemResult = z
@@ -264,14 +338,47 @@ export const ItemResult = z
   .strict()
   .meta({ id: 'ItemResult', description: 'The licence, permit or notice the item issues (证照).' });
 
+/**
+ * 备案 / 告知性备案: the department registers what the applicant declares and a filing receipt is issued
+ * without a decision, at once or after a check period in which the department may object.
+ */
+export const Filing = z
+  .object({
+    when: Condition.optional().meta({
+      description: 'The item is a filing only when this condition holds, an approval (its steps, limits and result) otherwise; absent: a filing for every applicant.',
+    }),
+    checkDays: WorkingDays.optional().meta({
+      description: 'Check period (审查期) in working days in which the department may object (reject); the receipt is issued when it ends. Absent or 0: the receipt is issued at once.',
+    }),
+    receipt: ItemResult.optional().meta({
+      description: 'The filing receipt (备案回执), of kind "filing". Absent: the item\'s result, which must then be of kind "filing" (an item that is always a filing).',
+    }),
+  })
+  .strict()
+  .meta({ id: 'Filing', description: 'Edition 2: how the item is filed (备案) instead of approved.' });
+
+/** A catalogue item absorbed by a merged item (合并办理): counted before the merge in the reductions. */
+export const AbsorbedItem = z
+  .object({
+    code: ItemCode,
+    title: LocalizedText,
+    department: Slug.meta({ description: 'The department that handled it before the merge (declared in /departments).' }),
+    statutoryDays: WorkingDays.meta({ description: 'Its statutory limit (法定时限) in working days, for the before figures.' }),
+    steps: z.number().int().min(0).max(LIMITS.stepsPerItem).optional().meta({ description: 'Its steps (办理环节) before the merge; absent: not counted.' }),
+    trips: z.number().int().min(0).optional().meta({ description: 'Its trips to a hall (跑动次数) before the merge; absent: not counted.' }),
+    materials: z
+      .array(Slug)
+      .max(LIMITS.materials)
+      .optional()
+      .meta({ description: 'Materials of this bundle it asked for on its own before the merge; absent: not counted.' }),
+  })
+  .strict()
+  .meta({ id: 'AbsorbedItem', description: 'Edition 2: a catalogue item merged into this one (合并办理); it keeps its code and statutory limit.' });
+
 export const Item = z
   .object({
     id: Slug,
-    code: z
-      .string()
-      .min(1)
-      .max(LIMITS.valueChars)
-      .meta({ description: `Item code (事项编码) from the provincial catalogue, at most ${LIMITS.valueChars} characters.` }),
+    code: ItemCode,
     title: LocalizedText,
     department: Slug.meta({ description: 'Responsible department (实施机关).' }),
     kind: z.enum(['instant', 'promised']).meta({ description: '即办件 (decided at once) or 承诺件 (within a limit).' }),
@@ -302,6 +409,16 @@ export const Item = z
       description:
         'Whether the item may be granted on a commitment to supply tolerated missing materials; "forbidden" for public safety, ecology, health and life. Absent: allowed (unless the bundle forbids).',
     }),
+    mode: z.enum(['approval', 'filing']).optional().meta({
+      description: 'Edition 2: "filing" (备案) when the department registers the item and issues a receipt without a decision (see filing); absent or "approval": decided.',
+    }),
+    filing: Filing.optional(),
+    absorbs: z
+      .array(AbsorbedItem)
+      .min(1)
+      .max(LIMITS.items)
+      .optional()
+      .meta({ description: 'Edition 2: catalogue items merged into this one (合并办理), counted before the merge; its result names them.' }),
   })
   .strict()
   .meta({ id: 'Item', description: 'An item (事项): one permit from one department.' });
@@ -314,10 +431,37 @@ export const Window = z
   .strict()
   .meta({ id: 'Window', description: 'The one window (一窗受理) that accepts the application.' });
 
+/** The edition of the format this schema describes (`formatVersion`); absent in a definition: edition 1. */
+export const FORMAT_EDITION = 2;
+
+/** How a case number (办件编号) is made: see `definitions/case-number.ts`. */
+export const CaseNumber = z
+  .object({
+    pattern: z
+      .string()
+      .min(1)
+      .max(LIMITS.caseNumberPatternChars)
+      .meta({
+        description:
+          'Tokens {code} (the bundle code), {date} (YYYYMMDD of submission, Beijing time), {year}, {seq} or {seq:N} (a sequence of at least N digits, counted per everything before it) and literal upper-case letters, digits and dashes. Default "{code}-{date}-{seq:6}".',
+      }),
+  })
+  .strict()
+  .meta({ id: 'CaseNumber', description: 'Edition 2: the pattern of the human-readable case number (办件编号) window officers read out.' });
+
 export const BundleDefinition = z
   .object({
     $schema: z.string().max(LIMITS.schemaRefChars).optional(),
+    formatVersion: z.literal(FORMAT_EDITION).optional().meta({
+      description: 'Edition of the definition format: 2 for this edition; absent: edition 1, whose definitions still load unchanged (docs/definition-format.md#migration).',
+    }),
     id: Slug.meta({ description: 'Bundle identifier, stable across versions.' }),
+    code: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9]{1,15}$/, 'use 2 to 16 upper-case letters and digits, starting with a letter (e.g. "QYZX")')
+      .optional()
+      .meta({ description: 'Edition 2: the bundle\'s short code, read out in case numbers (e.g. "QYZX"). Absent: the id in upper case.' }),
+    caseNumber: CaseNumber.optional(),
     version: z.number().int().min(1).meta({ description: 'Version; a published id+version never changes.' }),
     title: LocalizedText,
     description: LocalizedLongText.optional(),
@@ -326,7 +470,12 @@ export const BundleDefinition = z
       description: 'Working-day calendar (region) the limits count in, e.g. "cn" or a province with local days off.',
     }),
     window: Window,
-    steps: z.number().int().min(1).default(1).meta({ description: 'Steps the applicant goes through in the bundle.' }),
+    steps: z.number().int().min(1).optional().meta({
+      description: 'Edition 1 name of applicantSteps (1 when absent); edition 2 refuses it (lint renamed-property).',
+    }),
+    applicantSteps: z.number().int().min(1).optional().meta({
+      description: 'Edition 2: steps the applicant goes through in the bundle (1 when absent); not the items\' steps.',
+    }),
     trips: z.number().int().min(0).max(1).default(1).meta({ description: 'Trips to a hall the bundle needs: 1 or 0.' }),
     commitments: Commitments.optional().meta({
       description: 'Whether any item of the bundle may be granted on a commitment; "forbidden" forbids it for every item. Absent: allowed.',
@@ -362,6 +511,15 @@ export const BundleDefinition = z
       .meta({ description: `The items (事项) of the bundle; order breaks ties in the plan. At most ${LIMITS.items}.` }),
   })
   .strict()
+  // Edition 1's defaults, kept so every published definition parses (and hashes) as it always has; a
+  // zod default would fill `steps` in edition 2 too, where it is `applicantSteps`.
+  .overwrite((definition) => {
+    if (definition.steps === undefined && definition.applicantSteps === undefined) {
+      if (definition.formatVersion === undefined) definition.steps = 1;
+      else definition.applicantSteps = 1;
+    }
+    return definition;
+  })
   .meta({
     id: 'BundleDefinition',
     title: 'yijianshi bundle definition',
@@ -377,6 +535,9 @@ export type Field = z.output<typeof Field>;
 export type Material = z.output<typeof Material>;
 export type Department = z.output<typeof Department>;
 export type Step = z.output<typeof Step>;
+export type StepDuration = z.output<typeof StepDuration>;
+export type Filing = z.output<typeof Filing>;
+export type AbsorbedItem = z.output<typeof AbsorbedItem>;
 export type TimeoutPolicy = z.output<typeof TimeoutPolicy>;
 export type Commitments = z.output<typeof Commitments>;
 export type ItemResult = z.output<typeof ItemResult>;

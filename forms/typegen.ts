@@ -97,6 +97,11 @@ export function describeCondition(condition: Condition): string {
   if ('equals' in condition) return `${condition.field} = ${JSON.stringify(condition.equals)}`;
   if ('notEquals' in condition) return `${condition.field} ≠ ${JSON.stringify(condition.notEquals)}`;
   if ('in' in condition) return `${condition.field} is one of ${condition.in.map((value) => JSON.stringify(value)).join(', ')}`;
+  if ('lt' in condition) return `${condition.field} < ${JSON.stringify(condition.lt)}`;
+  if ('lte' in condition) return `${condition.field} ≤ ${JSON.stringify(condition.lte)}`;
+  if ('gt' in condition) return `${condition.field} > ${JSON.stringify(condition.gt)}`;
+  if ('gte' in condition) return `${condition.field} ≥ ${JSON.stringify(condition.gte)}`;
+  if ('between' in condition) return `${JSON.stringify(condition.between[0])} ≤ ${condition.field} ≤ ${JSON.stringify(condition.between[1])}`;
   return `${condition.field} is ${condition.isSet ? '' : 'not '}given`;
 }
 

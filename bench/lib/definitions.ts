@@ -15,7 +15,7 @@ const DEPARTMENTS = 10;
 const DEPTH = 100;
 
 /** The bundle schema without the item and field counts (every other rule kept). */
-export const UnlimitedDefinition = BundleDefinition.extend({ items: z.array(Item).min(1), fields: z.array(Field).default([]) });
+export const UnlimitedDefinition = BundleDefinition.safeExtend({ items: z.array(Item).min(1), fields: z.array(Field).default([]) });
 
 function item(id: string, overrides: Partial<ItemInput>): ItemInput {
   return {

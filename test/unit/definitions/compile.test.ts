@@ -151,7 +151,7 @@ describe('compile: commitments and grants', () => {
 function compileBeyondLimits(input: BundleDefinitionInput) {
   expect(input.items.length).toBeGreaterThan(LIMITS.items);
   expect(BundleDefinition.safeParse(input).success).toBe(false);
-  return compile(BundleDefinition.extend({ items: z.array(Item).min(1) }).parse(input));
+  return compile(BundleDefinition.safeExtend({ items: z.array(Item).min(1) }).parse(input));
 }
 
 describe('compile: order and graph', () => {

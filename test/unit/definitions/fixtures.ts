@@ -100,3 +100,14 @@ export function layeredDefinition(depth: number, width: number, slowDays = 3): B
     items,
   };
 }
+
+/** Catalogue codes for edition-2 fixtures: a 基本编码, a 业务办理项编码 and a 实施编码 (valid credit code). */
+export const CATALOGUE_CODES = ['000131127004', '00013112700403', '11100000000013127D000131127004'] as const;
+
+/** The valid fixture in edition 2: `formatVersion: 2` and catalogue codes; lints clean. */
+export function edition2Definition(): BundleDefinitionInput {
+  const definition = validDefinition();
+  definition.formatVersion = 2;
+  definition.items.forEach((entry, i) => (entry.code = CATALOGUE_CODES[i]!));
+  return definition;
+}

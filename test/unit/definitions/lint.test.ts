@@ -95,11 +95,13 @@ describe('lint: structure', () => {
     expect(issue).toMatchObject({ path: '/items/2/condition/extra', code: 'schema/unrecognized_keys' });
   });
 
-  it('reports the union itself when a condition matches no shape', () => {
+  it('reports the key that is wrong, with the shapes allowed there, when a condition matches no shape', () => {
     const issue = onlyIssue((d) => {
       d.items[2]!.condition = { field: 'sellsTobacco', equal: true } as never;
     });
-    expect(issue).toMatchObject({ path: '/items/2/condition', code: 'schema/invalid_union' });
+    expect(issue).toMatchObject({ path: '/items/2/condition/equal', code: 'schema/unrecognized_keys', message: 'unknown key "equal" in a condition' });
+    expect(issue.hint).toMatch(/^Write "equals"\. A condition is one of: /);
+    expect(issue.hint).toContain('"between": [low, high]');
   });
 
   it('lists the allowed values when a discriminator is unknown', () => {

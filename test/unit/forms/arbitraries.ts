@@ -1,7 +1,8 @@
 /**
- * fast-check generators for the forms tests: random bundle definitions that lint clean (random fields,
- * items using random subsets of them as required or optional fields, random conditions on items and
- * fields), random conditions over given fields, and random form values that often meet them.
+ * fast-check generators for the forms tests: random bundle definitions that lint clean (edition 2:
+ * random fields, items using random subsets of them as required or optional fields, random conditions,
+ * ordered comparisons included, on items and fields), random conditions over given fields, and random
+ * form values that often meet them.
  */
 import fc from 'fast-check';
 import type { BundleDefinitionInput, Condition } from '../../../definitions/schema';
@@ -19,7 +20,33 @@ const OPTION_VALUES = ['a', 'b', 'c'];
  * Values a form may hold: every value conditions compare with, values of every type, and the ones the
  * condition language reads as not set (null, the empty string).
  */
-export const FORM_VALUES: unknown[] = [null, '', 'x', 'y', 'a', 'b', 'c', 0, 1, 2, 1.5, true, false, '2025-01-31', '13800138000'];
+export const FORM_VALUES: unknown[] = [
+  null,
+  '',
+  'x',
+  'y',
+  'a',
+  'b',
+  'c',
+  0,
+  1,
+  2,
+  1.5,
+  -1,
+  true,
+  false,
+  '2025-01-31',
+  '2025-02-01',
+  '2024-12-31',
+  '2025-01-30',
+  '2025-13-45', // date-shaped, no date: compares as its digits
+  '2025-1-31', // not date-shaped: compares with no date
+  '13800138000',
+];
+
+/** Bounds of ordered comparisons: numbers for number and integer fields, dates for date fields. */
+const NUMBER_BOUNDS = [0, 1, 1.5, 2];
+export const DATE_BOUNDS = ['2025-01-31', '2025-02-01', '2024-12-31', '0000-00-00', '9999-99-99'];
 
 /** Values a condition may compare a field of this type with, so that lint finds no type mismatch. */
 function comparable(type: FieldType, options: string[]): fc.Arbitrary<Scalar> {
@@ -47,12 +74,21 @@ export interface FieldShape {
 export function conditionOver(fields: FieldShape[], depth = 2): fc.Arbitrary<Condition> {
   const leaf = fc.constantFrom(...fields).chain((field): fc.Arbitrary<Condition> => {
     const value = comparable(field.type, field.options);
-    return fc.oneof(
+    const basic: Array<fc.Arbitrary<Condition>> = [
       value.map((equals) => ({ field: field.id, equals })),
       value.map((notEquals) => ({ field: field.id, notEquals })),
       fc.array(value, { minLength: 1, maxLength: 3 }).map((values) => ({ field: field.id, in: values })),
       fc.boolean().map((isSet) => ({ field: field.id, isSet })),
-    );
+    ];
+    const bounds = field.type === 'integer' || field.type === 'number' ? NUMBER_BOUNDS : field.type === 'date' ? DATE_BOUNDS : undefined;
+    if (!bounds) return fc.oneof(...basic);
+    // Edition 2's ordered comparisons, on the fields that have an order; `between` low to high (lint).
+    const bound = fc.constantFrom(...bounds);
+    const ordered: Array<fc.Arbitrary<Condition>> = [
+      ...(['lt', 'lte', 'gt', 'gte'] as const).map((op) => bound.map((b) => ({ field: field.id, [op]: b }) as Condition)),
+      fc.tuple(bound, bound).map(([a, b]) => ({ field: field.id, between: (a <= b ? [a, b] : [b, a]) as [number | string, number | string] })),
+    ];
+    return fc.oneof(...basic, ...ordered);
   });
   if (depth === 0) return leaf;
   const inner = conditionOver(fields, depth - 1);
@@ -118,6 +154,7 @@ export const definitions: fc.Arbitrary<BundleDefinitionInput> = fieldShapes.chai
         items: fc.array(item, { minLength: 1, maxLength: 5 }),
       })
       .map(({ fields, items }) => ({
+        formatVersion: 2 as const,
         id: 'random-bundle',
         version: 1,
         title: text('random bundle'),
@@ -131,7 +168,7 @@ export const definitions: fc.Arbitrary<BundleDefinitionInput> = fieldShapes.chai
         fields,
         items: items.map((used, k) => ({
           id: `item-${k}`,
-          code: `code-${k}`,
+          code: `000131127${String(k).padStart(3, '0')}`, // a 基本编码 (edition 2 checks codes)
           title: text(`item ${k}`),
           department: 'dept',
           kind: 'promised' as const,

@@ -5,7 +5,7 @@ import { compile } from '../../../definitions/compile';
 import { evaluateCondition } from '../../../definitions/condition';
 import { BundleDefinition } from '../../../definitions/schema';
 import type { ExecutionPlan } from '../../../definitions/plan';
-import { conditionSchema } from '../../../forms/condition-schema';
+import { conditionSchema, datePattern } from '../../../forms/condition-schema';
 import { mergeForm, type FormSchema } from '../../../forms/merge';
 import { createFormAjv, requiredFields, validateApplication } from '../../../forms/validate';
 import { conditionOver, definitionsWithFields, fieldShapes, formOver, FORM_VALUES } from './arbitraries';
@@ -91,6 +91,37 @@ describe('conditionSchema', () => {
     expect(conditionSchema({ any: [{ field: 'a', in: [1, 1, 2] }, { field: 'b', notEquals: 'x' }] })).toEqual({
       anyOf: [{ required: ['a'], properties: { a: { enum: [1, 2] } } }, { not: { required: ['b'], properties: { b: { const: 'x' } } } }],
     });
+  });
+
+  it('states ordered comparisons as minimum / maximum on numbers and a pattern on date-shaped strings', () => {
+    expect(conditionSchema({ field: 'n', lt: 2 })).toEqual({ required: ['n'], properties: { n: { type: 'number', exclusiveMaximum: 2 } } });
+    expect(conditionSchema({ field: 'n', between: [1, 2] })).toEqual({
+      required: ['n'],
+      properties: { n: { allOf: [{ type: 'number', minimum: 1 }, { type: 'number', maximum: 2 }] } },
+    });
+    expect(conditionSchema({ field: 'd', gte: '2025-01-31' })).toEqual({
+      required: ['d'],
+      properties: { d: { type: 'string', pattern: datePattern('gte', '2025-01-31') } },
+    });
+    expect(datePattern('lt', '0000-00-00')).toBe('^(?!)$');
+  });
+
+  it('matches exactly the date-shaped strings on the bound\'s side, as strings compare', () => {
+    const digit = fc.constantFrom(...'0123456789'.split(''));
+    const dateShaped = fc.tuple(fc.array(digit, { minLength: 8, maxLength: 8 })).map(([d]) => `${d.slice(0, 4).join('')}-${d.slice(4, 6).join('')}-${d.slice(6).join('')}`);
+    // Near bounds more often than not: same year, same month.
+    const nearby = fc.tuple(dateShaped, fc.integer({ min: 0, max: 9 }), fc.integer({ min: 5, max: 9 })).map(([d, x, at]) => d.slice(0, at) + x + d.slice(at + 1));
+    const operators = fc.constantFrom('lt' as const, 'lte' as const, 'gt' as const, 'gte' as const);
+    fc.assert(
+      fc.property(dateShaped, operators, fc.array(fc.oneof(dateShaped, nearby.filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d))), { minLength: 1, maxLength: 20 }), (bound, op, values) => {
+        const pattern = new RegExp(datePattern(op, bound), 'u');
+        for (const value of [...values, bound]) {
+          const expected = op === 'lt' ? value < bound : op === 'lte' ? value <= bound : op === 'gt' ? value > bound : value >= bound;
+          expect(pattern.test(value), `${value} ${op} ${bound}`).toBe(expected);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('holds for exactly the values evaluateCondition holds for', () => {
