@@ -5,8 +5,10 @@
  * that no route answers — the screens' own paths (`/apply`, `/workbench/…`). It never shadows the
  * API: routes win over the catch-all, and a request that is not a page navigation still gets the
  * API's 404 problem. `index.html` carries the sign-in settings (issuer, public client) and its own
- * Content-Security-Policy: scripts and styles from here only, requests to here and the issuer.
+ * Content-Security-Policy: scripts and styles from here only, requests to here and the issuer, and a
+ * nonce per page for the one style element the code editor (CodeMirror) inserts.
  */
+import { randomBytes } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
@@ -24,8 +26,8 @@ export const WEB_SCOPE = 'openid profile yijianshi api';
 
 const CONFIG_MARKER = '<!--yjs-config-->';
 
-/** What index.html may do: its own scripts and styles, requests to the API and to the sign-in issuer. */
-export function webContentSecurityPolicy(issuer: string | undefined): string {
+/** What index.html may do: its own scripts and styles (and styles with this page's nonce), requests to the API and to the sign-in issuer. */
+export function webContentSecurityPolicy(issuer: string | undefined, styleNonce: string): string {
   const connect = ["'self'", ...(issuer ? [new URL(issuer).origin] : [])].join(' ');
   return [
     "default-src 'self'",
@@ -37,23 +39,30 @@ export function webContentSecurityPolicy(issuer: string | undefined): string {
     "img-src 'self' data: blob:",
     "object-src 'none'",
     "script-src 'self'",
-    "style-src 'self'",
+    `style-src 'self' 'nonce-${styleNonce}'`,
     "worker-src 'self' blob:",
   ].join('; ');
 }
 
 /** `</` cannot end the script element early, whatever the settings hold. */
-function configScript(options: WebOptions): string {
-  const config = options.oidc ? { oidc: { issuer: options.oidc.issuer, clientId: options.oidc.clientId, scope: options.oidc.scope ?? WEB_SCOPE } } : {};
+function configScript(options: WebOptions, styleNonce: string): string {
+  const config = {
+    ...(options.oidc ? { oidc: { issuer: options.oidc.issuer, clientId: options.oidc.clientId, scope: options.oidc.scope ?? WEB_SCOPE } } : {}),
+    styleNonce,
+  };
   return `<script id="yjs-config" type="application/json">${JSON.stringify(config).replace(/</g, '\\u003c')}</script>`;
 }
 
 export const webScreens: FastifyPluginAsync<WebOptions> = async (app, options) => {
   const template = await readFile(join(options.root, 'index.html'), 'utf8');
-  const html = template.replace(CONFIG_MARKER, configScript(options));
-  const csp = webContentSecurityPolicy(options.oidc?.issuer);
-  const sendIndex = (reply: FastifyReply) =>
-    reply.type('text/html; charset=utf-8').header('content-security-policy', csp).header('cache-control', 'no-cache').send(html);
+  const sendIndex = (reply: FastifyReply) => {
+    const nonce = randomBytes(16).toString('base64');
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', webContentSecurityPolicy(options.oidc?.issuer, nonce))
+      .header('cache-control', 'no-cache')
+      .send(template.replace(CONFIG_MARKER, configScript(options, nonce)));
+  };
 
   // Hashed file names never change content: cache them for good.
   await app.register(fastifyStatic, {

@@ -123,8 +123,13 @@ export async function signedIn(b: BrowserStack, username: string, viewport = { w
   const context = await b.browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await context.newPage();
   const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
+  // What the CSP refused, with where it came from (the console's message does not say).
+  await context.exposeFunction('__cspViolation', (report: string) => problems.push(`CSP: ${report}`));
+  await context.addInitScript(() => {
+    const report = (globalThis as unknown as { __cspViolation(r: string): void }).__cspViolation;
+    (globalThis as unknown as { addEventListener(t: string, f: (e: Record<string, unknown>) => void): void }).addEventListener('securitypolicyviolation', (e) =>
+      report(`${String(e.violatedDirective)} blocked ${String(e.blockedURI)} at ${String(e.sourceFile)}:${String(e.lineNumber)}:${String(e.columnNumber)} sample ${String(e.sample)}`),
+    );
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   // What the person saw when the test failed, beside the other screenshots.

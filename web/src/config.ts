@@ -9,6 +9,8 @@ export interface WebConfig {
     clientId: string;
     scope: string;
   };
+  /** This page's nonce for style elements (the code editor's): the CSP allows no other inline style. */
+  styleNonce?: string;
 }
 
 const DEV_DEFAULTS: WebConfig = {

@@ -57,17 +57,22 @@ afterAll(async () => {
 
 describe('GET / and the screens\' own paths', () => {
   it('serve index.html with the sign-in settings and a CSP that allows this origin and the issuer only', async () => {
+    const nonces = new Set<string>();
     for (const url of ['/', '/workbench', '/workbench/case-1/fire-check', '/apply/open-restaurant?x=1']) {
       const response = await app.inject({ method: 'GET', url, headers: HTML });
       expect(response.statusCode, url).toBe(200);
       expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
       const config = /<script id="yjs-config" type="application\/json">(.*?)<\/script>/.exec(response.body)?.[1];
-      expect(JSON.parse(config!)).toEqual({ oidc: { issuer: ISSUER, clientId: 'yijianshi-web', scope: 'openid profile yijianshi api' } });
+      const parsed = JSON.parse(config!);
+      expect(parsed).toEqual({ oidc: { issuer: ISSUER, clientId: 'yijianshi-web', scope: 'openid profile yijianshi api' }, styleNonce: expect.stringMatching(/^[A-Za-z0-9+/]{22}==$/) });
       const csp = String(response.headers['content-security-policy']);
       expect(csp).toContain(`connect-src 'self' ${ISSUER}`);
       expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain(`style-src 'self' 'nonce-${parsed.styleNonce}'`); // the code editor's style element, this page only
       expect(csp).not.toContain('unsafe');
+      nonces.add(parsed.styleNonce);
     }
+    expect(nonces.size).toBe(4); // a new nonce for every page
   });
 
   it('serve hashed assets for a year and other files revalidated; a missing file is a 404', async () => {

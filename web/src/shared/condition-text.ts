@@ -17,5 +17,8 @@ export function conditionText(condition: Condition, definition: BundleDefinition
   if ('equals' in condition) return t('condition.equals', { field: label, value: value(condition.equals) });
   if ('notEquals' in condition) return t('condition.notEquals', { field: label, value: value(condition.notEquals) });
   if ('in' in condition) return t('condition.in', { field: label, values: condition.in.map(value).join(t('condition.listSeparator')) });
-  return t(condition.isSet ? 'condition.isSet' : 'condition.isNotSet', { field: label });
+  if ('isSet' in condition) return t(condition.isSet ? 'condition.isSet' : 'condition.isNotSet', { field: label });
+  // Comparisons (lt, lte, gt, gte) and whatever operator the definition language adds: named by its key.
+  const [operator, operand] = Object.entries(condition).find(([key]) => key !== 'field') ?? ['', ''];
+  return t(`condition.${operator}`, { field: label, value: value(operand), defaultValue: `${label} ${operator} ${value(operand)}` });
 }

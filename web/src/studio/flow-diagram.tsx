@@ -12,7 +12,9 @@ import type { BundleDefinition } from '../api/definitions';
 import { localized } from '../i18n';
 
 const elk = new ELK();
-const NODE_W = 170;
+/** A title cut to fit its box (the full titles are in the diagram's text alternative). */
+const clip = (text: string, chars: number) => (text.length > chars ? `${text.slice(0, chars - 1)}…` : text);
+const NODE_W = 210;
 const NODE_H = 54;
 
 interface Laid {
@@ -103,7 +105,7 @@ export function FlowDiagram({ definition }: { definition: BundleDefinition | und
                     className={`item-box${critical.has(node.id) ? ' critical' : ''}${item.condition ? ' conditional' : ''}`}
                   />
                   <text x={8} y={22} className="item-label">
-                    {localized(item.title, i18n.language).slice(0, 13)}
+                    {clip(localized(item.title, i18n.language), 14)}
                   </text>
                   <text x={8} y={42} className="item-days">
                     {t('studio.days', { days: item.promisedDays })}
@@ -116,7 +118,11 @@ export function FlowDiagram({ definition }: { definition: BundleDefinition | und
         ))}
         {graph.edges?.map((edge) =>
           (edge as ElkExtendedEdge).sections?.map((section, i) => {
-            const points = [section.startPoint, ...(section.bendPoints ?? []), section.endPoint];
+            // An edge inside one department is laid out in that department's coordinates.
+            const box = graph.children?.find((d) => d.id === (edge as ElkExtendedEdge).container);
+            const dx = box?.x ?? 0;
+            const dy = box?.y ?? 0;
+            const points = [section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map((p) => ({ x: p.x + dx, y: p.y + dy }));
             return (
               <polyline
                 key={`${edge.id}-${i}`}

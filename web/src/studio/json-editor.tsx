@@ -11,6 +11,8 @@ import { EditorView, hoverTooltip } from '@codemirror/view';
 import { basicSetup } from 'codemirror';
 import { getJsonPointers, jsonCompletion, jsonSchemaHover, stateExtensions } from 'codemirror-json-schema';
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { config } from '../config';
 
 /** codemirror-json-schema's name for plain JSON (its MODES.JSON, not exported). */
 const JSON_MODE = 'json4' as Parameters<typeof getJsonPointers>[1];
@@ -52,6 +54,9 @@ export const JsonEditor = forwardRef<JsonEditorHandle, Props>(function JsonEdito
   const view = useRef<EditorView>(undefined);
   const changed = useRef(onChange);
   changed.current = onChange;
+  const { t, i18n } = useTranslation();
+  // CodeMirror's own words (search panel, lint panel) in the person's language.
+  const phrases = t('codemirror', { returnObjects: true }) as Record<string, string>;
 
   useEffect(() => {
     const editor = new EditorView({
@@ -60,10 +65,14 @@ export const JsonEditor = forwardRef<JsonEditorHandle, Props>(function JsonEdito
         doc: initial,
         extensions: [
           basicSetup,
+          // Its styles go into one style element, which the page's CSP allows by this nonce only.
+          ...(config.styleNonce ? [EditorView.cspNonce.of(config.styleNonce)] : []),
+          EditorState.phrases.of(phrases),
           json(),
           lintGutter(),
           EditorView.lineWrapping,
-          EditorView.contentAttributes.of({ 'aria-label': label }),
+          // In the tab order by name (axe does not count contenteditable as focusable, so its scroller would be unreachable).
+          EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' }),
           EditorView.updateListener.of((update) => {
             if (update.docChanged) changed.current(update.state.doc.toString());
           }),
@@ -80,9 +89,9 @@ export const JsonEditor = forwardRef<JsonEditorHandle, Props>(function JsonEdito
     });
     view.current = editor;
     return () => editor.destroy();
-    // A new starting text or schema makes a new editor; the label is fixed per page.
+    // A new starting text, schema or language makes a new editor; the label is fixed per page.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [initial, schema]);
+  }, [initial, schema, i18n.language]);
 
   useEffect(() => {
     const editor = view.current;
@@ -94,7 +103,7 @@ export const JsonEditor = forwardRef<JsonEditorHandle, Props>(function JsonEdito
       source: issue.code,
     }));
     editor.dispatch(setDiagnostics(editor.state, diagnostics));
-  }, [issues, initial, schema]);
+  }, [issues, initial, schema, i18n.language]);
 
   useImperativeHandle(handle, () => ({
     reveal(path: string) {

@@ -92,7 +92,7 @@ export default function StudioPage() {
                   {t('studio.syntax', { message: syntax })}
                 </p>
               )}
-              {issues.length === 0 && !syntax && <p className="ok">{t('studio.valid')}</p>}
+              {errors.length === 0 && !syntax && <p className="ok">{t('studio.valid')}</p>}
               <ul className="issues" data-testid="lint-issues">
                 {issues.map((issue, i) => (
                   <li key={`${issue.path}-${issue.code}-${i}`} className={`issue ${issue.severity}`}>
