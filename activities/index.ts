@@ -19,6 +19,10 @@ import type { CaseProjection } from '../domain/read-model';
 import { projectCase } from './read-model';
 import type { ReviewStore } from '../adapters/reviews';
 import { createRectificationActivities } from './rectifications';
+import type { WebhookDispatch } from '../adapters/webhooks';
+import { webhookActivities } from './webhooks';
+import type { NoticeDispatch } from '../adapters/notices';
+import { deliverLater, noticeActivities } from './notices';
 import type { ItemClock } from '../domain/calendar';
 import type { IssuedResult } from '../domain/results';
 
@@ -39,13 +43,21 @@ export interface ActivityDeps {
   readModel?: ReadModelStore;
   /** 好差评: where rectification workflows record their clock, cards and closing (issue 14). */
   reviews?: ReviewStore;
+  /** Webhook subscriptions and deliveries: without it no case event is published (issue 14). */
+  webhooks?: WebhookDispatch;
+  /** Notification channels (SMS, e-mail, in-app): without them the outbox only keeps notifications (issue 14). */
+  notices?: NoticeDispatch;
 }
 
 export function createActivities(deps: ActivityDeps) {
   const sealer = new Sealer(deps.keys, deps.documents);
   const outbox = deps.outbox ?? new DocumentOutbox(deps.documents);
+  // Publishing runs inside `projectCase`; the rest are the delivery workflow's activities.
+  const { publishCaseEvents, ...webhookDelivery } = webhookActivities(deps.webhooks);
   return {
     ...createRectificationActivities(deps.reviews),
+    ...webhookDelivery,
+    ...noticeActivities(deps.notices),
     /** Issues and seals every result of the case at once; a retry returns the same documents. */
     async issueResults(input: IssueResultsInput): Promise<IssuedResult[]> {
       return issueAll(sealer, input);
@@ -95,10 +107,12 @@ export function createActivities(deps: ActivityDeps) {
     /** Writes a case's projection to the read model, once per revision (a local activity of the case). */
     async projectCase(projection: CaseProjection): Promise<void> {
       if (deps.readModel) await projectCase(deps.readModel, projection, deps.calendarDataDir);
+      await publishCaseEvents(projection); // the case's new timeline entries, to integrators' webhooks
     },
     /** Puts a notification in the durable outbox, once per key. */
     async notify(input: { key: string; notice: Notification }): Promise<void> {
-      return outbox.put(input.key, input.notice);
+      await outbox.put(input.key, input.notice);
+      await deliverLater(deps.notices, input.notice.caseId, input.key);
     },
   };
 }

@@ -2,3 +2,5 @@
 export { caseWorkflow } from './case/workflow';
 export { itemWorkflow } from './item/workflow';
 export { rectificationWorkflow } from './rectification/workflow';
+export { webhookDeliveryWorkflow } from './webhooks/delivery';
+export { noticeDeliveryWorkflow } from './notices/delivery';

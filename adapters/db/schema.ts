@@ -32,6 +32,8 @@ export interface Database {
   rectifications: RectificationsTable;
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  notification_deliveries: NotificationDeliveriesTable;
+  notices: NoticesTable;
   read_cases: ReadCasesTable;
   read_items: ReadItemsTable;
 }
@@ -176,6 +178,8 @@ export interface WebhookSubscriptionsTable {
   disabled_at: Timestamp | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+  // 0005
+  description: string | null;
 }
 
 export interface WebhookDeliveriesTable {
@@ -191,6 +195,44 @@ export interface WebhookDeliveriesTable {
   last_status: number | null;
   last_error: string | null;
   delivered_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+  // 0005
+  /** Queue order: a case's messages go to a subscription in this order. */
+  seq: Generated<string | number>;
+  dead_at: Timestamp | null;
+  replays: Generated<number>;
+}
+
+// --- 0005: notification delivery -----------------------------------------------------------------
+
+/** An outbox notification's delivery over one channel to one recipient: once per (notification, channel, recipient). */
+export interface NotificationDeliveriesTable {
+  notification_id: string;
+  case_id: string;
+  key: string;
+  channel: 'sms' | 'email' | 'in-app';
+  recipient: string;
+  /** The phone number, e-mail address or applicant subject it went to. */
+  address: string;
+  status: ColumnType<'pending' | 'delivered' | 'failed', 'pending' | 'delivered' | 'failed' | undefined, 'pending' | 'delivered' | 'failed'>;
+  attempts: Generated<number>;
+  last_attempt_at: Timestamp | null;
+  last_error: string | null;
+  delivered_at: Timestamp | null;
+  failed_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+}
+
+/** An applicant's in-app notice: once per (case, notification key, applicant). */
+export interface NoticesTable {
+  id: string;
+  subject_id: string;
+  case_id: string;
+  key: string;
+  subject: Json<{ zh: string; en: string }>;
+  body: Json<{ zh: string; en: string }>;
+  at: Timestamp;
+  read_at: Timestamp | null;
   created_at: DefaultTimestamp;
 }
 

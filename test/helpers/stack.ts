@@ -33,6 +33,12 @@ import { departmentsOf } from '../../runtime/components';
 import { PROJECT_ROOT } from '../../runtime/config';
 import { bundleWorkflows, createWorker, stopWorker } from '../../runtime/worker';
 import { createActivities } from '../../activities';
+import { PostgresNoticeStore } from '../../adapters/db/notices';
+import { PostgresWebhookStore } from '../../adapters/db/webhooks';
+import { MemoryContactBook, type NoticeDispatch } from '../../adapters/notices';
+import type { WebhookDispatch } from '../../adapters/webhooks';
+import { DEFAULT_NOTICE_RETRY } from '../../domain/notices';
+import { DEFAULT_WEBHOOK_RETRY, type WebhookRetryPolicy } from '../../domain/webhooks';
 import { testCreditProvider } from './credit';
 import { openTestPglite } from './databases';
 
@@ -51,7 +57,13 @@ export interface Stack {
   documents: DocumentStore;
   keys: KeyStore;
   worker: Worker;
+  /** Stops the worker (running activities are cancelled after a second) and starts a new one on the same queue. */
+  restartWorker(): Promise<void>;
   taskQueue: string;
+  /** Webhook subscriptions and deliveries, in the stack's database. */
+  webhooks: WebhookDispatch;
+  /** Notification delivery (in-app always; the channels and contacts of `StackOptions.notices`). */
+  notices: NoticeDispatch;
   /** Plain API keys by principal id: `integrator`, `designer`, `supervisor`, `window-<dept>`, `officer-<dept>`. */
   tokens: Record<string, string>;
   /** `app.inject` as a principal. */
@@ -80,6 +92,10 @@ export interface StackOptions {
   people?: PeopleLookup;
   /** Serve the web screens (the built web/dist), as `npm start` does. */
   web?: WebOptions;
+  /** How webhook messages are retried (default: the deployment's, 24 hours). */
+  webhookRetry?: WebhookRetryPolicy;
+  /** Notification channels, contacts and retries besides in-app (default: in-app only). */
+  notices?: Partial<Omit<NoticeDispatch, 'store'>>;
 }
 
 export async function startStack(env: TestWorkflowEnvironment, options: StackOptions = {}): Promise<Stack> {
@@ -95,14 +111,21 @@ export async function startStack(env: TestWorkflowEnvironment, options: StackOpt
   const documents = options.documents ?? (db ? new PostgresDocumentStore(db) : new MemoryDocumentStore());
   const keys = new MemoryKeyStore();
   const credit = db ? new FileCreditProvider(DEFAULT_CREDIT_SAMPLE_FILE, new PostgresBrokenCommitmentStore(db)) : testCreditProvider();
-  const worker = await createWorker({
-    connection: env.nativeConnection,
-    taskQueue,
-    activities: { ...createActivities({ documents, keys, credit, readModel, ...(db ? { outbox: new PostgresOutbox(db) } : {}) }), ...options.activityOverrides },
-    workflowBundle: await workflowBundle(),
-    shutdownGraceTime: '1 second',
-  });
-  const running = worker.run();
+  // The outbox, webhooks and notification delivery in the database, as in every deployment.
+  const webhooks: WebhookDispatch = { store: new PostgresWebhookStore(db ?? ownDatabase!), retry: options.webhookRetry ?? DEFAULT_WEBHOOK_RETRY };
+  const notices: NoticeDispatch = {
+    store: new PostgresNoticeStore(db ?? ownDatabase!),
+    contacts: options.notices?.contacts ?? new MemoryContactBook({}),
+    senders: options.notices?.senders ?? [],
+    retry: options.notices?.retry ?? DEFAULT_NOTICE_RETRY,
+  };
+  const activities = {
+    ...createActivities({ documents, keys, credit, readModel, outbox: new PostgresOutbox(db ?? ownDatabase!), webhooks, notices }),
+    ...options.activityOverrides,
+  };
+  const newWorker = async () => createWorker({ connection: env.nativeConnection, taskQueue, activities, workflowBundle: await workflowBundle(), shutdownGraceTime: '1 second' });
+  let worker = await newWorker();
+  let running = worker.run();
   const { departments, windows } = departmentsOf(registry);
   const { records, tokens } = mintKeys([...devPrincipals(departments, windows), ...(options.principals ?? [])]);
   const keyDir = options.keyFile ? await mkdtemp(join(tmpdir(), 'yjs-keys-')) : undefined;
@@ -123,6 +146,8 @@ export async function startStack(env: TestWorkflowEnvironment, options: StackOpt
     ...(options.people ? { people: options.people } : {}),
     ...(options.progressFallbackMs ? { progressFallbackMs: options.progressFallbackMs } : {}),
     ...(options.web ? { web: options.web } : {}),
+    webhooks,
+    notices,
   });
   return {
     app,
@@ -130,8 +155,17 @@ export async function startStack(env: TestWorkflowEnvironment, options: StackOpt
     registry,
     documents,
     keys,
-    worker,
+    get worker() {
+      return worker;
+    },
+    async restartWorker() {
+      await stopWorker(worker, running);
+      worker = await newWorker();
+      running = worker.run();
+    },
     taskQueue,
+    webhooks,
+    notices,
     tokens,
     as(principal, injectOptions) {
       const token = tokens[principal];

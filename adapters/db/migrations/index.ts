@@ -8,10 +8,12 @@ import * as stores from './0001-stores';
 import * as nextIssues from './0002-people-reviews-webhooks-read-model';
 import * as readModel from './0003-read-model';
 import * as reviews from './0004-reviews';
+import * as webhooks from './0005-webhooks';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-stores': stores,
   '0002-people-reviews-webhooks-read-model': nextIssues,
   '0003-read-model': readModel,
   '0004-reviews': reviews,
+  '0005-webhooks': webhooks,
 };
