@@ -45,6 +45,8 @@ export interface Rectification {
   itemId?: string;
   bundleId: string;
   department: string;
+  /** The applicant, whom the department calls back. */
+  subjectId: string;
   /** The rating's level (1 or 2). */
   level: ReviewLevel;
   comment?: string;

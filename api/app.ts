@@ -5,12 +5,12 @@
  *   `identification` (who sent the request, once per request), the rate limit (by principal, else by
  *   address), the OpenAPI document and its docs.
  * - Services (`services/`): named plugins taking an options object and declaring what they depend on,
- *   decorated on the root: `app.temporal`, `app.cases`, `app.itemListing`, `app.statistics`, `app.seals`.
+ *   decorated on the root: `app.temporal`, `app.cases`, `app.itemListing`, `app.statistics`, `app.seals`, `app.reviews`.
  *   They throw the errors of `services/errors.ts`; `toProblem` (`problems.ts`) alone makes them HTTP.
  * - Routes (`routes/<audience>/<resource>.ts`), in folders named for who calls them: `public/` needs no
  *   key (meta, seals); the rest sits in the authenticated scope: `applicant/` (integrators, and the
  *   window on the applicant's behalf: cases, materials, supplements), `window/` (acceptance),
- *   `department/` (items, commitments, inbox), `supervision/` (items, statistics), `designer/`
+ *   `department/` (items, commitments, inbox), `supervision/` (items, statistics, reviews and rectifications), `designer/`
  *   (definitions, forms), `admin/` (API keys). A folder says who a route is for; every route still
  *   checks the roles it needs itself.
  */
@@ -37,6 +37,8 @@ import { temporalDeadlines } from './temporal-deadline';
 import { webScreens, type WebOptions } from './web';
 import { apiKeyRoutes } from './routes/admin/api-keys';
 import { readModelRoutes } from './routes/admin/read-model';
+import { reviewRoutes } from './routes/applicant/reviews';
+import { rectificationRoutes } from './routes/supervision/rectifications';
 import { notificationRoutes } from './routes/admin/notifications';
 import { noticeRoutes } from './routes/applicant/notices';
 import { webhookRoutes } from './routes/integrator/webhooks';
@@ -62,6 +64,8 @@ import { caseService } from './services/case-service';
 import { itemListing } from './services/item-listing';
 import { sealVerification } from './services/seal-verification';
 import { statistics } from './services/statistics';
+import { reviewService } from './services/reviews';
+import type { ReviewStore } from '../adapters/reviews';
 import { temporal } from './services/temporal';
 
 export interface AppOptions {
@@ -108,6 +112,8 @@ export interface AppOptions {
   webhooks?: WebhookDispatch;
   /** Notification delivery: applicants' in-app notices (`/me/notices`), failures for admins. */
   notices?: Pick<NoticeDispatch, 'store' | 'retry'>;
+  /** 好差评: ratings and rectifications (`/cases/:caseId/reviews`, `/reviews`, `/rectifications`), and their figures in statistics. */
+  reviews?: ReviewStore;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -145,7 +151,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     progressFallbackMs: options.progressFallbackMs,
   });
   await app.register(itemListing, { readModel: options.readModel });
-  await app.register(statistics, { readModel: options.readModel });
+  await app.register(statistics, { readModel: options.readModel, reviews: options.reviews });
+  if (options.reviews) await app.register(reviewService, { store: options.reviews, registry: options.registry });
   if (options.keys) await app.register(sealVerification, { keys: options.keys, documents: options.documents });
 
   if (options.web) await app.register(webScreens, options.web);
@@ -170,6 +177,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await secured.register(statisticsRoutes);
     if (options.apiKeys) await secured.register(apiKeyRoutes, { store: options.apiKeys });
     if (options.readModel) await secured.register(readModelRoutes, { readModel: options.readModel });
+    if (options.reviews) await secured.register(reviewRoutes);
+    if (options.reviews) await secured.register(rectificationRoutes);
     if (options.webhooks) await secured.register(webhookRoutes, { webhooks: options.webhooks });
     if (options.notices) await secured.register(noticeRoutes, { notices: options.notices.store });
     if (options.notices) await secured.register(notificationRoutes, { notices: options.notices.store, retry: options.notices.retry });

@@ -18,6 +18,8 @@ import { PostgresOutbox } from '../adapters/db/outbox';
 import { PostgresReadModel } from '../adapters/db/read-model';
 import { PostgresRegistryStore } from '../adapters/db/registry';
 import type { ReadModelStore } from '../adapters/read-model';
+import { PostgresReviewStore } from '../adapters/db/reviews';
+import type { ReviewStore } from '../adapters/reviews';
 import type { Database } from '../adapters/db/schema';
 import type { DocumentStore } from '../adapters/documents';
 import { keyStoreFromEnv, type KeyStore } from '../adapters/keystore';
@@ -44,6 +46,8 @@ export interface Stores {
   brokenCommitments: BrokenCommitmentStore;
   /** The read model of cases and items, written by the case workflows. */
   readModel: ReadModelStore;
+  /** 好差评: ratings and rectifications. */
+  reviews: ReviewStore;
 }
 
 export function openStores(config: Config, db: Kysely<Database>): Stores {
@@ -55,6 +59,7 @@ export function openStores(config: Config, db: Kysely<Database>): Stores {
     apiKeys: config.apiKeysFile ? new FileApiKeyStore(config.apiKeysFile) : new PostgresApiKeyStore(db),
     brokenCommitments: new PostgresBrokenCommitmentStore(db),
     readModel: new PostgresReadModel(db),
+    reviews: new PostgresReviewStore(db),
   };
 }
 

@@ -29,7 +29,7 @@ import type { Database, RectificationsTable, ReviewsTable } from './schema';
 const DEADLINE_KEY = sql<Date>`coalesce(rectifications.deadline, 'infinity'::timestamptz)`;
 
 type ReviewRow = Selectable<ReviewsTable> & { rectification_id: string | null };
-type RectificationRow = Selectable<RectificationsTable> & Pick<Selectable<ReviewsTable>, 'case_id' | 'item_id' | 'bundle_id' | 'level' | 'comment'>;
+type RectificationRow = Selectable<RectificationsTable> & Pick<Selectable<ReviewsTable>, 'case_id' | 'item_id' | 'bundle_id' | 'subject_id' | 'level' | 'comment'>;
 
 export class PostgresReviewStore implements ReviewStore {
   constructor(private readonly db: Kysely<Database>) {}
@@ -202,7 +202,7 @@ function rectificationsQuery(db: Kysely<Database>) {
     .selectFrom('rectifications')
     .innerJoin('reviews', 'reviews.id', 'rectifications.review_id')
     .selectAll('rectifications')
-    .select(['reviews.case_id', 'reviews.item_id', 'reviews.bundle_id', 'reviews.level', 'reviews.comment']);
+    .select(['reviews.case_id', 'reviews.item_id', 'reviews.bundle_id', 'reviews.subject_id', 'reviews.level', 'reviews.comment']);
 }
 
 function toReview(row: ReviewRow): Review {
@@ -232,6 +232,7 @@ function toRectification(row: RectificationRow): Rectification {
     ...optional('itemId', row.item_id),
     bundleId: row.bundle_id,
     department: row.department,
+    subjectId: row.subject_id,
     level: row.level as ReviewLevel,
     ...optional('comment', row.comment),
     status: row.status,

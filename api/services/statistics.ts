@@ -3,13 +3,17 @@
  * in working days against their limits, the on-time rate, how many items defaulted, how many were
  * handled on the spot. Aggregated by the database over the read model (every case, no cap), or read
  * from Temporal visibility over closed item workflows when the app has no read model (at most
- * `limit` items, `truncated` beyond). Decorated as `app.statistics`.
+ * `limit` items, `truncated` beyond). With the review store, the 好差评 figures besides: ratings per
+ * level, the satisfaction rate, and the rectification, on-time and call-back rates, in all and by
+ * department. Decorated as `app.statistics`.
  */
 import type { Client } from '@temporalio/client';
 import fp from 'fastify-plugin';
 import { localDateOf, workingDaysElapsed } from '../../domain/calendar';
 import { loadCalendar } from '../../adapters/calendar-data';
 import type { ReadModelStore } from '../../adapters/read-model';
+import type { ReviewStore } from '../../adapters/reviews';
+import { reviewRates, type ReviewCounts } from '../../domain/reviews';
 
 export interface Statistics {
   bundleId?: string;
@@ -30,6 +34,23 @@ export interface Statistics {
   instant: { sameDay: number; sameDayRatio: number; declared: number };
   /** True when more closed items exist than were read (`limit`). */
   truncated: boolean;
+  /** 好差评: ratings and the rectifications of bad ones, in all and by department (zeros without a review store). */
+  reviews: ReviewStatistics;
+}
+
+/** The published 好差评 figures of a set of ratings (`domain/reviews.ts` `reviewRates` defines the rates). */
+export interface ReviewFigures {
+  count: number;
+  byLevel: ReviewCounts['byLevel'];
+  meanLevel: number;
+  satisfactionRate: number;
+  /** 差评: 不满意 and 非常不满意. */
+  bad: number;
+  rectifications: ReviewCounts['rectifications'] & { rectificationRate: number; onTimeRate: number; callbackRate: number };
+}
+
+export interface ReviewStatistics extends ReviewFigures {
+  byDepartment: Array<ReviewFigures & { department: string }>;
 }
 
 const CASE_STATES = ['submitted', 'processing', 'completed', 'refused', 'rejected', 'terminated'] as const;
@@ -44,7 +65,11 @@ interface ClosedItem {
   calendar: string;
 }
 
-export async function computeStatistics(client: Client, namespace: string, options: { bundleId?: string; limit?: number } = {}): Promise<Statistics> {
+export async function computeStatistics(
+  client: Client,
+  namespace: string,
+  options: { bundleId?: string; limit?: number; reviews?: ReviewStore } = {},
+): Promise<Statistics> {
   const limit = options.limit ?? 10_000;
   const bundle = options.bundleId ? ` AND BundleId = '${options.bundleId}'` : '';
   const cases = Object.fromEntries(
@@ -76,12 +101,16 @@ export async function computeStatistics(client: Client, namespace: string, optio
       calendar: memo.calendar ?? 'cn',
     });
   }
-  return summarize(cases, items.filter((i) => ['approved', 'rejected', 'defaulted'].includes(i.status)), truncated, options.bundleId);
+  const summary = await summarize(cases, items.filter((i) => ['approved', 'rejected', 'defaulted'].includes(i.status)), truncated, options.bundleId);
+  return { ...summary, reviews: await reviewStatistics(options.reviews, options.bundleId) };
 }
 
 /** The same statistics, aggregated by the database over every case of the read model. */
-export async function statisticsFromReadModel(readModel: ReadModelStore, options: { bundleId?: string } = {}): Promise<Statistics> {
-  const { cases: counts, decided } = await readModel.aggregates(options);
+export async function statisticsFromReadModel(readModel: ReadModelStore, options: { bundleId?: string; reviews?: ReviewStore } = {}): Promise<Statistics> {
+  const [{ cases: counts, decided }, reviews] = await Promise.all([
+    readModel.aggregates(options.bundleId ? { bundleId: options.bundleId } : {}),
+    reviewStatistics(options.reviews, options.bundleId),
+  ]);
   const cases = Object.fromEntries(CASE_STATES.map((state) => [state, counts[state] ?? 0])) as Statistics['cases'];
   // A case passing through `accepted` or `issuing` is counted as processing, as visibility counted it.
   cases.processing += (counts.accepted ?? 0) + (counts.issuing ?? 0);
@@ -99,10 +128,35 @@ export async function statisticsFromReadModel(readModel: ReadModelStore, options
     onTime: { count: decided.onTime, rate: ratio(decided.onTime, decided.count) },
     instant: { sameDay: decided.sameDay, sameDayRatio: ratio(decided.sameDay, decided.count), declared: decided.declaredInstant },
     truncated: false,
+    reviews,
   };
 }
 
-async function summarize(cases: Statistics['cases'], decided: ClosedItem[], truncated: boolean, bundleId?: string): Promise<Statistics> {
+/** The 好差评 figures of every rating (of the bundle), counted by the review store. */
+export async function reviewStatistics(store: ReviewStore | undefined, bundleId?: string): Promise<ReviewStatistics> {
+  const { all, byDepartment } = store ? await store.counts(bundleId ? { bundleId } : {}) : { all: NO_REVIEWS, byDepartment: [] };
+  return { ...reviewFigures(all), byDepartment: byDepartment.map(({ department, ...counts }) => ({ department, ...reviewFigures(counts) })) };
+}
+
+const NO_REVIEWS: ReviewCounts = {
+  total: 0,
+  byLevel: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
+  rectifications: { opened: 0, open: 0, overdue: 0, closed: 0, closedOnTime: 0, calledBack: 0 },
+};
+
+function reviewFigures(counts: ReviewCounts): ReviewFigures {
+  const { satisfactionRate, meanLevel, rectificationRate, onTimeRate, callbackRate } = reviewRates(counts);
+  return {
+    count: counts.total,
+    byLevel: counts.byLevel,
+    meanLevel,
+    satisfactionRate,
+    bad: counts.byLevel[1] + counts.byLevel[2],
+    rectifications: { ...counts.rectifications, rectificationRate, onTimeRate, callbackRate },
+  };
+}
+
+async function summarize(cases: Statistics['cases'], decided: ClosedItem[], truncated: boolean, bundleId?: string): Promise<Omit<Statistics, 'reviews'>> {
   const durations: number[] = [];
   for (const item of decided) {
     const calendar = await loadCalendar(item.calendar, { unknownYears: 'weekends-only' });
@@ -139,13 +193,16 @@ declare module 'fastify' {
   }
 }
 
-/** Decorates `app.statistics`: over the read model when given, else over the shared Temporal client. */
-export const statistics = fp<{ readModel?: ReadModelStore }>(
-  async (app, { readModel }) => {
+/**
+ * Decorates `app.statistics`: over the read model when given, else over the shared Temporal client;
+ * the 好差评 figures from the review store when given.
+ */
+export const statistics = fp<{ readModel?: ReadModelStore; reviews?: ReviewStore }>(
+  async (app, { readModel, reviews }) => {
     const { client, namespace } = app.temporal;
     app.decorate('statistics', {
       compute: (options: { bundleId?: string } = {}) =>
-        readModel ? statisticsFromReadModel(readModel, options) : computeStatistics(client, namespace, options),
+        readModel ? statisticsFromReadModel(readModel, { ...options, reviews }) : computeStatistics(client, namespace, { ...options, reviews }),
     });
   },
   { name: 'statistics', fastify: '5.x', dependencies: ['temporal'] },

@@ -1,11 +1,13 @@
 /**
  * Statistics from real cases, for supervisors and the designers of bundles: handling times in working
- * days against the limits, the on-time rate, defaults, the same-day ratio, case outcomes.
+ * days against the limits, the on-time rate, defaults, the same-day ratio, case outcomes, and the
+ * 好差评 figures (ratings per level, satisfaction, rectification, on-time and call-back rates).
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole } from '../../auth';
 import { ProblemSchema } from '../../problems';
+import { ReviewStatisticsSchema } from '../../review-schemas';
 
 const Rate = z.object({ count: z.number(), rate: z.number() });
 const StatisticsResponse = z
@@ -17,6 +19,7 @@ const StatisticsResponse = z
     onTime: Rate,
     instant: z.object({ sameDay: z.number(), sameDayRatio: z.number(), declared: z.number() }),
     truncated: z.boolean(),
+    reviews: ReviewStatisticsSchema,
   })
   .meta({ id: 'Statistics' });
 
@@ -27,7 +30,7 @@ export const statisticsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['supervision'],
         operationId: 'getStatistics',
-        summary: 'From real cases: handling times in working days against limits, on-time rate, defaults, instant-handled ratio',
+        summary: 'From real cases: handling times in working days against limits, on-time rate, defaults, instant-handled ratio, and 好差评 figures',
         querystring: z.object({ bundleId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).optional() }),
         response: { 200: StatisticsResponse, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema },
       },

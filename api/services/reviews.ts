@@ -1,0 +1,212 @@
+/**
+ * 好差评 over the review store and Temporal (issue 14): the applicant rates an ended case or one of
+ * its items once; a bad rating is stored with its rectification in one transaction, and the
+ * rectification's workflow (its working-day clock and cards) is started under the business key
+ * `rectification-{id}`; the department closes it with the call-back through the workflow's Update.
+ * Decorated as `app.reviews`; what it refuses it throws as domain refusals or service errors.
+ */
+import { randomUUID } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import fp from 'fastify-plugin';
+import type { Rectification, RectificationPageKey, Review, ReviewPageKey, ReviewStore } from '../../adapters/reviews';
+import type { DefinitionRegistry } from '../../definitions/registry';
+import type { Actor } from '../../domain/application';
+import { illegalNow } from '../../domain/errors';
+import { caseHasEnded, isBadRating, RECTIFICATION_WORKING_DAYS, type CloseRectificationBody, type ReviewLevel, type ReviewRequest } from '../../domain/reviews';
+import type { rectificationWorkflow } from '../../workflows';
+import { closeRectification, rectificationWorkflowId, TASK_QUEUE, type CaseProgress, type RectificationInput } from '../../workflows/contract';
+import { openPageToken, sealPageToken } from '../page-token';
+import type { CaseService } from './case-service';
+import { InvalidPageTokenError, UnknownItemError } from './errors';
+import { runUpdate, type IdempotencyKey, type UpdateOutcome } from './updates';
+
+/** Who rates: the signed-in applicant (the route has checked it is one). */
+export interface Rater {
+  principalId: string;
+  subjectId: string;
+}
+
+export interface RateOutcome {
+  review: Review;
+  rectification?: Rectification;
+  /** False when the same rating was already stored (a retry): it is answered again. */
+  created: boolean;
+}
+
+export interface ListPage<T> {
+  items: T[];
+  nextPageToken?: string;
+}
+
+export class ReviewService {
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+    private readonly store: ReviewStore,
+    private readonly cases: CaseService,
+    private readonly registry: DefinitionRegistry,
+  ) {}
+
+  /**
+   * Rates a case (or one of its items) for its applicant. Refused while the case has not ended, for
+   * another applicant's case, for an item that never reached its department, and a second time (一次一评,
+   * 一事一评) unless the request is the same as the stored rating, which is then answered again.
+   */
+  async rate(caseId: string, rater: Rater, request: ReviewRequest): Promise<RateOutcome> {
+    const { progress } = await this.cases.readProgress(caseId);
+    if (progress.applicant.subjectId !== rater.subjectId) throw new NotYourCaseError();
+    if (!caseHasEnded(progress.status)) throw illegalNow(`The case is ${progress.status}: it can be rated once it has ended (completed, rejected, withdrawn, refused or terminated).`);
+    const { department, calendar } = this.rated(progress, request.itemId);
+    const review = {
+      id: newId(),
+      caseId,
+      ...(request.itemId ? { itemId: request.itemId } : {}),
+      bundleId: progress.bundleId,
+      department,
+      subjectId: rater.subjectId,
+      ratedBy: rater.principalId,
+      level: request.level as ReviewLevel,
+      indicators: request.indicators,
+      ...(request.comment ? { comment: request.comment } : {}),
+    };
+    const bad = isBadRating(request.level);
+    const result = await this.store.rate(review, bad ? { id: newId(), calendar, days: RECTIFICATION_WORKING_DAYS } : undefined);
+    if (!result.created && !sameRating(result.review, review)) {
+      const what = request.itemId ? `Item "${request.itemId}" of this case` : 'This case';
+      throw illegalNow(`${what} was already rated (一次一评, 一事一评); a rating is not changed.`);
+    }
+    const rectification = result.rectification ?? (result.review.rectificationId ? await this.store.rectification(result.review.rectificationId) : undefined);
+    // Started after the transaction; a retry of the same rating starts it if the first attempt could not.
+    if (rectification) await this.ensureStarted(rectification);
+    return { review: result.review, ...(rectification ? { rectification: await this.fresh(rectification) } : {}), created: result.created };
+  }
+
+  /** The department rated and the calendar its rectification counts in. */
+  private rated(progress: CaseProgress, itemId: string | undefined): { department: string; calendar: string } {
+    const { plan } = this.registry.get(progress.bundleId, progress.bundleVersion);
+    if (!itemId) return { department: plan.window.department, calendar: plan.calendar };
+    const item = progress.items.find((i) => i.id === itemId);
+    if (!item) throw new UnknownItemError(progress.caseId, itemId);
+    // An item skipped, or cancelled before dispatch, served nobody: there is nothing to rate.
+    if (!item.startedAt) throw illegalNow(`Item "${itemId}" never reached its department (${item.status}): there is nothing to rate.`);
+    return { department: item.department, calendar: plan.calendar };
+  }
+
+  /** Starts the rectification's workflow unless it runs or ran (its id is the business key). */
+  private async ensureStarted(rectification: Rectification): Promise<void> {
+    const input: RectificationInput = {
+      rectificationId: rectification.id,
+      reviewId: rectification.reviewId,
+      caseId: rectification.caseId,
+      department: rectification.department,
+      subjectId: rectification.subjectId,
+      level: rectification.level,
+      calendar: rectification.calendar,
+      days: rectification.days,
+    };
+    try {
+      await this.client.workflow.start<typeof rectificationWorkflow>('rectificationWorkflow', {
+        taskQueue: this.taskQueue,
+        workflowId: rectificationWorkflowId(rectification.id),
+        args: [input],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        memo: { caseId: rectification.caseId, reviewId: rectification.reviewId },
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+
+  /** The rectification as stored now (the workflow may have recorded its clock meanwhile). */
+  private async fresh(rectification: Rectification): Promise<Rectification> {
+    return (await this.store.rectification(rectification.id)) ?? rectification;
+  }
+
+  reviewsOfCase(caseId: string): Promise<Review[]> {
+    return this.store.reviewsOfCase(caseId);
+  }
+
+  async listReviews(filter: { bundleId?: string; department?: string; level?: number; pageSize: number; pageToken?: string }): Promise<ListPage<Review>> {
+    const scope = `reviews\n${filter.bundleId ?? ''}\n${filter.department ?? ''}\n${filter.level ?? ''}`;
+    const after = filter.pageToken ? opened<ReviewPageKey>(scope, filter.pageToken, (k) => typeof k.createdAt === 'string' && typeof k.id === 'string') : undefined;
+    const page = await this.store.listReviews({ ...strip(filter), pageSize: filter.pageSize, ...(after ? { after } : {}) });
+    return { items: page.items, ...(page.next ? { nextPageToken: sealPageToken(scope, Buffer.from(JSON.stringify(page.next))) } : {}) };
+  }
+
+  rectification(id: string): Promise<Rectification | undefined> {
+    return this.store.rectification(id);
+  }
+
+  async listRectifications(filter: { department?: string; status?: 'open' | 'closed'; card?: Rectification['card']; pageSize: number; pageToken?: string }): Promise<ListPage<Rectification>> {
+    const scope = `rectifications\n${filter.department ?? ''}\n${filter.status ?? ''}\n${filter.card ?? ''}`;
+    const valid = (k: RectificationPageKey) => (k.deadline === null || typeof k.deadline === 'string') && typeof k.id === 'string';
+    const after = filter.pageToken ? opened<RectificationPageKey>(scope, filter.pageToken, valid) : undefined;
+    const page = await this.store.listRectifications({ ...strip(filter), pageSize: filter.pageSize, ...(after ? { after } : {}) });
+    return { items: page.items, ...(page.next ? { nextPageToken: sealPageToken(scope, Buffer.from(JSON.stringify(page.next))) } : {}) };
+  }
+
+  /**
+   * The department closes its rectification with the measures and the call-back, through the
+   * workflow (which refuses a second close, another department, a call-back in the future);
+   * idempotent under the caller's key. The rectification as stored after.
+   */
+  async close(rectification: Rectification, actor: Actor, body: CloseRectificationBody, key?: IdempotencyKey): Promise<UpdateOutcome<Rectification>> {
+    await this.ensureStarted(rectification);
+    const handle = this.client.workflow.getHandle(rectificationWorkflowId(rectification.id));
+    const outcome = await runUpdate(this.client, handle, closeRectification, [{ ...body, actor }], key);
+    return { value: await this.fresh(rectification), replayed: outcome.replayed };
+  }
+}
+
+/** The applicant rates only their own case. */
+export class NotYourCaseError extends Error {
+  constructor() {
+    super('This case is not yours.');
+    this.name = 'NotYourCaseError';
+  }
+}
+
+/** The same rating as stored (a retry), not another one. */
+function sameRating(stored: Review, requested: Omit<Review, 'createdAt' | 'id'>): boolean {
+  const fields = (r: Omit<Review, 'createdAt' | 'id'>) =>
+    canonicalize({ itemId: r.itemId ?? null, subjectId: r.subjectId, level: r.level, indicators: r.indicators, comment: r.comment ?? null });
+  return fields(stored) === fields(requested);
+}
+
+function newId(): string {
+  return randomUUID().replaceAll('-', '').slice(0, 24);
+}
+
+/** The filter's defined values only (the store's queries take no `undefined`). */
+function strip<T extends object>(filter: T): Partial<T> {
+  const { pageSize: _size, pageToken: _token, ...rest } = filter as T & { pageSize?: number; pageToken?: string };
+  return Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The page key inside a token this API sealed for this listing, or a 400. */
+function opened<K>(scope: string, token: string, valid: (key: K) => boolean): K {
+  const bytes = openPageToken(scope, token);
+  let key: K | undefined;
+  try {
+    key = bytes ? (JSON.parse(bytes.toString('utf8')) as K) : undefined;
+  } catch {
+    key = undefined;
+  }
+  if (!key || typeof key !== 'object' || !valid(key)) throw new InvalidPageTokenError('The pageToken is not one this API returned for this listing.');
+  return key;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    reviews: ReviewService;
+  }
+}
+
+/** Decorates `app.reviews` over the shared Temporal client and the case service. */
+export const reviewService = fp<{ store: ReviewStore; registry: DefinitionRegistry }>(
+  async (app, options) => {
+    app.decorate('reviews', new ReviewService(app.temporal.client, app.temporal.taskQueue ?? TASK_QUEUE, options.store, app.cases, options.registry));
+  },
+  { name: 'review-service', fastify: '5.x', dependencies: ['temporal', 'case-service'] },
+);
