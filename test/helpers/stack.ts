@@ -18,6 +18,7 @@ import { PostgresBrokenCommitmentStore } from '../../adapters/db/credit';
 import { PostgresDocumentStore } from '../../adapters/db/documents';
 import { PostgresOutbox } from '../../adapters/db/outbox';
 import { PostgresReadModel } from '../../adapters/db/read-model';
+import { PostgresReviewStore } from '../../adapters/db/reviews';
 import { PostgresRegistryStore } from '../../adapters/db/registry';
 import type { Database } from '../../adapters/db/schema';
 import type { Kysely } from 'kysely';
@@ -62,6 +63,8 @@ export interface Stack {
   taskQueue: string;
   /** Webhook subscriptions and deliveries, in the stack's database. */
   webhooks: WebhookDispatch;
+  /** 好差评: ratings and rectifications, in the stack's database. */
+  reviews: PostgresReviewStore;
   /** Notification delivery (in-app always; the channels and contacts of `StackOptions.notices`). */
   notices: NoticeDispatch;
   /** Plain API keys by principal id: `integrator`, `designer`, `supervisor`, `window-<dept>`, `officer-<dept>`. */
@@ -96,6 +99,8 @@ export interface StackOptions {
   webhookRetry?: WebhookRetryPolicy;
   /** Notification channels, contacts and retries besides in-app (default: in-app only). */
   notices?: Partial<Omit<NoticeDispatch, 'store'>>;
+  /** The worker's holiday data directory (holidays/, calendars/), e.g. with a test region; the repository's by default. */
+  calendarDataDir?: string;
 }
 
 export async function startStack(env: TestWorkflowEnvironment, options: StackOptions = {}): Promise<Stack> {
@@ -119,8 +124,19 @@ export async function startStack(env: TestWorkflowEnvironment, options: StackOpt
     senders: options.notices?.senders ?? [],
     retry: options.notices?.retry ?? DEFAULT_NOTICE_RETRY,
   };
+  const reviews = new PostgresReviewStore(db ?? ownDatabase!);
   const activities = {
-    ...createActivities({ documents, keys, credit, readModel, outbox: new PostgresOutbox(db ?? ownDatabase!), webhooks, notices }),
+    ...createActivities({
+      documents,
+      keys,
+      credit,
+      readModel,
+      outbox: new PostgresOutbox(db ?? ownDatabase!),
+      webhooks,
+      notices,
+      reviews,
+      ...(options.calendarDataDir ? { calendarDataDir: options.calendarDataDir } : {}),
+    }),
     ...options.activityOverrides,
   };
   const newWorker = async () => createWorker({ connection: env.nativeConnection, taskQueue, activities, workflowBundle: await workflowBundle(), shutdownGraceTime: '1 second' });
@@ -148,6 +164,7 @@ export async function startStack(env: TestWorkflowEnvironment, options: StackOpt
     ...(options.web ? { web: options.web } : {}),
     webhooks,
     notices,
+    reviews,
   });
   return {
     app,
@@ -166,6 +183,7 @@ export async function startStack(env: TestWorkflowEnvironment, options: StackOpt
     taskQueue,
     webhooks,
     notices,
+    reviews,
     tokens,
     as(principal, injectOptions) {
       const token = tokens[principal];
