@@ -4,11 +4,14 @@
  * when she says she sells tobacco), uploads materials with one tolerable material left out, submits;
  * the window accepts on her commitment; market regulation's handler, reviewer and head work the
  * business licence through its steps in their workbenches (the reviewer sends it back once); the
- * supervisor sees the case's items; the applicant follows the progress on a phone.
+ * supervisor sees the case's items; the applicant follows the progress on a phone, then withdraws.
  * Every page is checked with axe-core and kept as a screenshot (test-results/screens/).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPage, pageWidth, signedIn, skipBrowser, startBrowserStack, type BrowserStack, type Person } from '../helpers/browser';
+
+/** Web-first waiting: the screens poll the API every few seconds, and the machine may be busy. */
+const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 30_000, interval: 200 });
 
 const PDF = { mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n') };
 const PHONE = { width: 390, height: 844 };
@@ -31,20 +34,20 @@ describe.skipIf(skipBrowser)('a restaurant case through the screens', () => {
     const { page } = wang;
     await checkPage(wang, 'home-applicant');
     await page.getByRole('navigation').getByRole('link', { name: '我要办事' }).click();
-    await expect.poll(() => page.getByRole('link', { name: '开办餐饮店一件事' }).isVisible()).toBe(true);
+    await poll(() => page.getByRole('link', { name: '开办餐饮店一件事' }).isVisible()).toBe(true);
     await checkPage(wang, 'applicant-bundles');
 
     await page.getByRole('link', { name: '开办餐饮店一件事' }).click();
     // 一次告知: every item, its department, limits and condition; every material and where it comes from.
     const notice = page.getByRole('region', { name: '一次告知' });
-    await expect.poll(() => notice.getByRole('row', { name: /烟草专卖零售许可证核发/ }).textContent()).toContain('是否销售卷烟为“是”时办理');
-    await expect.poll(() => notice.getByText('已从电子证照库调取，无需提交').count()).toBeGreaterThan(0); // her ID card, from the licence library
+    await poll(() => notice.getByRole('row', { name: /烟草专卖零售许可证核发/ }).textContent()).toContain('是否销售卷烟为“是”时办理');
+    await poll(() => notice.getByText('已从电子证照库调取，无需提交').count()).toBeGreaterThan(0); // her ID card, from the licence library
     await checkPage(wang, 'applicant-notice');
 
     await page.getByRole('button', { name: '开始填写' }).click();
     const name = page.getByLabel('经营者（法定代表人）姓名');
-    await expect.poll(() => name.inputValue()).toBe('王小明'); // pre-filled from her ID card
-    await expect.poll(() => page.getByText('已从居民身份证预填').count()).toBeGreaterThan(0);
+    await poll(() => name.inputValue()).toBe('王小明'); // pre-filled from her ID card
+    await poll(() => page.getByText('已从居民身份证预填').count()).toBeGreaterThan(0);
     const tobaccoDistance = page.getByLabel('与最近卷烟零售点的距离（米）');
     expect(await tobaccoDistance.count()).toBe(0);
 
@@ -59,9 +62,9 @@ describe.skipIf(skipBrowser)('a restaurant case through the screens', () => {
     await page.getByLabel('招牌宽度（米）').fill('3');
     await page.getByLabel('招牌高度（米）').fill('1');
     await page.getByLabel('是否销售卷烟').check();
-    await expect.poll(() => tobaccoDistance.count()).toBe(1); // appears once she sells tobacco
+    await poll(() => tobaccoDistance.count()).toBe(1); // appears once she sells tobacco
     await page.getByLabel('是否销售卷烟').uncheck();
-    await expect.poll(() => tobaccoDistance.count()).toBe(0); // and goes again
+    await poll(() => tobaccoDistance.count()).toBe(0); // and goes again
     await page.getByLabel('是否销售卷烟').check();
     await tobaccoDistance.fill('120');
 
@@ -69,19 +72,19 @@ describe.skipIf(skipBrowser)('a restaurant case through the screens', () => {
     for (const material of ['经营场所使用证明（租赁合同或产权证明）', '经营场所和设备布局、操作流程平面图', '食品安全管理制度', '场所平面布置图和消防设施检测报告']) {
       await page.getByLabel(material, { exact: false }).setInputFiles({ name: `${material}.pdf`, ...PDF });
     }
-    await expect.poll(() => page.getByText(/已上传/).count(), { timeout: 20_000 }).toBe(4);
+    await poll(() => page.getByText(/已上传/).count()).toBe(4);
 
     // A wrong phone number is shown at its field, and nothing is submitted.
     await page.getByRole('button', { name: '提交申请' }).click();
     const phoneGroup = page.locator('.form-group', { has: page.getByLabel('联系电话') });
-    await expect.poll(() => phoneGroup.getByText('格式不正确').isVisible()).toBe(true);
+    await poll(() => phoneGroup.getByText('格式不正确').isVisible()).toBe(true);
     await checkPage(wang, 'applicant-form-error');
     await page.getByLabel('联系电话').fill('13800138000');
     await page.getByRole('button', { name: '提交申请' }).click();
 
     await page.waitForURL(/\/progress\//, { timeout: 20_000 });
     caseId = decodeURIComponent(page.url().split('/progress/')[1]!);
-    await expect.poll(() => page.getByTestId('case-status').textContent()).toContain('已提交');
+    await poll(() => page.getByTestId('case-status').textContent()).toContain('已提交');
     await checkPage(wang, 'applicant-progress-submitted');
     applicant = wang;
   });
@@ -91,14 +94,14 @@ describe.skipIf(skipBrowser)('a restaurant case through the screens', () => {
     const { page } = window;
     await page.getByRole('navigation').getByRole('link', { name: '综合窗口' }).click();
     const row = page.getByRole('row').filter({ hasText: caseId });
-    await expect.poll(() => row.count(), { timeout: 30_000 }).toBe(1);
+    await poll(() => row.count()).toBe(1);
     await checkPage(window, 'window-desk');
     await row.getByRole('link').click();
     const missing = page.getByRole('row', { name: /招牌设计效果图及安全承诺书/ });
-    await expect.poll(() => missing.textContent()).toContain('缺少');
+    await poll(() => missing.textContent()).toContain('缺少');
     await checkPage(window, 'window-case');
     await page.getByRole('button', { name: '容缺受理（告知承诺）' }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: '已完成' }).count(), { timeout: 20_000 }).toBe(1);
+    await poll(() => page.getByRole('status').filter({ hasText: '已完成' }).count()).toBe(1);
     await checkPage(window, 'window-accepted');
     await window.context.close();
   });
@@ -110,10 +113,10 @@ describe.skipIf(skipBrowser)('a restaurant case through the screens', () => {
       const { page } = officer;
       await page.getByRole('navigation').getByRole('link', { name: '审批工作台' }).click();
       const row = page.locator(`tr[data-case="${caseId}"][data-item="business-licence"]`);
-      await expect.poll(() => row.count(), { timeout: 30_000 }).toBe(1);
+      await poll(() => row.count()).toBe(1);
       if (shots) await checkPage(officer, 'workbench-inbox');
       await row.getByRole('link').click();
-      await expect.poll(() => page.getByTestId('item-status').textContent()).toContain('审查中');
+      await poll(() => page.getByTestId('item-status').textContent()).toContain('审查中');
       await page.getByRole('button', { name: action, exact: true }).click();
       for (const [label, value] of Object.entries(fill)) {
         const field = page.getByLabel(label, { exact: true });
@@ -122,7 +125,7 @@ describe.skipIf(skipBrowser)('a restaurant case through the screens', () => {
       }
       if (shots) await checkPage(officer, 'workbench-item');
       await page.getByRole('button', { name: `确认${action}` }).click();
-      await expect.poll(async () => (await page.getByRole('alert').allTextContents()).join(' ') || (await page.getByRole('status').allTextContents()).join(' '), { timeout: 20_000 }).toContain('操作已完成');
+      await poll(async () => (await page.getByRole('alert').allTextContents()).join(' ') || (await page.getByRole('status').allTextContents()).join(' ')).toContain('操作已完成');
       return officer;
     };
     await (await act('market-regulation-handler', '认领', {}, true)).context.close();
@@ -131,10 +134,10 @@ describe.skipIf(skipBrowser)('a restaurant case through the screens', () => {
     await (await act('market-regulation-handler', '完成本环节', { 审查意见: '已核对经营范围' })).context.close();
     await (await act('market-regulation-reviewer', '完成本环节', { 审查意见: '审核通过' })).context.close();
     const head = await act('market-regulation-head', '批准', { 审查意见: '准予登记' });
-    await expect.poll(() => head.page.getByTestId('item-status').textContent(), { timeout: 20_000 }).toContain('已批准');
+    await poll(() => head.page.getByTestId('item-status').textContent()).toContain('已批准');
     // The timeline names each act and who did it.
     const timeline = head.page.getByRole('region', { name: '办理记录' });
-    await expect.poll(() => timeline.textContent()).toContain('退回');
+    await poll(() => timeline.textContent()).toContain('退回');
     await checkPage(head, 'workbench-approved');
     await head.context.close();
   });
@@ -144,13 +147,13 @@ describe.skipIf(skipBrowser)('a restaurant case through the screens', () => {
     const { page } = supervisor;
     await page.getByRole('navigation').getByRole('link', { name: '电子监察' }).click();
     await page.getByRole('tab', { name: '全部' }).click();
-    await expect.poll(() => page.locator(`tr[data-case="${caseId}"]`).count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(4);
+    await poll(() => page.locator(`tr[data-case="${caseId}"]`).count()).toBeGreaterThanOrEqual(4);
     expect(await page.getByRole('img', { name: /按时办结率/ }).count()).toBe(1);
     await checkPage(supervisor, 'supervision');
     await supervisor.context.close();
   });
 
-  it('the applicant follows the progress on a 390 px phone', async () => {
+  it('the applicant follows the progress on a 390 px phone, and withdraws', async () => {
     const { page } = applicant;
     await page.setViewportSize(PHONE);
     await page.goto(`${b.baseUrl}/`);
@@ -158,7 +161,7 @@ describe.skipIf(skipBrowser)('a restaurant case through the screens', () => {
     await page.getByRole('main').getByRole('link', { name: '我的办件' }).click();
     await page.getByRole('link', { name: '开办餐饮店一件事' }).click();
     const licence = page.locator('tr[data-item="business-licence"]');
-    await expect.poll(() => licence.textContent(), { timeout: 20_000 }).toContain('已批准');
+    await poll(() => licence.textContent()).toContain('已批准');
     expect(await page.getByRole('region', { name: '告知承诺' }).count()).toBe(1);
     await checkPage(applicant, 'phone-progress');
     // Nothing wider than the phone: the page itself never scrolls sideways (wide tables scroll in their box).
@@ -167,9 +170,18 @@ describe.skipIf(skipBrowser)('a restaurant case through the screens', () => {
     await checkPage(applicant, 'phone-notice');
     expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
     await page.getByRole('button', { name: '开始填写' }).click();
-    await expect.poll(() => page.getByLabel('经营者（法定代表人）姓名').inputValue()).toBe('王小明');
+    await poll(() => page.getByLabel('经营者（法定代表人）姓名').inputValue()).toBe('王小明');
     await checkPage(applicant, 'phone-form');
     expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
+
+    // She changes her mind: 撤回申请 ends the case, the open items are cancelled.
+    await page.goto(`${b.baseUrl}/progress/${caseId}`);
+    await page.getByRole('button', { name: '撤回申请…' }).click();
+    await page.getByLabel('撤回原因（可选）').fill('店铺选址变更');
+    await page.getByRole('button', { name: '确认撤回' }).click();
+    await poll(() => page.getByTestId('case-status').textContent()).toContain('已撤回');
+    await poll(() => page.locator('tr[data-item="food-permit"]').textContent()).toContain('已取消');
+    await checkPage(applicant, 'phone-withdrawn');
     await applicant.context.close();
   });
 });

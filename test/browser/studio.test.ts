@@ -8,6 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPage, signedIn, skipBrowser, startBrowserStack, type BrowserStack } from '../helpers/browser';
 
+/** Web-first waiting: the screens poll the API every few seconds, and the machine may be busy. */
+const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 30_000, interval: 200 });
+
 let b: BrowserStack;
 
 beforeAll(async () => {
@@ -24,18 +27,18 @@ describe.skipIf(skipBrowser)('the designer studio', () => {
     await page.getByRole('navigation').getByRole('link', { name: '事项设计器' }).click();
     await page.getByLabel('一件事').selectOption({ label: '开办餐饮店一件事 (v1)' });
     const editor = page.getByRole('textbox', { name: '事项定义 JSON 编辑器' });
-    await expect.poll(() => editor.isVisible(), { timeout: 20_000 }).toBe(true);
+    await poll(() => editor.isVisible()).toBe(true);
     // The flow: items grouped by department, the critical path named.
     const diagram = page.getByRole('img', { name: /^流程图/ });
-    await expect.poll(() => diagram.count(), { timeout: 20_000 }).toBe(1);
+    await poll(() => diagram.count()).toBe(1);
     expect(await page.getByText(/关键路径 10 个工作日/).count()).toBe(1);
     expect(await page.locator('svg.flow [data-item]').count()).toBe(5);
-    await expect.poll(() => page.getByRole('table', { name: '四减（已发布版本）' }).count()).toBe(1);
-    await expect.poll(() => page.getByText('没有错误，可以发布。').count()).toBe(1);
+    await poll(() => page.getByRole('table', { name: '四减（已发布版本）' }).count()).toBe(1);
+    await poll(() => page.getByText('没有错误，可以发布。').count()).toBe(1);
     await checkPage(designer, 'studio');
 
     await page.getByRole('button', { name: '新建下一版本草稿' }).click();
-    await expect.poll(() => editor.textContent()).toContain('"version": 2');
+    await poll(() => editor.textContent()).toContain('"version": 2');
     // Break it the way a designer would: the editor's search and replace.
     await editor.click();
     await page.keyboard.press('Control+f');
@@ -44,30 +47,30 @@ describe.skipIf(skipBrowser)('the designer studio', () => {
     await page.getByRole('button', { name: '全部替换' }).click();
 
     const issues = page.getByTestId('lint-issues');
-    await expect.poll(() => issues.textContent(), { timeout: 20_000 }).toContain('/items/0/promisedDays');
+    await poll(() => issues.textContent()).toContain('/items/0/promisedDays');
     expect(await page.getByRole('button', { name: '发布' }).isDisabled()).toBe(true);
     // The issue's path takes the designer to the place, underlined in the editor.
     await issues.getByRole('button', { name: '/items/0/promisedDays' }).click();
     const marked = page.locator('.cm-line', { has: page.locator('.cm-lintRange-error') });
-    await expect.poll(() => marked.allTextContents()).toEqual(['      "promisedDays": -1,']);
+    await poll(() => marked.allTextContents()).toEqual(['      "promisedDays": -1,']);
     await checkPage(designer, 'studio-lint-error');
 
     // Fix it and publish.
     await page.getByRole('textbox', { name: '查找' }).fill('"promisedDays": -1,');
     await page.getByRole('textbox', { name: '替换', exact: true }).fill('"promisedDays": 3,');
     await page.getByRole('button', { name: '全部替换' }).click();
-    await expect.poll(() => page.getByText('没有错误，可以发布。').count(), { timeout: 20_000 }).toBe(1);
+    await poll(() => page.getByText('没有错误，可以发布。').count()).toBe(1);
     await page.getByRole('button', { name: '发布' }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: '已发布' }).textContent(), { timeout: 20_000 }).toContain('open-restaurant 第 2 版');
+    await poll(() => page.getByRole('status').filter({ hasText: '已发布' }).textContent()).toContain('open-restaurant 第 2 版');
     await checkPage(designer, 'studio-published');
 
     // Publishing the same version again with other content is explained (409).
     await page.getByRole('textbox', { name: '查找' }).fill('"trips": 1,');
     await page.getByRole('textbox', { name: '替换', exact: true }).fill('"trips": 0,');
     await page.getByRole('button', { name: '全部替换' }).click();
-    await expect.poll(() => page.getByText('没有错误，可以发布。').count(), { timeout: 20_000 }).toBe(1);
+    await poll(() => page.getByText('没有错误，可以发布。').count()).toBe(1);
     await page.getByRole('button', { name: '发布' }).click();
-    await expect.poll(() => page.getByText('该版本号已以不同内容发布').count(), { timeout: 20_000 }).toBe(1);
+    await poll(() => page.getByText('该版本号已以不同内容发布').count()).toBe(1);
     await designer.context.close();
   });
 });

@@ -7,6 +7,8 @@ import { EventTimeline, ItemsProgress } from '../shared/case-timeline';
 import { ErrorMessage } from '../shared/error-message';
 import { formatDate, formatDateTime } from '../shared/format';
 import { SealCheck } from './seal-check';
+import { Withdraw } from './withdraw';
+import { isApplicant, useSession } from '../auth/use-session';
 
 /** 进度查询: the case's status, each department's, commitments, results with their seals, and the events. */
 export function ProgressPage({ caseId }: { caseId: string }) {
@@ -15,6 +17,9 @@ export function ProgressPage({ caseId }: { caseId: string }) {
   const p = progress.data;
   const definition = useDefinition(p?.bundleId, p?.bundleVersion).data?.definition;
   const documents = useCaseDocuments(caseId, (p?.results.length ?? 0) > 0);
+  const session = useSession();
+  // The applicant may withdraw until the results are being issued.
+  const mayWithdraw = p && isApplicant(session) && session?.person.subjectId === p.applicant.subjectId && !FINAL_CASE_STATUSES.has(p.status) && p.status !== 'issuing';
   return (
     <article aria-labelledby="progress-title" className="progress">
       <h1 id="progress-title">{p ? localized(p.title) : t('progress.title')}</h1>
@@ -65,6 +70,11 @@ export function ProgressPage({ caseId }: { caseId: string }) {
               </ul>
             </div>
           )}
+          {p.withdrawal && (
+            <div role="status" className="error-box">
+              <p>{t('withdraw.done', { at: formatDateTime(p.withdrawal.at) })}{p.withdrawal.reason ? ` ${p.withdrawal.reason}` : ''}</p>
+            </div>
+          )}
           {p.rejection && (
             <div role="status" className="error-box">
               <p>{t('progress.rejected', { reason: p.rejection.reason })}</p>
@@ -106,6 +116,7 @@ export function ProgressPage({ caseId }: { caseId: string }) {
             </section>
           )}
           <EventTimeline progress={p} definition={definition} />
+          {mayWithdraw && <Withdraw caseId={caseId} />}
         </>
       )}
     </article>
