@@ -746,7 +746,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** From real cases: handling times in working days against limits, on-time rate, defaults, instant-handled ratio */
+        /** From real cases: handling times in working days against limits, on-time rate, defaults, instant-handled ratio, and 好差评 figures */
         get: operations["getStatistics"];
         put?: never;
         post?: never;
@@ -1435,6 +1435,68 @@ export interface components {
                 [key: string]: unknown;
             };
         }[];
+        /** @description 好差评 figures (GB/T 39734): ratings, satisfaction, rectification, on-time and call-back rates, in all and by department. */
+        ReviewStatistics: {
+            count: number;
+            /** @description Ratings per level: 5 非常满意 … 1 非常不满意. */
+            byLevel: {
+                1: number;
+                2: number;
+                3: number;
+                4: number;
+                5: number;
+            };
+            meanLevel: number;
+            /** @description 好评率: ratings 基本满意 or better / all ratings. */
+            satisfactionRate: number;
+            /** @description 差评: 不满意 and 非常不满意. */
+            bad: number;
+            rectifications: {
+                opened: number;
+                open: number;
+                overdue: number;
+                closed: number;
+                closedOnTime: number;
+                calledBack: number;
+                /** @description 差评整改率: closed / opened. */
+                rectificationRate: number;
+                /** @description 按时整改率: closed by the deadline / (closed + open past the deadline). */
+                onTimeRate: number;
+                /** @description 回访率: closed with the applicant reached / closed. */
+                callbackRate: number;
+            };
+            byDepartment: {
+                count: number;
+                /** @description Ratings per level: 5 非常满意 … 1 非常不满意. */
+                byLevel: {
+                    1: number;
+                    2: number;
+                    3: number;
+                    4: number;
+                    5: number;
+                };
+                meanLevel: number;
+                /** @description 好评率: ratings 基本满意 or better / all ratings. */
+                satisfactionRate: number;
+                /** @description 差评: 不满意 and 非常不满意. */
+                bad: number;
+                rectifications: {
+                    opened: number;
+                    open: number;
+                    overdue: number;
+                    closed: number;
+                    closedOnTime: number;
+                    calledBack: number;
+                    /** @description 差评整改率: closed / opened. */
+                    rectificationRate: number;
+                    /** @description 按时整改率: closed by the deadline / (closed + open past the deadline). */
+                    onTimeRate: number;
+                    /** @description 回访率: closed with the applicant reached / closed. */
+                    callbackRate: number;
+                };
+                department: string;
+            }[];
+        };
         PublishedDefinition: {
             bundleId: string;
             version: number;
@@ -1510,6 +1572,7 @@ export interface components {
                 declared: number;
             };
             truncated: boolean;
+            reviews: components["schemas"]["ReviewStatistics"];
         };
         ApplicationsPage: {
             items: {
@@ -6217,7 +6280,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description From real cases: handling times in working days against limits, on-time rate, defaults, instant-handled ratio */
+            /** @description From real cases: handling times in working days against limits, on-time rate, defaults, instant-handled ratio, and 好差评 figures */
             200: {
                 headers: {
                     [name: string]: unknown;
