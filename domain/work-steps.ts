@@ -32,6 +32,8 @@ export interface WorkStep {
   kind: string;
   role: DepartmentRole;
   countersign?: Countersign;
+  /** The step's own limit in working days, with the item's cards (yellow 50%, red 90%, overdue). */
+  limitDays?: number;
 }
 
 export interface Signature {
@@ -57,6 +59,8 @@ export interface Work {
   steps: WorkStep[];
   /** Index of the current step. */
   at: number;
+  /** When the item reached the current step (its own limit counts from here). */
+  enteredAt: string;
   holder?: Actor;
   signatures: Signature[];
   /** Who completed each step last, to send the item back to them. */
@@ -78,15 +82,21 @@ export function defaultStepRole(kind: string): DepartmentRole {
 
 /** The steps people work, from the item's declared steps (uncounted special steps pause the clock instead). */
 export function workStepsOf(
-  steps: ReadonlyArray<{ id: string; kind: string; countsTowardLimit: boolean; role?: DepartmentRole; countersign?: Countersign }>,
+  steps: ReadonlyArray<{ id: string; kind: string; countsTowardLimit: boolean; role?: DepartmentRole; countersign?: Countersign; limitDays?: number }>,
 ): WorkStep[] {
   return steps
     .filter((s) => s.countsTowardLimit)
-    .map((s) => ({ id: s.id, kind: s.kind, role: s.role ?? defaultStepRole(s.kind), ...(s.countersign ? { countersign: s.countersign } : {}) }));
+    .map((s) => ({
+      id: s.id,
+      kind: s.kind,
+      role: s.role ?? defaultStepRole(s.kind),
+      ...(s.countersign ? { countersign: s.countersign } : {}),
+      ...(s.limitDays ? { limitDays: s.limitDays } : {}),
+    }));
 }
 
-export function startWork(steps: WorkStep[]): Work {
-  return { steps, at: 0, signatures: [], completedBy: {}, trail: [] };
+export function startWork(steps: WorkStep[], at: string): Work {
+  return { steps, at: 0, enteredAt: at, signatures: [], completedBy: {}, trail: [] };
 }
 
 export function currentStep(work: Work): WorkStep {
@@ -178,7 +188,7 @@ function advance(work: Work, actor: Actor, step: string, opinion: string, at: st
     { at, act: decision ? 'decide' : 'complete', step, by: actor, opinion, ...(decision ? { decision } : {}) },
   );
   if (decision) return { work: { ...done, holder: undefined }, decision: { decision, by: actor, opinion } };
-  return { work: { ...done, at: work.at + 1, holder: undefined, signatures: [] } };
+  return { work: { ...done, at: work.at + 1, enteredAt: at, holder: undefined, signatures: [] } };
 }
 
 /** 退回: back to an earlier step, to whoever completed it then (they hold it again). */
@@ -190,7 +200,7 @@ export function sendBack(work: Work, actor: Actor, step: string, to: string, rea
   if (target < 0 || target >= work.at) throw invalidRequest(`"${to}" is not an earlier step of this item.`, { path: '/to' });
   const previous = work.completedBy[to];
   return record(
-    { ...work, at: target, holder: previous, signatures: [] },
+    { ...work, at: target, enteredAt: at, holder: previous, signatures: [] },
     { at, act: 'send-back', step, by: actor, to, opinion: reason },
   );
 }
@@ -228,7 +238,7 @@ export function sign(work: Work, actor: Actor, step: string, opinion: string, ag
     // The rule can no longer be met: the last step rejects; an earlier one goes back a step.
     if (last || work.at === 0) return advance(signed, actor, step, '会签未通过', at, 'reject');
     const back = work.steps[work.at - 1]!.id;
-    return { work: record({ ...signed, at: work.at - 1, holder: signed.completedBy[back], signatures: [] }, { at, act: 'send-back', step, by: actor, to: back, opinion: '会签未通过' }) };
+    return { work: record({ ...signed, at: work.at - 1, enteredAt: at, holder: signed.completedBy[back], signatures: [] }, { at, act: 'send-back', step, by: actor, to: back, opinion: '会签未通过' }) };
   }
   return { work: signed };
 }

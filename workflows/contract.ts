@@ -53,7 +53,7 @@ export type CaseInput = z.infer<typeof CaseInput>;
  * this; earlier cases sent the whole `PlanItem`, which has all of it.
  */
 export type DispatchedItem = Pick<PlanItem, 'id' | 'code' | 'title' | 'department' | 'promisedDays' | 'defaultable' | 'timeout'> & {
-  steps: Array<Pick<PlanItem['steps'][number], 'id' | 'kind' | 'countsTowardLimit' | 'role' | 'countersign'>>;
+  steps: Array<Pick<PlanItem['steps'][number], 'id' | 'kind' | 'countsTowardLimit' | 'role' | 'countersign' | 'limitDays'>>;
 };
 
 /** Deadline and card instants of a limit, as the clock activity computes them (`domain/calendar.ts` `ItemClock`). */
@@ -149,6 +149,8 @@ export const WorkView = z
       }),
     ),
     signatures: z.array(z.object({ party: z.string(), by: Actor, at: z.string(), opinion: z.string(), agree: z.boolean() })),
+    /** The current step's own limit and card, when the definition gives the step one. */
+    clock: z.object({ step: z.string(), deadline: z.string().optional(), yellowAt: z.string().optional(), redAt: z.string().optional(), card: Card }).optional(),
     trail: z.array(
       z.object({
         at: z.string(),
@@ -191,6 +193,8 @@ export const ItemProgress = z.object({
   timeoutNoticeId: z.string().optional(),
   /** The step the department is at, and the officer holding it (items worked through steps). */
   step: z.string().optional(),
+  /** The current step's own deadline and card, when it has a limit of its own. */
+  stepClock: z.object({ deadline: z.string().optional(), card: Card }).optional(),
   holder: Actor.optional(),
   /** How many times the item was urged (催办). */
   urges: z.number().int().optional(),

@@ -107,12 +107,13 @@ function childOptions(
 /** The part of the plan item its workflow runs on (see `DispatchedItem`). */
 function dispatchedItem(item: PlanItem): DispatchedItem {
   const { id, code, title, department, promisedDays, defaultable, timeout } = item;
-  const steps = item.steps.map(({ id: step, kind, countsTowardLimit, role, countersign }) => ({
+  const steps = item.steps.map(({ id: step, kind, countsTowardLimit, role, countersign, limitDays }) => ({
     id: step,
     kind,
     countsTowardLimit,
     ...(role ? { role } : {}),
     ...(countersign ? { countersign } : {}),
+    ...(limitDays ? { limitDays } : {}),
   }));
   return { id, code, title, department, promisedDays, defaultable, timeout, steps };
 }
@@ -159,6 +160,7 @@ function workProgress(view: ItemView): Partial<ItemProgress> {
   const copiedTo = (view.copies ?? []).map((c) => c.to.department ?? `person:${c.to.person}`);
   return {
     ...(view.work ? { step: view.work.step, holder: view.work.holder } : {}),
+    ...(view.work?.clock ? { stepClock: { ...(view.work.clock.deadline ? { deadline: view.work.clock.deadline } : {}), card: view.work.clock.card } } : {}),
     ...(view.urges?.length ? { urges: view.urges.length } : {}),
     ...(copiedTo.length ? { copiedTo: [...new Set(copiedTo)] } : {}),
   };
@@ -174,6 +176,8 @@ function recordWork(run: CaseRun, before: ItemProgress, view: ItemView): void {
     const to = typeof act.to === 'string' ? ` → ${act.to}` : act.to ? ` → ${who(act.to)}` : '';
     run.record(`item-step-${act.act}`, { ...at, detail: `${act.step}: ${who(act.by)}${to}${act.opinion ? `：${act.opinion}` : ''}` });
   }
+  const card = view.work?.clock?.card;
+  if (card && card !== 'none' && card !== before.stepClock?.card) run.record(`item-step-card-${card}`, { ...at, detail: `${view.work!.clock!.step}: ${view.work!.clock!.deadline ?? ''}` });
   for (const urge of (view.urges ?? []).slice(seen.urges)) run.record('item-urged', { ...at, detail: `${urge.by.name ?? urge.by.id}${urge.note ? `：${urge.note}` : ''}` });
   for (const copy of (view.copies ?? []).slice(seen.copies)) run.record('item-copied', { ...at, detail: copy.to.department ?? copy.to.person });
   run.workSeen.set(view.itemId, { trail: view.work?.trail.length ?? 0, urges: view.urges?.length ?? 0, copies: view.copies?.length ?? 0 });

@@ -8,6 +8,7 @@ import type { Actor } from '../../domain/application';
 import { currentStep, type Work } from '../../domain/work-steps';
 import {
   itemChanged,
+  type Card,
   type ClockView,
   type CopyRecord,
   type DispatchedItem,
@@ -53,6 +54,8 @@ export class ItemRun {
   readonly escalations: EscalationRecord[] = [];
   /** The item worked through its steps by the department's people (patch `work-steps`, items with counted steps). */
   work: Work | undefined;
+  /** The current step's own limit and card (`step-clock.ts`). */
+  stepClock: { step: string; deadline?: string; yellowAt?: string; redAt?: string; card: Card } | undefined;
   readonly urges: UrgeRecord[] = [];
   readonly copies: CopyRecord[] = [];
   /** Signals to the case and notifications still in flight: the item completes only once they are done. */
@@ -117,6 +120,7 @@ export class ItemRun {
       steps: work.steps.map(({ id, role, countersign }) => ({ id, role, ...(countersign ? { countersign } : {}) })),
       signatures: work.signatures,
       trail: work.trail,
+      ...(this.stepClock ? { clock: this.stepClock } : {}),
     };
   }
 

@@ -15,17 +15,20 @@ import type { ItemInput, ItemOutcome } from '../contract';
 import { runClock } from './clock';
 import { registerItemHandlers } from './handlers';
 import { ItemRun } from './state';
+import { runStepClocks } from './step-clock';
 import { registerFollowUpHandlers, registerWorkHandlers } from './work';
 
 export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
   const run = new ItemRun(input);
   // Patch `work-steps`: the department's people work the item through its counted steps.
   const steps = workStepsOf(input.item.steps);
-  if (steps.length > 0 && patched('work-steps')) run.work = startWork(steps);
+  if (steps.length > 0 && patched('work-steps')) run.work = startWork(steps, run.startedAt);
   registerItemHandlers(run);
   registerWorkHandlers(run);
   registerFollowUpHandlers(run);
 
+  // Steps with a limit of their own show their cards too (definitions that give one).
+  const stepClocks = run.work?.steps.some((s) => s.limitDays) ? runStepClocks(run) : undefined;
   try {
     await runClock(run);
   } catch (err) {
@@ -39,5 +42,6 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
   await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
   // Signals to the case and notifications already sent are delivered before the item completes.
   await CancellationScope.nonCancellable(() => Promise.all(run.pending));
+  void stepClocks; // ends by itself once the item has settled (its timers are dropped with the workflow)
   return run.outcome();
 }
