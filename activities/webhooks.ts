@@ -9,7 +9,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { postWebhook, wakeWebhookDelivery, type WebhookDispatch } from '../adapters/webhooks';
+import { caseOwner, postWebhook, publishWebhookEvents, type WebhookDispatch } from '../adapters/webhooks';
 import type { CaseProjection } from '../domain/read-model';
 import { timelineEvents, type TimelineEntry, type WebhookRetryPolicy } from '../domain/webhooks';
 
@@ -22,9 +22,6 @@ export interface DeliverWebhookInput {
   retry: WebhookRetryPolicy;
 }
 
-/** The memo key the API starts cases with: the principal that started the case (`api/services/case-service.ts`). */
-const STARTED_BY = 'startedBy';
-
 export function webhookActivities(dispatch: WebhookDispatch | undefined) {
   const published = new BoundedMap<string, number>(REMEMBERED_CASES);
   const owners = new BoundedMap<string, string | null>(REMEMBERED_CASES);
@@ -33,8 +30,7 @@ export function webhookActivities(dispatch: WebhookDispatch | undefined) {
   async function ownerOf(workflowId: string): Promise<string | null> {
     const known = owners.get(workflowId);
     if (known !== undefined) return known;
-    const { memo } = await Context.current().client.workflow.getHandle(workflowId).describe();
-    const owner = typeof memo?.[STARTED_BY] === 'string' ? (memo[STARTED_BY] as string) : null;
+    const owner = (await caseOwner(Context.current().client, workflowId)) ?? null;
     owners.set(workflowId, owner);
     return owner;
   }
@@ -46,12 +42,8 @@ export function webhookActivities(dispatch: WebhookDispatch | undefined) {
       const timeline = (projection.progress as { events?: TimelineEntry[] }).events ?? [];
       const events = timelineEvents(projection.caseId, projection.bundleId, timeline, published.get(projection.caseId) ?? 0);
       if (events.length > 0 && (await dispatch.store.anyWants(events.map((e) => e.type)))) {
-        const owner = await ownerOf(projection.workflowId);
-        const subscriptions = owner ? await dispatch.store.enqueue(owner, events) : [];
         const { client, info } = Context.current();
-        for (const subscriptionId of subscriptions) {
-          await wakeWebhookDelivery(client, info.taskQueue, { subscriptionId, caseId: projection.caseId, retry: dispatch.retry });
-        }
+        await publishWebhookEvents(client, info.taskQueue, dispatch, projection.workflowId, events, await ownerOf(projection.workflowId));
       }
       published.set(projection.caseId, timeline.length);
     },

@@ -175,6 +175,38 @@ export async function wakeWebhookDelivery(client: Client, taskQueue: string, inp
   });
 }
 
+/** The memo key cases are started with naming the principal that started them (`api/services/case-service.ts`). */
+const STARTED_BY = 'startedBy';
+
+/** Who started a case (an integrator's key id, from the case workflow's memo): whose subscriptions hear of it. */
+export async function caseOwner(client: Client, caseWorkflowId: string): Promise<string | undefined> {
+  const { memo } = await client.workflow.getHandle(caseWorkflowId).describe();
+  return typeof memo?.[STARTED_BY] === 'string' ? (memo[STARTED_BY] as string) : undefined;
+}
+
+/**
+ * Publishes events of one case to the subscriptions of its owner that want them, and wakes their
+ * deliveries: for events from outside the case workflow's timeline (reviews, rectifications), from
+ * the API or an activity. Idempotent by message id. `owner` may be given when known (else asked of
+ * Temporal).
+ */
+export async function publishWebhookEvents(
+  client: Client,
+  taskQueue: string,
+  dispatch: WebhookDispatch,
+  caseWorkflowId: string,
+  events: readonly WebhookEvent[],
+  owner?: string | null,
+): Promise<void> {
+  if (events.length === 0 || !(await dispatch.store.anyWants(events.map((e) => e.type)))) return;
+  const principal = owner === undefined ? await caseOwner(client, caseWorkflowId) : owner;
+  if (!principal) return;
+  for (const caseId of new Set(events.map((e) => e.caseId))) {
+    const subscriptions = await dispatch.store.enqueue(principal, events.filter((e) => e.caseId === caseId));
+    for (const subscriptionId of subscriptions) await wakeWebhookDelivery(client, taskQueue, { subscriptionId, caseId, retry: dispatch.retry });
+  }
+}
+
 /** What the API and the activities need to queue messages and get them delivered. */
 export interface WebhookDispatch {
   store: WebhookStore;

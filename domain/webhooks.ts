@@ -113,6 +113,14 @@ export function timelineEvents(caseId: string, bundleId: string, timeline: reado
   return events;
 }
 
+/**
+ * An event that is not on the case's timeline (a review, a rectification), under a natural key unique
+ * within the case (e.g. `review-{reviewId}`, `rectification-{id}-closed`): publishing it again queues nothing.
+ */
+export function caseEvent(type: WebhookEventType, caseId: string, key: string, at: string, data: Record<string, unknown>): WebhookEvent {
+  return { messageId: `msg_${caseId}_${key}`, type, caseId, at, data: { caseId, ...data } };
+}
+
 // --- delivery -------------------------------------------------------------------------------------
 
 /**
