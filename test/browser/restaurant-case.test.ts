@@ -4,7 +4,7 @@
  * when she says she sells tobacco), uploads materials with one tolerable material left out, submits;
  * the window accepts on her commitment; market regulation's handler, reviewer and head work the
  * business licence through its steps in their workbenches (the reviewer sends it back once); the
- * supervisor sees the case's items; the applicant follows the progress on a phone, then withdraws.
+ * supervisor sees the case's items and urges one; the applicant follows the progress on a phone, then withdraws.
  * Every page is checked with axe-core and kept as a screenshot (test-results/screens/).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,13 +142,16 @@ describe.skipIf(skipBrowser)('a restaurant case through the screens', () => {
     await head.context.close();
   });
 
-  it('the supervisor sees the case\'s items across departments, and the statistics', async () => {
+  it('the supervisor sees the case\'s items across departments and the statistics, and urges one', async () => {
     const supervisor = await signedIn(b, 'supervision-officer');
     const { page } = supervisor;
     await page.getByRole('navigation').getByRole('link', { name: '电子监察' }).click();
     await page.getByRole('tab', { name: '全部' }).click();
     await poll(() => page.locator(`tr[data-case="${caseId}"]`).count()).toBeGreaterThanOrEqual(4);
     expect(await page.getByRole('img', { name: /按时办结率/ }).count()).toBe(1);
+    // 催办 from the desk: the food permit's department is pressed, and the case's timeline says so.
+    await page.locator(`tr[data-case="${caseId}"][data-item="food-permit"]`).getByRole('button', { name: /^催办/ }).click();
+    await poll(() => page.getByRole('status').filter({ hasText: '已催办' }).count()).toBe(1);
     await checkPage(supervisor, 'supervision');
     await supervisor.context.close();
   });
@@ -163,6 +166,7 @@ describe.skipIf(skipBrowser)('a restaurant case through the screens', () => {
     const licence = page.locator('tr[data-item="business-licence"]');
     await poll(() => licence.textContent()).toContain('已批准');
     expect(await page.getByRole('region', { name: '告知承诺' }).count()).toBe(1);
+    await poll(() => page.getByRole('region', { name: '办理记录' }).textContent()).toContain('催办 · 食品经营许可');
     await checkPage(applicant, 'phone-progress');
     // Nothing wider than the phone: the page itself never scrolls sideways (wide tables scroll in their box).
     expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);

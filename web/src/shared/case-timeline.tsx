@@ -29,6 +29,7 @@ export function ItemsProgress({ progress, definition }: { progress: CaseProgress
               <td>{departmentName(definition, item.department, i18n.language)}</td>
               <td>
                 <StatusBadge status={item.status} /> {item.clock && item.clock.card !== 'none' && <CardBadge card={item.clock.card} />}
+                {item.status === 'in-review' && item.step && <div className="muted">{t('progress.atStep', { step: t(`stepName.${item.step}`, { defaultValue: item.step }) })}</div>}
                 {item.reason && <div className="muted">{item.reason}</div>}
               </td>
               <td>{item.clock?.deadline ? formatDate(item.clock.deadline) : '—'}</td>

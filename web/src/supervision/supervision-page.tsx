@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
@@ -46,6 +46,19 @@ export function SupervisionPage(_: { session: Session }) {
     queryFn: () => data(api.GET('/statistics', { params: { query: bundleId ? { bundleId } : {} } })),
   });
   const s = stats.data;
+  const queryClient = useQueryClient();
+  // 催办 from the desk: one press per item; the holder and the department are notified (outbox).
+  const urge = useMutation({
+    mutationFn: (row: { caseId: string; itemId: string }) =>
+      data(
+        api.POST('/cases/{caseId}/items/{itemId}/urge', {
+          params: { path: row },
+          headers: { 'idempotency-key': `urge-${row.caseId}-${row.itemId}-${Date.now()}` },
+          body: {},
+        }),
+      ),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['supervision'] }),
+  });
 
   return (
     <section aria-labelledby="supervision-title">
@@ -81,12 +94,13 @@ export function SupervisionPage(_: { session: Session }) {
                   <th scope="col">{t('progress.status')}</th>
                   <th scope="col">{t('progress.deadline')}</th>
                   <th scope="col">{t('inbox.card')}</th>
+                  <th scope="col">{t('supervision.act')}</th>
                 </tr>
               </thead>
               <tbody>
                 {items.data.items.length === 0 && (
                   <tr>
-                    <td colSpan={6}>{t('supervision.none')}</td>
+                    <td colSpan={7}>{t('supervision.none')}</td>
                   </tr>
                 )}
                 {items.data.items.map((item) => (
@@ -105,11 +119,29 @@ export function SupervisionPage(_: { session: Session }) {
                     <td>
                       <CardBadge card={item.card} />
                     </td>
+                    <td>
+                      {['in-review', 'supplementing', 'special-step'].includes(item.status) && (
+                        <button
+                          type="button"
+                          disabled={urge.isPending}
+                          aria-label={t('supervision.urgeLabel', { item: item.title ? localized(item.title) : item.itemId, caseId: item.caseId })}
+                          onClick={() => urge.mutate({ caseId: item.caseId, itemId: item.itemId })}
+                        >
+                          {t('item.action.urge')}
+                        </button>
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </TableWrap>
+        )}
+        {urge.error && <ErrorMessage error={urge.error} />}
+        {urge.isSuccess && (
+          <p role="status" className="ok-box">
+            {t('supervision.urged')}
+          </p>
         )}
         <nav aria-label={t('common.pages')} className="pager">
           <button type="button" disabled={pages.length === 0} onClick={() => setPages((p) => p.slice(0, -1))}>
