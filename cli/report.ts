@@ -32,6 +32,14 @@ export function formatIssues(file: string, issues: readonly LintIssue[], positio
   return lines.length > 0 ? lines.join('\n') + '\n' : '';
 }
 
+/** The merged items with the catalogue codes they absorb: `construction-permit ⊃ 000131127005, …`. */
+function merged(plan: ExecutionPlan): string {
+  return plan.items
+    .filter((item) => item.absorbs)
+    .map((item) => `${item.id} ⊃ ${item.absorbs!.map((entry) => entry.code).join(', ')}`)
+    .join('; ');
+}
+
 /** "2 errors, 1 warning", "no issues". */
 export function countIssues(issues: readonly LintIssue[]): string {
   const errors = issues.filter((issue) => issue.severity === 'error').length;
@@ -72,6 +80,12 @@ export function formatReductions(plan: ExecutionPlan, figures: Reductions): stri
     `  steps, trips: the items' own → the bundle's`,
     conditional.length > 0
       ? `  conditional items count too (a bundle is judged by what it can take): ${conditional.join(', ')}`
+      : undefined,
+    figures.catalogueItems
+      ? `  合并办理 merged: ${figures.catalogueItems.before} catalogue items → ${figures.catalogueItems.after} items (${merged(plan)}), each counted before with its own figures`
+      : undefined,
+    figures.filings
+      ? `  备案 filings (a receipt, no decision; on the critical path with their check period): ${[...figures.filings.always, ...figures.filings.byCondition.map((id) => `${id} (by condition)`)].join(', ')}`
       : undefined,
     '',
   ]

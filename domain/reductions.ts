@@ -6,6 +6,7 @@
  *
  * Pure: reads only the plan, so it runs anywhere a plan does.
  */
+import { filingOf } from '../definitions/modes';
 import type { ExecutionPlan } from '../definitions/plan';
 
 /** One of the four reductions: `reduction` is `before - after`, `reductionPercent` its share of `before`. */
@@ -30,8 +31,21 @@ export interface Reductions {
   /** Number of items in the bundle, conditional ones included. */
   items: number;
   /**
-   * 减时限, in working days. Before: the items' statutory limits (法定时限) one after another (串联审批).
-   * After: the bundle's critical path on promised limits (承诺时限), `plan.criticalPath.days`.
+   * 合并办理 (edition 2, present when an item absorbs catalogue items): catalogue items before the merge
+   * (the items and the ones they absorbed) and after (the items). The absorbed items count in every
+   * "before" below with their own statutory limits, steps, trips and materials.
+   */
+  catalogueItems?: Reduction;
+  /**
+   * 备案 (edition 2, present when the bundle has filings): items filed for every applicant, and those
+   * filed for some (by condition) and decided for the others. A filing counts as what it is: its
+   * statutory period before, its check period on the critical path after (0 when filed at once).
+   */
+  filings?: { always: string[]; byCondition: string[] };
+  /**
+   * 减时限, in working days. Before: the items' statutory limits (法定时限) one after another (串联审批),
+   * those of merged catalogue items included. After: the bundle's critical path on promised limits
+   * (承诺时限), `plan.criticalPath.days`.
    */
   time: Reduction;
   /**
@@ -51,7 +65,9 @@ export interface Reductions {
  *
  * Every item counts, conditional ones too (e.g. the tobacco permit of 开办餐饮店, only for applicants who
  * sell tobacco): a bundle is judged by everything it can take on, not by one applicant's case. So the
- * figures are those of the widest application the bundle accepts, before and after alike.
+ * figures are those of the widest application the bundle accepts, before and after alike: conditional
+ * steps and materials count too. Merged catalogue items (合并办理) count before the merge with their own
+ * figures (absent steps, trips or materials of theirs count 0: the report never claims more than was written).
  */
 export function reductions(plan: ExecutionPlan): Reductions {
   const materialIds = new Set<string>();
@@ -62,19 +78,26 @@ export function reductions(plan: ExecutionPlan): Reductions {
     materialsBefore += own.size;
     for (const id of own) materialIds.add(id);
   }
+  // 合并办理: each absorbed catalogue item asked for its own copies, took its own steps and trips.
+  const absorbed = plan.items.flatMap((item) => item.absorbs ?? []);
+  for (const entry of absorbed) materialsBefore += new Set(entry.materials ?? []).size;
+  const filed = (how: 'always' | 'by-condition') => plan.items.filter((item) => filingOf(item) === how).map((item) => item.id);
   const fetched = new Set(
     plan.materials.filter((material) => material.source.kind === 'electronic-licence').map((material) => material.id),
   );
   const materialsAfter = [...materialIds].filter((id) => !fetched.has(id)).length;
 
+  const filings = { always: filed('always'), byCondition: filed('by-condition') };
   return {
     bundleId: plan.bundleId,
     version: plan.version,
     items: plan.items.length,
-    time: reduction(sum(plan.items.map((item) => item.statutoryDays)), plan.criticalPath.days),
+    ...(absorbed.length > 0 ? { catalogueItems: reduction(plan.items.length + absorbed.length, plan.items.length) } : {}),
+    ...(filings.always.length + filings.byCondition.length > 0 ? { filings } : {}),
+    time: reduction(sum([...plan.items, ...absorbed].map((item) => item.statutoryDays)), plan.criticalPath.days),
     materials: { ...reduction(materialsBefore, materialsAfter), distinct: materialIds.size },
-    steps: reduction(sum(plan.items.map((item) => item.steps.length)), plan.steps),
-    trips: reduction(sum(plan.items.map((item) => item.trips)), plan.trips),
+    steps: reduction(sum([...plan.items.map((item) => item.steps.length), ...absorbed.map((entry) => entry.steps ?? 0)]), plan.steps),
+    trips: reduction(sum([...plan.items.map((item) => item.trips), ...absorbed.map((entry) => entry.trips ?? 0)]), plan.trips),
   };
 }
 

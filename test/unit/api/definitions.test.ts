@@ -104,7 +104,11 @@ describe('POST /definitions', () => {
   it('refuses an invalid definition with 422 and every issue', async () => {
     const response = await as('designer', { method: 'POST', url: '/definitions', payload: restaurantV(3, (d) => (d.promisedDays = 1)) });
     expect(response.statusCode).toBe(422);
-    expect(response.json().errors).toEqual([expect.objectContaining({ path: '/promisedDays', code: 'bundle-promise-below-critical-path' })]);
+    // The issues: the error, and edition 1's renamed-property warning.
+    expect(response.json().errors).toEqual([
+      expect.objectContaining({ path: '/promisedDays', code: 'bundle-promise-below-critical-path' }),
+      expect.objectContaining({ path: '/steps', code: 'renamed-property' }),
+    ]);
   });
 });
 

@@ -67,7 +67,9 @@ describe('yijianshi validate', () => {
     const { code, stdout, stderr } = await yijianshi('validate', 'valid.json');
     expect(code).toBe(0);
     expect(stdout).toContain('✓ valid.json: valid');
-    expect(stdout).toContain('open-restaurant v1, 5 items; no issues');
+    // Edition 1: lint says what to rename to move it to edition 2, nothing else.
+    expect(stdout).toContain('open-restaurant v1, 5 items; 1 warning');
+    expect(stdout).toMatch(/\/steps {2}renamed-property {2}/);
     expect(stderr).toBe('');
   });
 
@@ -85,11 +87,11 @@ describe('yijianshi validate', () => {
   it('exits 0 and lists the warning when there are warnings only', async () => {
     const { code, stdout } = await yijianshi('validate', 'warning.json');
     expect(code).toBe(0);
-    expect(stdout).toContain('warnings 警告 (1)');
+    expect(stdout).toContain('warnings 警告 (2)'); // and edition 1's renamed-property
     expect(stdout).toMatch(/\/departments\/5 {2}unused-department {2}/);
     expect(stdout).not.toContain('errors 错误');
     expect(stdout).toContain('valid (通过)');
-    expect(stdout).toContain('1 warning');
+    expect(stdout).toContain('2 warnings');
   });
 
   it('prints the issues as JSON with --json', async () => {
@@ -144,7 +146,7 @@ describe('yijianshi compile', () => {
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toContain('/items/1/dependsOn/0');
-    expect(stderr).toContain('yijianshi compile: two-errors.json is not a valid definition (2 errors)');
+    expect(stderr).toContain('yijianshi compile: two-errors.json is not a valid definition (2 errors, 1 warning)');
     expect(stderr).not.toMatch(STACK);
   });
 });

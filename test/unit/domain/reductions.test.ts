@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAndCompile } from '../../../definitions/compile';
 import { reduction, reductions } from '../../../domain/reductions';
-import { item, validDefinition } from '../definitions/fixtures';
+import { edition2Definition, item, validDefinition } from '../definitions/fixtures';
 
 const bundle = (name: string) =>
   parseAndCompile(JSON.parse(readFileSync(new URL(`../../../definitions/bundles/${name}.json`, import.meta.url), 'utf8')));
@@ -123,5 +123,40 @@ describe('reductions', () => {
     expect(reduction(5, 5).reductionPercent).toBe(0);
     expect(Object.is(reduction(5, 5).reductionPercent, -0)).toBe(false);
     expect(reduction(0, 0).reductionPercent).toBe(0);
+  });
+
+  it('counts merged catalogue items before the merge, with their limits, steps, trips and materials', () => {
+    const definition = edition2Definition();
+    definition.departments.push({ id: 'quality', name: { zh: '质监站', en: 'quality station' } });
+    // b absorbs two catalogue items: one with its figures, one with its limit alone.
+    definition.items[1]!.absorbs = [
+      { code: '000131127005', title: { zh: '质量监督', en: 'quality' }, department: 'quality', statutoryDays: 10, steps: 3, trips: 2, materials: ['id-card', 'lease'] },
+      { code: '000131127006', title: { zh: '安全监督', en: 'safety' }, department: 'quality', statutoryDays: 7 },
+    ];
+    const figures = reductions(parseAndCompile(definition));
+    // Worked by hand: items a (3), b (5), c (5) statutory, plus 10 + 7 merged = 30 before; critical path a 1 + b 2 = 3.
+    expect(figures.catalogueItems).toEqual({ before: 5, after: 3, reduction: 2, reductionPercent: 40 });
+    expect(figures.time).toEqual({ before: 30, after: 3, reduction: 27, reductionPercent: 90 });
+    // materials: a 2 + b 1 + c 0, plus the merged item's own 2 = 5; distinct id-card, lease, id-card fetched → 1 after
+    expect(figures.materials).toEqual({ before: 5, after: 1, reduction: 4, reductionPercent: 80, distinct: 2 });
+    // steps: 1 + 1 + 1 + 3 (the one without steps counts 0) = 6; applicant steps 1
+    expect(figures.steps).toEqual({ before: 6, after: 1, reduction: 5, reductionPercent: 83.3 });
+    // trips: 1 + 1 + 1 + 2 = 5; bundle 1
+    expect(figures.trips).toEqual({ before: 5, after: 1, reduction: 4, reductionPercent: 80 });
+    expect(figures.filings).toBeUndefined();
+  });
+
+  it('counts a filing as a filing: named, and on the critical path with its check period', () => {
+    const definition = edition2Definition();
+    definition.items[1]!.mode = 'filing';
+    definition.items[1]!.result.kind = 'filing';
+    definition.items[1]!.filing = { checkDays: 1 };
+    definition.items[2]!.mode = 'filing';
+    definition.items[2]!.filing = { when: { field: 'tobaccoDistance', lt: 50 }, receipt: { kind: 'filing', title: { zh: '备案回执', en: 'receipt' } } };
+    const figures = reductions(parseAndCompile(definition));
+    expect(figures.filings).toEqual({ always: ['b'], byCondition: ['c'] });
+    // b is filed after a check period of 1 (not its promised 2); c may be an approval: 1 → a 1 + c 1 = 2.
+    expect(figures.time).toEqual({ before: 13, after: 2, reduction: 11, reductionPercent: 84.6 });
+    expect(figures.catalogueItems).toBeUndefined();
   });
 });
