@@ -6,6 +6,7 @@ import { inboxBenchmark } from './inbox';
 import { limitBenchmark } from './limit';
 import { memoryBenchmark } from './memory';
 import { pureBenchmark } from './pure';
+import { readModelBenchmark } from './read-model';
 import { sealBenchmark } from './seal';
 
-export const benchmarks: Benchmark[] = [pureBenchmark, sealBenchmark, limitBenchmark, engineBenchmark, apiBenchmark, inboxBenchmark, memoryBenchmark];
+export const benchmarks: Benchmark[] = [pureBenchmark, sealBenchmark, limitBenchmark, engineBenchmark, apiBenchmark, inboxBenchmark, readModelBenchmark, memoryBenchmark];
