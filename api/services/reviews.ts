@@ -18,7 +18,7 @@ import type { rectificationWorkflow } from '../../workflows';
 import { closeRectification, rectificationWorkflowId, TASK_QUEUE, type CaseProgress, type RectificationInput } from '../../workflows/contract';
 import { openPageToken, sealPageToken } from '../page-token';
 import type { CaseService } from './case-service';
-import { InvalidPageTokenError, UnknownItemError } from './errors';
+import { IdempotencyKeyReusedError, InvalidPageTokenError, UnknownItemError } from './errors';
 import { runUpdate, type IdempotencyKey, type UpdateOutcome } from './updates';
 
 /** Who rates: the signed-in applicant (the route has checked it is one). */
@@ -152,9 +152,18 @@ export class ReviewService {
    * idempotent under the caller's key. The rectification as stored after.
    */
   async close(rectification: Rectification, actor: Actor, body: CloseRectificationBody, key?: IdempotencyKey): Promise<UpdateOutcome<Rectification>> {
+    const closedAlready = () => illegalNow(`Rectification ${rectification.id} is already closed.`);
+    if (rectification.status === 'closed' && !key) throw closedAlready();
     await this.ensureStarted(rectification);
     const handle = this.client.workflow.getHandle(rectificationWorkflowId(rectification.id));
-    const outcome = await runUpdate(this.client, handle, closeRectification, [{ ...body, actor }], key);
+    let outcome: UpdateOutcome<object>;
+    try {
+      outcome = await runUpdate(this.client, handle, closeRectification, [{ ...body, actor }], key);
+    } catch (err) {
+      // A closed rectification's workflow has completed: the Update cannot reach it (unless it is this key's replay).
+      if (!(err instanceof IdempotencyKeyReusedError) && (await this.store.rectification(rectification.id))?.status === 'closed') throw closedAlready();
+      throw err;
+    }
     return { value: await this.fresh(rectification), replayed: outcome.replayed };
   }
 }
