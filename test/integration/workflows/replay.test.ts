@@ -1,9 +1,10 @@
 /**
  * Cases in flight must survive workflow deployments: saved histories of real cases (recorded by
  * `test/fixtures/record-histories.ts`: defaults, escalation, a broken commitment, a rejection; as the
- * workflows ran before patch `lean-case`, and as lean cases, `lean-*`) must replay against the current
- * workflow code without non-determinism. A change that fails here needs
- * `patched()`, not new fixtures.
+ * workflows ran before patch `lean-case`, and as lean cases, `lean-*`; and rectifications of bad ratings,
+ * `rectification-*`, one closed with its call-back and one overdue and open, recorded from
+ * test/integration/workflows/rectification.test.ts) must replay against the current workflow code
+ * without non-determinism. A change that fails here needs `patched()`, not new fixtures.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
