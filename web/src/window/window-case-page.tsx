@@ -12,6 +12,7 @@ import { ErrorMessage } from '../shared/error-message';
 import { formatDateTime } from '../shared/format';
 import { useIdempotencyKey } from '../shared/idempotency';
 import { PATHS } from '../shared/paths';
+import { MaterialUploads, type Uploaded } from '../applicant/material-uploads';
 import { TableWrap } from '../shared/table-wrap';
 
 type Act = 'accept' | 'commitment' | 'refuse';
@@ -56,6 +57,26 @@ export function WindowCasePage({ caseId }: { session: Session; caseId: string })
   const applying = new Set(p?.items.filter((i) => i.status !== 'skipped').map((i) => i.id));
   const needed = definition?.materials.filter((m) => definition.items.some((i) => applying.has(i.id) && i.materials.includes(m.id))) ?? [];
   const waiting = p?.status === 'submitted';
+
+  // 告知承诺: the window hands in the promised materials for the applicant, before their deadlines.
+  const [promised, setPromised] = useState<Record<string, Uploaded>>({});
+  const missingPromised = p?.commitment?.status === 'open' ? p.commitment.materials.filter((m) => m.status === 'missing').map((m) => m.material) : [];
+  const promisedMaterials = definition?.materials.filter((m) => missingPromised.includes(m.id)) ?? [];
+  const supply = useMutation({
+    mutationFn: () =>
+      data(
+        api.POST('/cases/{caseId}/commitment/materials', {
+          params: { path: { caseId } },
+          headers: { 'idempotency-key': `commitment-${key}` },
+          body: { materials: Object.values(promised).map((u) => ({ id: u.material, sha256: u.sha256 })) },
+        }),
+      ),
+    onSuccess: (next) => {
+      nextKey();
+      setPromised({});
+      queryClient.setQueryData(['case', caseId], next);
+    },
+  });
 
   return (
     <article aria-labelledby="window-case-title">
@@ -135,6 +156,44 @@ export function WindowCasePage({ caseId }: { session: Session; caseId: string })
             </button>
           </div>
         </section>
+      )}
+      {p && promisedMaterials.length > 0 && (
+        <section aria-labelledby="promised-title" className="actions">
+          <h2 id="promised-title">{t('window.promised')}</h2>
+          <ul>
+            {p.commitment!.materials
+              .filter((m) => m.status === 'missing')
+              .map((m) => (
+                <li key={m.material}>
+                  {localized(m.name)} — {t('commitment.deadline', { date: formatDateTime(m.deadline) })}
+                </li>
+              ))}
+          </ul>
+          <MaterialUploads
+            bundleId={p.bundleId}
+            version={p.bundleVersion}
+            materials={promisedMaterials}
+            uploads={promised}
+            onUploaded={(u) => setPromised((all) => ({ ...all, [u.material]: u }))}
+            onRemoved={(material) =>
+              setPromised((all) => {
+                const { [material]: _removed, ...rest } = all;
+                return rest;
+              })
+            }
+          />
+          <div className="button-row">
+            <button type="button" className="primary" disabled={supply.isPending || Object.keys(promised).length === 0} onClick={() => supply.mutate()}>
+              {t('window.supplyPromised')}
+            </button>
+          </div>
+          {supply.error && <ErrorMessage error={supply.error} />}
+        </section>
+      )}
+      {supply.isSuccess && (
+        <p role="status" className="ok-box">
+          {t('window.promisedSupplied')}
+        </p>
       )}
       {act.error && <ErrorMessage error={act.error} />}
       {act.data && (
