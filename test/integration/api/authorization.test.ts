@@ -131,11 +131,18 @@ const EXPECTED: Record<string, number[]> = {
   copyItem: ITEM_ACT,
   urgeItem: /*                  */ [401, 403, 200, 403, 200, 200, 403, 403, 403],
   listWindowApplications: /*    */ [401, 403, 200, 403, 200, 200, 403, 403, 403],
+  // 好差评: only the applicant themself rates (test/integration/workflows/rectification.test.ts signs in as one).
+  rateCase: PEOPLE_ONLY,
+  listCaseReviews: CASE_READ,
+  listReviews: /*               */ [401, 403, 403, 403, 200, 200, 403, 403, 403],
+  listRectifications: /*        */ [401, 403, 403, 403, 200, 200, 200, 403, 403],
+  getRectification: /*          */ [401, 403, 403, 403, 200, 200, 200, 403, 403],
+  closeRectification: ITEM_ACT,
 };
 
 // --- what each operation is sent -----------------------------------------------------------------
 
-type Fixture = 'none' | 'submitted' | 'in-review' | 'supplementing' | 'special-step' | 'commitment' | 'commitment-supplied' | 'api-key';
+type Fixture = 'none' | 'submitted' | 'in-review' | 'supplementing' | 'special-step' | 'commitment' | 'commitment-supplied' | 'api-key' | 'ended' | 'rectification';
 
 /** What a fixture made: the case, or path parameters (an API key's id). */
 interface Target {
@@ -217,6 +224,12 @@ const CALLS: Record<string, Call> = {
   copyItem: { fixture: 'in-review', mutates: true, payload: { to: { department: 'fire-rescue' }, note: '请知悉' } },
   urgeItem: { fixture: 'in-review', mutates: true, payload: { note: '请加快' } },
   listWindowApplications: { fixture: 'none', params: { department: 'gov-service' } },
+  rateCase: { fixture: 'ended', payload: { level: 1, itemId: ITEM, comment: '太慢' } },
+  listCaseReviews: { fixture: 'in-review' },
+  listReviews: { fixture: 'none', query: { level: '1' } },
+  listRectifications: { fixture: 'none', query: { department: 'market-regulation' } },
+  getRectification: { fixture: 'rectification' },
+  closeRectification: { fixture: 'rectification', mutates: true, payload: { measures: '已约谈承办人', callback: { outcome: 'satisfied' } } },
 };
 
 const DEFAULT_PARAMS: Record<string, string> = { id: BUNDLE, version: '1', itemId: ITEM, department: 'market-regulation', slug: 'forbidden' };
@@ -237,6 +250,15 @@ let keys = 0;
 
 async function fixture(kind: Fixture): Promise<Target> {
   if (kind === 'none') return {};
+  if (kind === 'ended' || kind === 'rectification') {
+    // Withdrawn with its business licence in review: an ended case, whose licence reached its department.
+    const { caseId } = await fixture('in-review');
+    await ok(stack.as('integrator', { method: 'POST', url: `/cases/${caseId}/withdraw`, payload: { reason: '不再开店' } }));
+    if (kind === 'ended') return { caseId };
+    // Rated by its applicant through the service (this matrix has API keys only; the route's own test signs in).
+    const { rectification } = await stack.app.reviews.rate(caseId!, { principalId: 'applicant', subjectId: SUBJECT }, { level: 1, itemId: ITEM, indicators: {} });
+    return { caseId, params: { rectificationId: rectification!.id } };
+  }
   if (kind === 'api-key') {
     const created = await ok(stack.as('admin', { method: 'POST', url: '/admin/api-keys', payload: { id: `doomed-${++keys}`, roles: ['integrator'] } }), 201);
     return { params: { id: created.id } };
@@ -260,7 +282,11 @@ async function fixture(kind: Fixture): Promise<Target> {
 }
 
 /** What a refused request must leave alone. */
-async function snapshot({ caseId }: Target): Promise<unknown> {
+async function snapshot({ caseId, params }: Target): Promise<unknown> {
+  if (params?.rectificationId) {
+    const r = await ok(stack.as('supervisor', { method: 'GET', url: `/rectifications/${params.rectificationId}` }));
+    return { status: r.status, measures: r.measures, callback: r.callback };
+  }
   if (!caseId) return (await ok(stack.as('admin', { method: 'GET', url: '/admin/api-keys' }))).map((k: { id: string }) => k.id);
   const p = await readProgress(caseId);
   return {
