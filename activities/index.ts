@@ -25,6 +25,7 @@ import type { NoticeDispatch } from '../adapters/notices';
 import { deliverLater, noticeActivities } from './notices';
 import type { ItemClock } from '../domain/calendar';
 import type { IssuedResult } from '../domain/results';
+import { testDeadline, type TestClock } from '../domain/test-clock';
 
 export interface ActivityDeps {
   documents: DocumentStore;
@@ -34,6 +35,11 @@ export interface ActivityDeps {
   credit: CreditProvider;
   /** Holiday data directory; the repository's `adapters/data` by default. */
   calendarDataDir?: string;
+  /**
+   * The test clock (domain/test-clock.ts): working days of a few seconds, for drills only. Set by
+   * runtime/test-clock.ts from `YJS_TEST_CLOCK_DAY_SECONDS`; absent in every real deployment.
+   */
+  testClock?: TestClock;
   /** Where notifications wait for delivery; by default beside the documents, in `documents`. */
   outbox?: Outbox;
   /**
@@ -64,7 +70,7 @@ export function createActivities(deps: ActivityDeps) {
     },
     /** Deadline and card instants of an item, in working days of its calendar. */
     async computeItemClock(request: ItemClockRequest): Promise<ItemClock> {
-      return computeItemClock(request, deps.calendarDataDir);
+      return computeItemClock(request, deps.calendarDataDir, deps.testClock);
     },
     /** The sealed timeout-default notice of an item, made once. */
     async issueTimeoutDefaultNotice(input: TimeoutDefaultNoticeInput): Promise<{ documentId: string }> {
@@ -76,6 +82,7 @@ export function createActivities(deps: ActivityDeps) {
     },
     /** The end of the Nth working day after `start`, in the plan's calendar. */
     async workingDeadline(input: { calendar: string; start: string; days: number }): Promise<{ deadline: string; estimated: boolean }> {
+      if (deps.testClock) return { deadline: testDeadline(deps.testClock, input.start, input.days), estimated: false };
       const calendar = await loadCalendar(input.calendar, {
         unknownYears: 'weekends-only',
         ...(deps.calendarDataDir ? { dataDir: deps.calendarDataDir } : {}),

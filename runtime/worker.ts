@@ -6,6 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { TASK_QUEUE } from '../workflows/contract';
+import { testClockBanner, testClockFromEnv } from './test-clock';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -81,8 +82,16 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, min: number): number 
   return n;
 }
 
+/** The deps with the test clock of `YJS_TEST_CLOCK_DAY_SECONDS` (runtime/test-clock.ts), announced loudly, when one is set. */
+function withTestClock(deps: ActivityDeps): ActivityDeps {
+  const testClock = deps.testClock ?? testClockFromEnv();
+  if (!testClock) return deps;
+  console.error(testClockBanner(testClock));
+  return { ...deps, testClock };
+}
+
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
-  const activities = options.activities ?? (options.deps ? createActivities(options.deps) : undefined);
+  const activities = options.activities ?? (options.deps ? createActivities(withTestClock(options.deps)) : undefined);
   if (!activities) throw new Error('createWorker needs activities or their deps');
   const cache = workerCacheConfig();
   limitWorkflowHeap(cache.workflowHeapMb);
