@@ -3,9 +3,10 @@
  * in their own browser: the applicant reads the notice, fills the one form (the tobacco field appears
  * when she says she sells tobacco), uploads materials with one tolerable material left out, submits;
  * the window accepts on her commitment and later hands in the promised material; market regulation's
- * handler, reviewer and head work the business licence through its steps in their workbenches (the reviewer sends it back once); the
- * supervisor sees the case's items and urges one; the applicant follows the progress on a phone, then withdraws.
- * Every page is checked with axe-core and kept as a screenshot (test-results/screens/).
+ * handler, reviewer and head work the business licence through its steps in their workbenches (the
+ * reviewer sends it back once); the supervisor sees the case's items and urges one; the applicant
+ * follows the progress on a phone, then withdraws. Every page is checked with axe-core and kept as a
+ * screenshot (test-results/screens/).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPage, pageWidth, signedIn, skipBrowser, startBrowserStack, type BrowserStack, type Person } from '../helpers/browser';

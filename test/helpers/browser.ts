@@ -24,7 +24,7 @@ import { DEFAULT_AUDIENCE } from '../../runtime/oidc-config';
 import { PROJECT_ROOT } from '../../runtime/config';
 import { startEmbeddedOidc, type EmbeddedOidc } from '../../runtime/oidc-provider';
 import { DEV_PASSWORD, WEB_CLIENT_ID } from '../../scripts/sign-in';
-import { startStack, type Stack } from './stack';
+import { startStack, type Stack, type StackOptions } from './stack';
 import { createDevServerEnv } from './temporal-env';
 
 export const WEB_ROOT = join(PROJECT_ROOT, 'web', 'dist');
@@ -50,7 +50,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startBrowserStack(): Promise<BrowserStack> {
+/** The stack; `activityOverrides` as for `startStack` (e.g. a clock whose cards come in seconds). */
+export async function startBrowserStack(options: Pick<StackOptions, 'activityOverrides'> = {}): Promise<BrowserStack> {
   if (!existsSync(join(WEB_ROOT, 'index.html'))) throw new Error('web/dist is not built: run `npx tsx scripts/build-web.ts` (npm test does)');
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -78,6 +79,7 @@ export async function startBrowserStack(): Promise<BrowserStack> {
     ]);
     const verifier = new JwtAuthenticator({ issuer: oidc.issuer, audience: DEFAULT_AUDIENCE });
     stack = await startStack(env, {
+      ...options,
       people,
       authenticator: (apiKeys) => new BearerAuthenticator(verifier, apiKeys),
       web: { root: WEB_ROOT, oidc: { issuer: oidc.issuer, clientId: WEB_CLIENT_ID } },
