@@ -52,6 +52,8 @@ let operations: Operation[];
 let watched: Watched[];
 /** A case the fuzzer may change (accepted, its first item in review): requests there go deep. */
 let sacrificial: string;
+/** A bad rating's rectification the fuzzer may close (of a withdrawn case): requests there go deep too. */
+let rectificationId: string;
 let principals: string[];
 let sealedSeed: { document: unknown; seal: unknown };
 
@@ -72,6 +74,7 @@ beforeAll(async () => {
   ];
   await until(inReview, (p) => p.items.some((i) => i.status === 'in-review'));
   await until(sacrificial, (p) => p.items.some((i) => i.status === 'in-review'));
+  rectificationId = await rectificationOfWithdrawnCase();
 
   const pair = await stack.keys.keyPairFor('market-regulation');
   const document = { documentId: 'fuzz-1', kind: 'business-licence', holder: { name: '王小明', subjectId: '420104199003071234' } };
@@ -101,6 +104,17 @@ async function progress(caseId: string): Promise<CaseProgress> {
 
 function until(caseId: string, accept: (p: CaseProgress) => boolean): Promise<CaseProgress> {
   return eventually(() => progress(caseId), accept, `case ${caseId}`);
+}
+
+/** A restaurant case withdrawn in review and rated 非常不满意 by its applicant (through the service: no person signs in here). */
+async function rectificationOfWithdrawnCase(): Promise<string> {
+  const caseId = await startCase(restaurantApplication({ sellsTobacco: false }));
+  await accept(caseId);
+  await until(caseId, (p) => p.items.some((i) => i.id === 'business-licence' && i.status === 'in-review'));
+  const withdrawn = await stack.as('integrator', { method: 'POST', url: `/cases/${caseId}/withdraw`, payload: {} });
+  expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+  const rated = await stack.app.reviews.rate(caseId, { principalId: 'applicant', subjectId: '420104199003071234' }, { level: 1, itemId: 'business-licence', indicators: {} });
+  return rated.rectification!.id;
 }
 
 function operationsOf(spec: { paths: Record<string, Record<string, { operationId: string; parameters?: Array<{ in: string; name: string }>; requestBody?: { content: Record<string, unknown> } }>> }): Operation[] {
@@ -184,6 +198,7 @@ function likelyPrincipals(op: Operation): string[] {
   if (op.path.startsWith('/admin')) return ['admin'];
   if (/\/(accept|refuse)$/.test(op.path)) return ['window-gov-service'];
   if (op.path.includes('/items/{itemId}') || op.path.endsWith('{material}/reject') || op.path.includes('/inbox')) return ['officer-market-regulation'];
+  if (op.path.startsWith('/rectifications')) return ['officer-market-regulation', 'supervisor'];
   if (op.method === 'POST' && op.path.startsWith('/cases') || op.path.includes('prefill') || op.path.includes('uploads')) return ['integrator', 'window-gov-service'];
   if (op.method === 'POST' && op.path.startsWith('/definitions')) return ['designer'];
   return ['supervisor', 'integrator', 'designer'];
@@ -193,6 +208,7 @@ function likelyPrincipals(op: Operation): string[] {
 function pathValue(name: string): fc.Arbitrary<string> {
   const real: Record<string, () => string[]> = {
     caseId: () => [...watched.map((w) => w.caseId), sacrificial, 'a'.repeat(24)],
+    rectificationId: () => [rectificationId, 'a'.repeat(24)],
     itemId: () => ITEMS,
     material: () => MATERIALS,
     id: () => BUNDLES,
@@ -214,6 +230,7 @@ function queryValue(name: string): fc.Arbitrary<string> {
     version: ['1', '2', '0', 'x'],
     bundleId: BUNDLES,
     department: DEPARTMENTS,
+    level: ['1', '2', '5', '0', '6', '1.5', 'x'],
   };
   return fc.oneof(fc.constantFrom(...(real[name] ?? ['x'])), nastyString);
 }
@@ -280,6 +297,11 @@ function seedBodies(operationId: string): unknown[] {
     validateDefinition: [definition],
     verifySeal: [sealedSeed],
     createApiKey: [{ roles: ['department'], department: 'water-affairs' }, { id: 'fuzz-integrator', roles: ['integrator'] }],
+    rateCase: [{ level: 1 }, { level: 5, itemId: 'business-licence', indicators: { efficiency: 5, guideAccuracy: 4, convenience: 5, usability: 3 }, comment: '很快' }],
+    closeRectification: [
+      { measures: '已约谈承办人', callback: { outcome: 'satisfied' } },
+      { measures: '优化指南', callback: { outcome: 'unreachable', note: '电话未接通', at: '2026-11-20T10:00:00+08:00' } },
+    ],
   };
   return bySeed[operationId] ?? [{}];
 }
