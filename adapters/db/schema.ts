@@ -36,6 +36,7 @@ export interface Database {
   notices: NoticesTable;
   read_cases: ReadCasesTable;
   read_items: ReadItemsTable;
+  case_number_sequences: CaseNumberSequencesTable;
 }
 
 // --- 0001: the stores -------------------------------------------------------------------------
@@ -284,4 +285,13 @@ export interface ReadItemsTable {
   /** numeric: read back as a string by pg. */
   working_days_taken: ColumnType<string | number | null, number | null, number | null>;
   same_day: boolean | null;
+}
+
+// --- 0006: case numbers ------------------------------------------------------------------------
+
+/** One counter of case numbers (办件编号) per scope: the number with its sequence left out. */
+export interface CaseNumberSequencesTable {
+  scope: string;
+  /** bigint: read back as a string by pg. */
+  last_value: ColumnType<string | number, number, number>;
 }

@@ -9,6 +9,7 @@ import * as nextIssues from './0002-people-reviews-webhooks-read-model';
 import * as readModel from './0003-read-model';
 import * as reviews from './0004-reviews';
 import * as webhooks from './0005-webhooks';
+import * as caseNumbers from './0006-case-numbers';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-stores': stores,
@@ -16,4 +17,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-read-model': readModel,
   '0004-reviews': reviews,
   '0005-webhooks': webhooks,
+  '0006-case-numbers': caseNumbers,
 };

@@ -1,8 +1,8 @@
 /**
  * The migrations, on PGlite and on a PostgreSQL server: a new database gets every table the stores
  * and the next issues use, a second run does nothing, and 0002 (the empty tables of the next issues),
- * 0003 (the read model's columns), 0004 (reviews and rectifications) and 0005 (webhook and
- * notification delivery) go down and up again.
+ * 0003 (the read model's columns), 0004 (reviews and rectifications), 0005 (webhook and
+ * notification delivery) and 0006 (case number counters) go down and up again.
  */
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, sql } from 'kysely';
@@ -14,7 +14,18 @@ import { openDatabase } from '../../../runtime/database';
 import { postgresUnavailable, startPostgres, type PostgresServer } from '../../helpers/postgres';
 
 const STORES = ['api_keys', 'broken_commitments', 'definition_versions', 'definitions', 'documents', 'outbox', 'uploads'];
-const NEXT = ['notices', 'notification_deliveries', 'persons', 'read_cases', 'read_items', 'rectifications', 'reviews', 'webhook_deliveries', 'webhook_subscriptions'];
+const NEXT = [
+  'case_number_sequences',
+  'notices',
+  'notification_deliveries',
+  'persons',
+  'read_cases',
+  'read_items',
+  'rectifications',
+  'reviews',
+  'webhook_deliveries',
+  'webhook_subscriptions',
+];
 
 async function tables(db: Kysely<Database>): Promise<string[]> {
   const { rows } = await sql<{ name: string }>`
@@ -41,7 +52,7 @@ if (process.env.YJS_SKIP_POSTGRES !== '1') {
 }
 
 describe.each(backends)('migrations on %s', (_name, open) => {
-  it('make every table on a new database, once; 0002 to 0005 go down and up again', async () => {
+  it('make every table on a new database, once; 0002 to 0006 go down and up again', async () => {
     const db = await open();
     try {
       expect(await tables(db)).toEqual([]);
@@ -53,7 +64,13 @@ describe.each(backends)('migrations on %s', (_name, open) => {
       const down = await migrateTo(db, '0001-stores');
       expect(down.current).toEqual(['0001-stores']);
       expect(await tables(db)).toEqual(STORES);
-      expect((await migrateToLatest(db)).applied).toEqual(['0002-people-reviews-webhooks-read-model', '0003-read-model', '0004-reviews', '0005-webhooks']);
+      expect((await migrateToLatest(db)).applied).toEqual([
+        '0002-people-reviews-webhooks-read-model',
+        '0003-read-model',
+        '0004-reviews',
+        '0005-webhooks',
+        '0006-case-numbers',
+      ]);
       expect(await tables(db)).toEqual([...STORES, ...NEXT].sort());
     } finally {
       await db.destroy();
