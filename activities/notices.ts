@@ -71,9 +71,15 @@ export function noticeActivities(dispatch: NoticeDispatch | undefined) {
       await required(dispatch).store.markFailed(input.caseId, input.key, input.channel, input.recipient, input.error);
     },
 
-    /** Marks the outbox entry delivered once every delivery is; whether it is. */
-    async settleNotice(input: { caseId: string; key: string }): Promise<boolean> {
-      return required(dispatch).store.settle(input.caseId, input.key);
+    /**
+     * Marks the outbox entry delivered once every delivery is: whether it is, and how many deliveries
+     * are pending again (an admin's retry while this run was finishing, which this run then makes).
+     */
+    async settleNotice(input: { caseId: string; key: string }): Promise<{ delivered: boolean; pending: number }> {
+      const { store } = required(dispatch);
+      const delivered = await store.settle(input.caseId, input.key);
+      const pending = delivered ? 0 : (await store.plan(input.caseId, input.key, [])).filter((d) => d.status === 'pending').length;
+      return { delivered, pending };
     },
   };
 }

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import {
   emailMessage,
   NOTICE_DELIVERY_WORKFLOW,
+  NOTICE_RETRY_SIGNAL,
   noticeDeliveryWorkflowId,
   smsText,
   type CaseFacts,
@@ -232,4 +233,18 @@ export async function startNoticeDelivery(client: Client, taskQueue: string, inp
   } catch (err) {
     if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
   }
+}
+
+/**
+ * Retries a notification's failed deliveries (made pending again by the caller): wakes its delivery
+ * workflow, or starts it (signal-with-start), so that a run that was just finishing delivers them too.
+ */
+export async function retryNoticeDelivery(client: Client, taskQueue: string, input: NoticeDeliveryInput): Promise<void> {
+  await client.workflow.signalWithStart(NOTICE_DELIVERY_WORKFLOW, {
+    workflowId: noticeDeliveryWorkflowId(input.caseId, input.key),
+    taskQueue,
+    args: [input],
+    signal: NOTICE_RETRY_SIGNAL,
+    signalArgs: [],
+  });
 }

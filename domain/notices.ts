@@ -112,6 +112,8 @@ export const DEFAULT_NOTICE_RETRY: NoticeRetryPolicy = {
 
 /** The workflow that delivers one notification of the outbox over every channel it needs. */
 export const NOTICE_DELIVERY_WORKFLOW = 'noticeDeliveryWorkflow';
+/** The signal an admin's retry sends (with signal-with-start), so that a run about to finish delivers the failed ones again. */
+export const NOTICE_RETRY_SIGNAL = 'noticeRetryRequested';
 export const noticeDeliveryWorkflowId = (caseId: string, key: string): string => `notice-${caseId}-${key}`;
 
 export interface NoticeDeliveryInput {

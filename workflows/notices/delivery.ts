@@ -4,9 +4,11 @@
  * with exponential backoff until the retry window closes; then it is recorded as failed (admins see
  * it, and may retry it). The outbox entry is marked delivered once every delivery is.
  */
-import { ActivityFailure, isCancellation, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, defineSignal, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import type { NoticeDeliveryInput } from '../../domain/notices';
+import { NOTICE_RETRY_SIGNAL, type NoticeDeliveryInput } from '../../domain/notices';
+
+export const noticeRetryRequested = defineSignal(NOTICE_RETRY_SIGNAL);
 
 const { planNoticeDeliveries, failNoticeDelivery, settleNotice } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -14,6 +16,10 @@ const { planNoticeDeliveries, failNoticeDelivery, settleNotice } = proxyActiviti
 });
 
 export async function noticeDeliveryWorkflow(input: NoticeDeliveryInput): Promise<{ delivered: boolean }> {
+  let retried = false;
+  setHandler(noticeRetryRequested, () => {
+    retried = true;
+  });
   const { retry } = input;
   const { deliverNotice } = proxyActivities<Activities>({
     startToCloseTimeout: retry.attemptTimeoutMs + 10_000,
@@ -25,16 +31,21 @@ export async function noticeDeliveryWorkflow(input: NoticeDeliveryInput): Promis
       nonRetryableErrorTypes: ['ChannelNotConfigured'],
     },
   });
-  const deliveries = await planNoticeDeliveries({ caseId: input.caseId, key: input.key });
-  await Promise.all(
-    deliveries.map(async (delivery) => {
-      try {
-        await deliverNotice(delivery);
-      } catch (err) {
-        if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
-        await failNoticeDelivery({ ...delivery, error: err.cause?.message ?? err.message });
-      }
-    }),
-  );
-  return { delivered: await settleNotice({ caseId: input.caseId, key: input.key }) };
+  for (;;) {
+    retried = false;
+    const deliveries = await planNoticeDeliveries({ caseId: input.caseId, key: input.key });
+    await Promise.all(
+      deliveries.map(async (delivery) => {
+        try {
+          await deliverNotice(delivery);
+        } catch (err) {
+          if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
+          await failNoticeDelivery({ ...delivery, error: err.cause?.message ?? err.message });
+        }
+      }),
+    );
+    const { delivered, pending } = await settleNotice({ caseId: input.caseId, key: input.key });
+    // Failed deliveries an admin made pending again while this run was finishing: deliver them too.
+    if (pending === 0 && !retried) return { delivered };
+  }
 }

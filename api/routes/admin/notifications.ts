@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { startNoticeDelivery, type NoticeDispatch } from '../../../adapters/notices';
+import { retryNoticeDelivery, type NoticeDispatch } from '../../../adapters/notices';
 import { requireRole } from '../../auth';
 import { HttpProblem, ProblemSchema } from '../../problems';
 
@@ -59,7 +59,7 @@ export const notificationRoutes: FastifyPluginAsyncZod<{ notices: NoticeDispatch
       requireRole(request, 'admin');
       const notification = await notices.resetFailed(request.params.notificationId);
       if (!notification) throw new HttpProblem('not-found', `No failed delivery of notification "${request.params.notificationId}".`);
-      await startNoticeDelivery(app.temporal.client, app.temporal.taskQueue, { ...notification, retry });
+      await retryNoticeDelivery(app.temporal.client, app.temporal.taskQueue, { ...notification, retry });
       return reply.status(202).send(notification);
     },
   );

@@ -21,7 +21,7 @@ import { PostgresReadModel } from '../../../adapters/db/read-model';
 import type { Database } from '../../../adapters/db/schema';
 import { MemoryDocumentStore } from '../../../adapters/documents';
 import { MemoryKeyStore } from '../../../adapters/keystore';
-import { HttpSmsGateway, MemoryContactBook, notificationId, SmtpMailer, startNoticeDelivery, type NoticeDispatch } from '../../../adapters/notices';
+import { HttpSmsGateway, MemoryContactBook, notificationId, retryNoticeDelivery, SmtpMailer, type NoticeDispatch } from '../../../adapters/notices';
 import { DefinitionRegistry } from '../../../definitions/registry';
 import { PROJECT_ROOT } from '../../../runtime/config';
 import { createWorker, stopWorker } from '../../../runtime/worker';
@@ -187,7 +187,7 @@ describe('the breach notice of a broken commitment', () => {
     const smsToApplicant = applicantSms.length;
     const reset = await notices.store.resetFailed(notificationId(caseId, 'commitment-broken'));
     expect(reset).toEqual({ caseId, key: 'commitment-broken' });
-    await startNoticeDelivery(env.client, taskQueue, { caseId, key: 'commitment-broken', retry: notices.retry });
+    await retryNoticeDelivery(env.client, taskQueue, { caseId, key: 'commitment-broken', retry: notices.retry });
     await eventually(() => notices.store.settle(caseId, 'commitment-broken'), (done) => done, 'the notification delivered everywhere', 60_000);
     expect(sms.filter((s) => s.to === CONTACTS['department:urban-management'].phone).at(-1)?.status).toBe(202);
     expect(mails.length).toBe(mailsBefore);
