@@ -63,7 +63,7 @@ export const ReviewIndicators = z
     usability: ReviewLevel.optional().meta({ description: '平台操作性, 1–5.' }),
   })
   .strict()
-  .meta({ id: 'ReviewIndicators', description: 'The online indicators of GB/T 39734 besides overall satisfaction, each on the five levels.' });
+  .meta({ description: 'The online indicators of GB/T 39734 besides overall satisfaction, each on the five levels.' });
 export type ReviewIndicators = z.infer<typeof ReviewIndicators>;
 
 /** What the applicant sends to rate a case or one of its items. */
