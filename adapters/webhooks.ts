@@ -211,14 +211,17 @@ export async function publishWebhookEvents(
 export interface WebhookDispatch {
   store: WebhookStore;
   retry: WebhookRetryPolicy;
+  /** The only hosts subscriptions may name (`YJS_WEBHOOK_ALLOWED_HOSTS`); any host when absent. */
+  allowedHosts?: readonly string[];
 }
 
-/** Whether a subscription URL is acceptable: http(s), no user info, no fragment. */
-export function webhookUrlProblem(url: string): string | undefined {
+/** Whether a subscription URL is acceptable: http(s), no user info, no fragment, a host on the allow-list if there is one. */
+export function webhookUrlProblem(url: string, allowedHosts?: readonly string[]): string | undefined {
   if (!URL.canParse(url)) return 'not a URL';
   const parsed = new URL(url);
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return 'must be an http or https URL';
   if (parsed.username || parsed.password) return 'must not carry a user name or password';
   if (parsed.hash) return 'must not have a fragment';
+  if (allowedHosts && !allowedHosts.includes(parsed.hostname)) return `must name one of the allowed hosts (${allowedHosts.join(', ')})`;
   return undefined;
 }

@@ -5,6 +5,8 @@
  * - `YJS_WEBHOOK_RETRY_WINDOW_HOURS` (default 24): how long a webhook message is retried before it goes
  *   to the dead-letter list; `YJS_WEBHOOK_RETRY_INITIAL_SECONDS` (5) and `YJS_WEBHOOK_RETRY_MAX_SECONDS`
  *   (3600) the first and the longest wait between attempts.
+ * - `YJS_WEBHOOK_ALLOWED_HOSTS`: comma-separated host names (or addresses) subscriptions may name;
+ *   unset, any. Set it where integrators must not make the worker call inside the network.
  * - `YJS_SMS_GATEWAY_URL` (and `YJS_SMS_GATEWAY_TOKEN`): the SMS channel; unset, no SMS.
  * - `YJS_SMTP_URL` (`smtp://user:pass@host:587`, `smtps://…`) and `YJS_SMTP_FROM`: the e-mail channel; unset, no e-mail.
  * - `YJS_CONTACTS_FILE`: recipients' phone numbers and e-mail addresses (default the sample `adapters/data/contacts.json`).
@@ -46,6 +48,7 @@ export function openDelivery(db: Kysely<Database>, env: NodeJS.ProcessEnv = proc
   } else if (nonEmpty(env.YJS_SMTP_FROM)) {
     throw new Error('YJS_SMTP_FROM is set without YJS_SMTP_URL: set the SMTP server too, or unset it');
   }
+  const allowedHosts = (env.YJS_WEBHOOK_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter((h) => h.length > 0);
   return {
     webhooks: {
       store: new PostgresWebhookStore(db),
@@ -55,6 +58,7 @@ export function openDelivery(db: Kysely<Database>, env: NodeJS.ProcessEnv = proc
         initialIntervalMs: seconds(env, 'YJS_WEBHOOK_RETRY_INITIAL_SECONDS') ?? DEFAULT_WEBHOOK_RETRY.initialIntervalMs,
         maximumIntervalMs: seconds(env, 'YJS_WEBHOOK_RETRY_MAX_SECONDS') ?? DEFAULT_WEBHOOK_RETRY.maximumIntervalMs,
       },
+      ...(allowedHosts.length > 0 ? { allowedHosts } : {}),
     },
     notices: {
       store: new PostgresNoticeStore(db),

@@ -18,6 +18,7 @@ import { PostgresBrokenCommitmentStore } from '../../adapters/db/credit';
 import { PostgresDocumentStore } from '../../adapters/db/documents';
 import { PostgresOutbox } from '../../adapters/db/outbox';
 import { PostgresReadModel } from '../../adapters/db/read-model';
+import { PostgresCaseNumberSequence } from '../../adapters/db/case-numbers';
 import { PostgresReviewStore } from '../../adapters/db/reviews';
 import { PostgresRegistryStore } from '../../adapters/db/registry';
 import type { Database } from '../../adapters/db/schema';
@@ -117,7 +118,8 @@ export async function startStack(env: TestWorkflowEnvironment, options: StackOpt
   const keys = new MemoryKeyStore();
   const credit = db ? new FileCreditProvider(DEFAULT_CREDIT_SAMPLE_FILE, new PostgresBrokenCommitmentStore(db)) : testCreditProvider();
   // The outbox, webhooks and notification delivery in the database, as in every deployment.
-  const webhooks: WebhookDispatch = { store: new PostgresWebhookStore(db ?? ownDatabase!), retry: options.webhookRetry ?? DEFAULT_WEBHOOK_RETRY };
+  // Tests send only to this machine: subscriptions may name nothing else (the fuzzer makes some).
+  const webhooks: WebhookDispatch = { store: new PostgresWebhookStore(db ?? ownDatabase!), retry: options.webhookRetry ?? DEFAULT_WEBHOOK_RETRY, allowedHosts: ['127.0.0.1', 'localhost'] };
   const notices: NoticeDispatch = {
     store: new PostgresNoticeStore(db ?? ownDatabase!),
     contacts: options.notices?.contacts ?? new MemoryContactBook({}),
@@ -159,6 +161,8 @@ export async function startStack(env: TestWorkflowEnvironment, options: StackOpt
     blobs: blobsDir && db ? new PostgresBlobStore(db, new FileBlobBytes(blobsDir)) : new MemoryBlobStore(),
     certificates: new FileCertificateLibrary(DEFAULT_CERTIFICATES_FILE),
     readModel,
+    // 办件编号 drawn from the stack's database, as npm start does.
+    caseNumbers: new PostgresCaseNumberSequence(db ?? ownDatabase!),
     ...(options.people ? { people: options.people } : {}),
     ...(options.progressFallbackMs ? { progressFallbackMs: options.progressFallbackMs } : {}),
     ...(options.web ? { web: options.web } : {}),

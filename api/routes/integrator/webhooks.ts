@@ -31,7 +31,12 @@ const NewSubscriptionBody = z
   .object({
     url: z.string().max(2000).meta({ description: 'Where events are POSTed (http or https).' }),
     eventTypes: z.array(WebhookEventType).min(1).max(Object.keys(WebhookEventType.enum).length),
-    description: z.string().trim().max(500).optional(),
+    description: z
+      .string()
+      .trim()
+      .max(500)
+      .regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters')
+      .optional(),
   })
   .meta({ id: 'NewWebhookSubscription' });
 const RotateBody = z
@@ -70,7 +75,7 @@ const DeliveryPage = z
   .meta({ id: 'WebhookDeliveryPage' });
 const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z.coerce.number().int().min(1).optional(),
+  before: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 const ReplayBody = z.object({ caseId: CaseId.optional().meta({ description: "Replay only this case's dead letters." }) }).default({});
 const ReplayAnswer = z
@@ -105,9 +110,10 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ webhooks: WebhookDispatch }>
     },
     async (request, reply) => {
       const principal = requireRole(request, 'integrator');
-      const problem = webhookUrlProblem(request.body.url);
+      const problem = webhookUrlProblem(request.body.url, webhooks.allowedHosts);
       if (problem) throw new HttpProblem('invalid-request', `url: ${problem}.`, [{ path: '/url', message: problem }]);
-      const { subscription, secret } = await store.createSubscription({ owner: principal.id, ...request.body });
+      // Stored as the URL parser writes it (control characters percent-encoded).
+      const { subscription, secret } = await store.createSubscription({ owner: principal.id, ...request.body, url: new URL(request.body.url).href });
       return reply.status(201).header('location', `/webhooks/subscriptions/${subscription.id}`).header('cache-control', 'no-store').send({ ...view(subscription), secret });
     },
   );

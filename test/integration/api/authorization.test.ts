@@ -138,11 +138,25 @@ const EXPECTED: Record<string, number[]> = {
   listRectifications: /*        */ [401, 403, 403, 403, 200, 200, 200, 403, 403],
   getRectification: /*          */ [401, 403, 403, 403, 200, 200, 200, 403, 403],
   closeRectification: ITEM_ACT,
+  // Webhooks: integrators manage their own subscriptions (admins any); the fixture is one of the integrator's.
+  createWebhookSubscription: /* */ [401, 201, 403, 403, 403, 201, 403, 403, 403],
+  listWebhookSubscriptions: /*  */ [401, 200, 403, 403, 403, 200, 403, 403, 403],
+  deleteWebhookSubscription: /* */ [401, 204, 403, 403, 403, 204, 403, 403, 403],
+  rotateWebhookSecret: /*       */ [401, 200, 403, 403, 403, 200, 403, 403, 403],
+  listWebhookDeliveries: /*     */ [401, 200, 403, 403, 403, 200, 403, 403, 403],
+  listWebhookDeadLetters: /*    */ [401, 200, 403, 403, 403, 200, 403, 403, 403],
+  replayWebhookDeadLetters: /*  */ [401, 202, 403, 403, 403, 202, 403, 403, 403],
+  // In-app notices are the signed-in applicant's (test/integration/api/notices.test.ts signs in as one).
+  listMyNotices: PEOPLE_ONLY,
+  markNoticeRead: PEOPLE_ONLY,
+  listNotificationFailures: /*  */ [401, 403, 403, 403, 403, 200, 403, 403, 403],
+  // The admin gets past authorization to the lookup: no failed delivery has this id (notices.test.ts retries a real one).
+  retryNotification: /*         */ [401, 403, 403, 403, 403, 404, 403, 403, 403],
 };
 
 // --- what each operation is sent -----------------------------------------------------------------
 
-type Fixture = 'none' | 'submitted' | 'in-review' | 'supplementing' | 'special-step' | 'commitment' | 'commitment-supplied' | 'api-key' | 'ended' | 'rectification';
+type Fixture = 'none' | 'submitted' | 'in-review' | 'supplementing' | 'special-step' | 'commitment' | 'commitment-supplied' | 'api-key' | 'ended' | 'rectification' | 'subscription';
 
 /** What a fixture made: the case, or path parameters (an API key's id). */
 interface Target {
@@ -230,6 +244,17 @@ const CALLS: Record<string, Call> = {
   listRectifications: { fixture: 'none', query: { department: 'market-regulation' } },
   getRectification: { fixture: 'rectification' },
   closeRectification: { fixture: 'rectification', mutates: true, payload: { measures: '已约谈承办人', callback: { outcome: 'satisfied' } } },
+  createWebhookSubscription: { fixture: 'none', payload: { url: 'http://127.0.0.1:9/hooks', eventTypes: ['case.completed'] } },
+  listWebhookSubscriptions: none,
+  deleteWebhookSubscription: { fixture: 'subscription', mutates: true },
+  rotateWebhookSecret: { fixture: 'subscription', mutates: true, payload: { overlapSeconds: 60 } },
+  listWebhookDeliveries: { fixture: 'subscription' },
+  listWebhookDeadLetters: { fixture: 'subscription' },
+  replayWebhookDeadLetters: { fixture: 'subscription', payload: {} }, // nothing dead: nothing changes
+  listMyNotices: none,
+  markNoticeRead: { fixture: 'none', params: { noticeId: 'a'.repeat(32) } },
+  listNotificationFailures: none,
+  retryNotification: { fixture: 'none', params: { notificationId: 'a'.repeat(32) } },
 };
 
 const DEFAULT_PARAMS: Record<string, string> = { id: BUNDLE, version: '1', itemId: ITEM, department: 'market-regulation', slug: 'forbidden' };
@@ -259,6 +284,10 @@ async function fixture(kind: Fixture): Promise<Target> {
     const { rectification } = await stack.app.reviews.rate(caseId!, { principalId: 'applicant', subjectId: SUBJECT }, { level: 1, itemId: ITEM, indicators: {} });
     return { caseId, params: { rectificationId: rectification!.id } };
   }
+  if (kind === 'subscription') {
+    const created = await ok(stack.as('integrator', { method: 'POST', url: '/webhooks/subscriptions', payload: CALLS.createWebhookSubscription!.payload as object }), 201);
+    return { params: { subscriptionId: created.id } };
+  }
   if (kind === 'api-key') {
     const created = await ok(stack.as('admin', { method: 'POST', url: '/admin/api-keys', payload: { id: `doomed-${++keys}`, roles: ['integrator'] } }), 201);
     return { params: { id: created.id } };
@@ -286,6 +315,9 @@ async function snapshot({ caseId, params }: Target): Promise<unknown> {
   if (params?.rectificationId) {
     const r = await ok(stack.as('supervisor', { method: 'GET', url: `/rectifications/${params.rectificationId}` }));
     return { status: r.status, measures: r.measures, callback: r.callback };
+  }
+  if (params?.subscriptionId) {
+    return (await ok(stack.as('admin', { method: 'GET', url: '/webhooks/subscriptions' }))).filter((w: { id: string }) => w.id === params.subscriptionId);
   }
   if (!caseId) return (await ok(stack.as('admin', { method: 'GET', url: '/admin/api-keys' }))).map((k: { id: string }) => k.id);
   const p = await readProgress(caseId);

@@ -54,6 +54,8 @@ let watched: Watched[];
 let sacrificial: string;
 /** A bad rating's rectification the fuzzer may close (of a withdrawn case): requests there go deep too. */
 let rectificationId: string;
+/** A webhook subscription of the integrator's the fuzzer may rotate, replay and delete. */
+let subscriptionId: string;
 let principals: string[];
 let sealedSeed: { document: unknown; seal: unknown };
 
@@ -75,6 +77,9 @@ beforeAll(async () => {
   await until(inReview, (p) => p.items.some((i) => i.status === 'in-review'));
   await until(sacrificial, (p) => p.items.some((i) => i.status === 'in-review'));
   rectificationId = await rectificationOfWithdrawnCase();
+  const subscription = await stack.as('integrator', { method: 'POST', url: '/webhooks/subscriptions', payload: { url: 'http://127.0.0.1:9/hooks', eventTypes: ['case.completed'] } });
+  expect(subscription.statusCode, subscription.body).toBe(201);
+  subscriptionId = subscription.json().id;
 
   const pair = await stack.keys.keyPairFor('market-regulation');
   const document = { documentId: 'fuzz-1', kind: 'business-licence', holder: { name: '王小明', subjectId: '420104199003071234' } };
@@ -199,6 +204,7 @@ function likelyPrincipals(op: Operation): string[] {
   if (/\/(accept|refuse)$/.test(op.path)) return ['window-gov-service'];
   if (op.path.includes('/items/{itemId}') || op.path.endsWith('{material}/reject') || op.path.includes('/inbox')) return ['officer-market-regulation'];
   if (op.path.startsWith('/rectifications')) return ['officer-market-regulation', 'supervisor'];
+  if (op.path.startsWith('/webhooks')) return ['integrator', 'admin'];
   if (op.method === 'POST' && op.path.startsWith('/cases') || op.path.includes('prefill') || op.path.includes('uploads')) return ['integrator', 'window-gov-service'];
   if (op.method === 'POST' && op.path.startsWith('/definitions')) return ['designer'];
   return ['supervisor', 'integrator', 'designer'];
@@ -209,6 +215,9 @@ function pathValue(name: string): fc.Arbitrary<string> {
   const real: Record<string, () => string[]> = {
     caseId: () => [...watched.map((w) => w.caseId), sacrificial, 'a'.repeat(24)],
     rectificationId: () => [rectificationId, 'a'.repeat(24)],
+    subscriptionId: () => [subscriptionId, 'sub_0123456789abcdef'],
+    noticeId: () => ['a'.repeat(32), '0'.repeat(31)],
+    notificationId: () => ['a'.repeat(32), 'f'.repeat(33)],
     itemId: () => ITEMS,
     material: () => MATERIALS,
     id: () => BUNDLES,
@@ -222,7 +231,9 @@ function pathValue(name: string): fc.Arbitrary<string> {
 
 function queryValue(name: string): fc.Arbitrary<string> {
   const real: Record<string, string[]> = {
-    status: ['in-review', 'pending', 'approved', 'skipped', 'constructor'],
+    status: ['in-review', 'pending', 'approved', 'skipped', 'constructor', 'delivered', 'dead'],
+    limit: ['1', '50', '200', '201', '0', '-1', '1e3', 'x'],
+    before: ['1', '9007199254740991', '9007199254740992', '1e308', '-1', 'x'],
     card: ['none', 'yellow', 'red', 'overdue'],
     pageSize: ['1', '20', '100', '101', '0', '-5', '1e2', 'abc'],
     pageToken: ['', 'AAAA', 'CiQ2ZmE', 'x'.repeat(4096), 'not base64!'],
@@ -298,6 +309,12 @@ function seedBodies(operationId: string): unknown[] {
     verifySeal: [sealedSeed],
     createApiKey: [{ roles: ['department'], department: 'water-affairs' }, { id: 'fuzz-integrator', roles: ['integrator'] }],
     rateCase: [{ level: 1 }, { level: 5, itemId: 'business-licence', indicators: { efficiency: 5, guideAccuracy: 4, convenience: 5, usability: 3 }, comment: '很快' }],
+    createWebhookSubscription: [
+      { url: 'http://127.0.0.1:9/hooks', eventTypes: ['case.completed'] },
+      { url: 'http://localhost:9/hooks?x=1', eventTypes: ['rectification.closed', 'review.received'], description: '省政务服务平台' },
+    ],
+    rotateWebhookSecret: [{}, { overlapSeconds: 0 }, { overlapSeconds: 604_800 }],
+    replayWebhookDeadLetters: [{}, { caseId: 'a'.repeat(24) }],
     closeRectification: [
       { measures: '已约谈承办人', callback: { outcome: 'satisfied' } },
       { measures: '优化指南', callback: { outcome: 'unreachable', note: '电话未接通', at: '2026-11-20T10:00:00+08:00' } },
