@@ -3,7 +3,7 @@
  * in seconds; everything else real) and the supervisor sees it on the supervision desk; the officers
  * of each department then work every item through its steps (over HTTP, with their tokens from the
  * embedded provider, as the workbench does); the applicant sees the case completed with its four
- * results and verifies a result's seal. Pages checked with axe-core, screenshots in test-results/screens/.
+ * results, verifies a result's seal and rates the service (好差评). Pages checked with axe-core, screenshots in test-results/screens/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ItemClock } from '../../domain/calendar';
@@ -74,7 +74,7 @@ describe.skipIf(skipBrowser)('a restaurant case to its end', () => {
     await supervisor.context.close();
   });
 
-  it('the applicant sees the case completed and verifies a result\'s seal', async () => {
+  it('the applicant sees the case completed, verifies a result\'s seal and rates the service', async () => {
     // Each level's items, as they are dispatched, worked through by their departments' officers.
     const done = new Set<string>();
     await eventually(
@@ -100,6 +100,14 @@ describe.skipIf(skipBrowser)('a restaurant case to its end', () => {
     await results.getByRole('button', { name: '验证印章：营业执照' }).click();
     await poll(() => results.locator('[data-result="business-licence"]').textContent()).toContain('印章有效');
     await checkPage(wang, 'applicant-completed');
+
+    // 好差评: she rates the service once, on five levels.
+    const rating = page.getByRole('region', { name: '服务评价' });
+    await rating.getByRole('radio', { name: '非常满意' }).check();
+    await rating.getByLabel('意见建议（可选）').fill('一次办成，很方便');
+    await rating.getByRole('button', { name: '提交评价' }).click();
+    await poll(() => rating.getByRole('status').textContent()).toContain('非常满意');
+    await checkPage(wang, 'applicant-rated');
     await wang.context.close();
   });
 });

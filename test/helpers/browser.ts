@@ -6,8 +6,8 @@
  * installs it with fonts-noto-cjk).
  *
  * Each page a test visits is checked with axe-core (no serious or critical violation) and kept as a
- * screenshot in test-results/screens/ (the CI artefacts); a page the CSP stops from doing anything
- * fails the test too.
+ * screenshot in test-results/screens/ (the CI artefacts); a page the CSP stops from doing anything, or
+ * a screen that failed to render, fails the test too.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -157,6 +157,8 @@ let shot = 0;
 export async function checkPage(person: Person, name: string): Promise<void> {
   const { page } = person;
   await page.waitForLoadState('networkidle').catch(() => undefined);
+  const failed = page.getByTestId('screen-failed');
+  expect(await failed.count(), `the screen failed on ${name}: ${await failed.textContent().catch(() => '')}`).toBe(0);
   shot += 1;
   await page.screenshot({ path: join(SCREENS_DIR, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
   // Evaluated through the DevTools protocol, so the page's CSP (scripts from its origin only) does not stop it.

@@ -8,6 +8,7 @@ import { ErrorMessage } from '../shared/error-message';
 import { formatDate, formatDateTime } from '../shared/format';
 import { SealCheck } from './seal-check';
 import { Withdraw } from './withdraw';
+import { Rating } from './rating';
 import { isApplicant, useSession } from '../auth/use-session';
 
 /** 进度查询: the case's status, each department's, commitments, results with their seals, and the events. */
@@ -19,6 +20,9 @@ export function ProgressPage({ caseId }: { caseId: string }) {
   const documents = useCaseDocuments(caseId, (p?.results.length ?? 0) > 0);
   const session = useSession();
   // The applicant may withdraw until the results are being issued.
+  const own = Boolean(p && isApplicant(session) && session?.person.subjectId === p.applicant.subjectId);
+  // …and rate the service once it has ended (好差评).
+  const mayRate = own && p !== undefined && FINAL_CASE_STATUSES.has(p.status);
   const mayWithdraw = p && isApplicant(session) && session?.person.subjectId === p.applicant.subjectId && !FINAL_CASE_STATUSES.has(p.status) && p.status !== 'issuing';
   return (
     <article aria-labelledby="progress-title" className="progress">
@@ -117,6 +121,7 @@ export function ProgressPage({ caseId }: { caseId: string }) {
           )}
           <EventTimeline progress={p} definition={definition} />
           {mayWithdraw && <Withdraw caseId={caseId} />}
+          {mayRate && <Rating caseId={caseId} />}
         </>
       )}
     </article>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { signIn, signOut } from '../auth/oidc';
 import { hasRole, isApplicant, useSession } from '../auth/use-session';
+import { ErrorBoundary } from './error-boundary';
 import { LanguageSwitch } from './language-switch';
 import { PATHS } from './paths';
 
@@ -55,7 +56,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
-        {children}
+        <ErrorBoundary>{children}</ErrorBoundary>
       </main>
       <footer className="footer">
         <p>{t('app.footer')}</p>

@@ -1089,24 +1089,25 @@ export interface components {
             /** @description Required for the department and window roles, refused for others. */
             department?: string;
         };
-        /** @description The online indicators of GB/T 39734 besides overall satisfaction, each on the five levels. */
-        ReviewIndicatorsInput: {
-            /** @description 办事效率, 1–5. */
-            efficiency?: number;
-            /** @description 办事指南精确度, 1–5. */
-            guideAccuracy?: number;
-            /** @description 办事便捷度, 1–5. */
-            convenience?: number;
-            /** @description 平台操作性, 1–5. */
-            usability?: number;
-        };
         ReviewRequestInput: {
             /** @description Overall satisfaction (整体满意度): 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意. */
             level: number;
             /** @description 一事一评: the item rated (its department is rated); without it the whole case (its window). */
             itemId?: string;
-            /** @default {} */
-            indicators: components["schemas"]["ReviewIndicatorsInput"];
+            /**
+             * @description The online indicators of GB/T 39734 besides overall satisfaction, each on the five levels.
+             * @default {}
+             */
+            indicators: {
+                /** @description 办事效率, 1–5. */
+                efficiency?: number;
+                /** @description 办事指南精确度, 1–5. */
+                guideAccuracy?: number;
+                /** @description 办事便捷度, 1–5. */
+                convenience?: number;
+                /** @description 平台操作性, 1–5. */
+                usability?: number;
+            };
             comment?: string;
         };
         CallbackInput: {
@@ -1241,17 +1242,6 @@ export interface components {
             };
             error?: string;
         };
-        /** @description The online indicators of GB/T 39734 besides overall satisfaction, each on the five levels. */
-        ReviewIndicators: {
-            /** @description 办事效率, 1–5. */
-            efficiency?: number;
-            /** @description 办事指南精确度, 1–5. */
-            guideAccuracy?: number;
-            /** @description 办事便捷度, 1–5. */
-            convenience?: number;
-            /** @description 平台操作性, 1–5. */
-            usability?: number;
-        };
         /** @description Deadline (end of the last working day) and card instants, after pauses. */
         ItemClock: {
             deadline?: string;
@@ -1286,6 +1276,12 @@ export interface components {
                     mode: "all" | "any" | "ratio";
                     ratio?: number;
                 };
+                timed?: {
+                    days: number;
+                    /** @enum {string} */
+                    unit: "working-days" | "calendar-days";
+                    counted: boolean;
+                };
             }[];
             signatures: {
                 party: string;
@@ -1311,7 +1307,7 @@ export interface components {
             trail: {
                 at: string;
                 /** @enum {string} */
-                act: "claim" | "release" | "assign" | "complete" | "send-back" | "transfer" | "sign" | "decide";
+                act: "claim" | "release" | "assign" | "complete" | "send-back" | "transfer" | "sign" | "decide" | "timer-start" | "timer-end";
                 step: string;
                 by: {
                     department: string;
@@ -1332,8 +1328,15 @@ export interface components {
                 decision?: "approve" | "reject";
             }[];
         };
+        TimedStep: {
+            step: string;
+            startedAt: string;
+            endsAt: string;
+            counted: boolean;
+        };
         CaseProgress: {
             caseId: string;
+            caseNumber?: string;
             bundleId: string;
             bundleVersion: number;
             planHash: string;
@@ -1439,7 +1442,7 @@ export interface components {
                 };
                 department: string;
                 /** @enum {string} */
-                status: "pending" | "in-review" | "supplementing" | "special-step" | "approved" | "defaulted" | "rejected" | "skipped" | "cancelled" | "revoked";
+                status: "pending" | "in-review" | "supplementing" | "special-step" | "approved" | "defaulted" | "filed" | "rejected" | "skipped" | "cancelled" | "revoked";
                 level: number;
                 dependsOn: string[];
                 startedAt?: string;
@@ -1482,6 +1485,7 @@ export interface components {
                     to: string;
                 }[];
                 timeoutNoticeId?: string;
+                timedStep?: components["schemas"]["TimedStep"];
                 step?: string;
                 stepClock?: {
                     deadline?: string;
@@ -1510,7 +1514,15 @@ export interface components {
                 department: string;
                 issuedAt: string;
                 /** @enum {string} */
-                decision: "approved" | "defaulted";
+                decision: "approved" | "defaulted" | "filed";
+                caseNumber?: string;
+                absorbs?: {
+                    code: string;
+                    title: {
+                        zh: string;
+                        en: string;
+                    };
+                }[];
                 conditional?: boolean;
                 revoked?: {
                     at: string;
@@ -1530,7 +1542,7 @@ export interface components {
             itemId: string;
             department: string;
             /** @enum {string} */
-            status: "pending" | "in-review" | "supplementing" | "special-step" | "approved" | "defaulted" | "rejected" | "skipped" | "cancelled" | "revoked";
+            status: "pending" | "in-review" | "supplementing" | "special-step" | "approved" | "defaulted" | "filed" | "rejected" | "skipped" | "cancelled" | "revoked";
             startedAt: string;
             decidedAt?: string;
             decidedBy?: {
@@ -1573,6 +1585,7 @@ export interface components {
                 step: string;
                 startedAt: string;
             };
+            timedStep?: components["schemas"]["TimedStep"];
             timeoutNoticeId?: string;
             work?: components["schemas"]["ItemWork"];
             urges?: {
@@ -1602,6 +1615,8 @@ export interface components {
         };
         StartedCase: {
             caseId: string;
+            /** @description 办件编号: the case number window officers read out. */
+            caseNumber?: string;
             bundleId: string;
             bundleVersion: number;
             created: boolean;
@@ -1611,6 +1626,7 @@ export interface components {
         };
         CaseProgressRead: {
             caseId: string;
+            caseNumber?: string;
             bundleId: string;
             bundleVersion: number;
             planHash: string;
@@ -1716,7 +1732,7 @@ export interface components {
                 };
                 department: string;
                 /** @enum {string} */
-                status: "pending" | "in-review" | "supplementing" | "special-step" | "approved" | "defaulted" | "rejected" | "skipped" | "cancelled" | "revoked";
+                status: "pending" | "in-review" | "supplementing" | "special-step" | "approved" | "defaulted" | "filed" | "rejected" | "skipped" | "cancelled" | "revoked";
                 level: number;
                 dependsOn: string[];
                 startedAt?: string;
@@ -1759,6 +1775,7 @@ export interface components {
                     to: string;
                 }[];
                 timeoutNoticeId?: string;
+                timedStep?: components["schemas"]["TimedStep"];
                 step?: string;
                 stepClock?: {
                     deadline?: string;
@@ -1787,7 +1804,15 @@ export interface components {
                 department: string;
                 issuedAt: string;
                 /** @enum {string} */
-                decision: "approved" | "defaulted";
+                decision: "approved" | "defaulted" | "filed";
+                caseNumber?: string;
+                absorbs?: {
+                    code: string;
+                    title: {
+                        zh: string;
+                        en: string;
+                    };
+                }[];
                 conditional?: boolean;
                 revoked?: {
                     at: string;
@@ -1845,7 +1870,17 @@ export interface components {
             subjectId: string;
             ratedBy: string;
             level: number;
-            indicators: components["schemas"]["ReviewIndicators"];
+            /** @description The online indicators of GB/T 39734 besides overall satisfaction, each on the five levels. */
+            indicators: {
+                /** @description 办事效率, 1–5. */
+                efficiency?: number;
+                /** @description 办事指南精确度, 1–5. */
+                guideAccuracy?: number;
+                /** @description 办事便捷度, 1–5. */
+                convenience?: number;
+                /** @description 平台操作性, 1–5. */
+                usability?: number;
+            };
             comment?: string;
             createdAt: string;
             /** @description The rectification a bad rating (不满意, 非常不满意) opened. */
@@ -1968,6 +2003,26 @@ export interface components {
                 department: string;
             }[];
         };
+        /**
+         * @description case.accepted: The window accepted the case (一窗受理).
+         *     case.refused: The window refused the case, with reasons.
+         *     item.step_completed: A step of an item was completed by a department's officer (受理, 审查, 决定…).
+         *     item.decided: A department approved or rejected an item (`data.decision`).
+         *     item.supplement_requested: A department asked the applicant to supplement materials (补正): the clock pauses.
+         *     item.supplement_provided: The applicant supplied what was asked: the clock resumes.
+         *     item.defaulted: An item passed its promised limit undecided and was deemed approved (超时默认).
+         *     item.escalated: An item went to another department by its timeout policy.
+         *     item.urged: A supervisor or the window urged an item (催办).
+         *     commitment.fulfilled: The applicant supplied every material promised in the commitment (告知承诺).
+         *     commitment.broken: A promised material was not supplied in time: the case is terminated.
+         *     case.completed: Every result was issued together (一次办结).
+         *     case.withdrawn: The applicant withdrew the case (撤回申请).
+         *     review.received: The applicant rated the case (好差评).
+         *     rectification.due: A rectification opened by a bad rating is due soon or overdue.
+         *     rectification.closed: A rectification was closed with its call-back (回访).
+         * @enum {string}
+         */
+        WebhookEventType: "case.accepted" | "case.refused" | "item.step_completed" | "item.decided" | "item.supplement_requested" | "item.supplement_provided" | "item.defaulted" | "item.escalated" | "item.urged" | "commitment.fulfilled" | "commitment.broken" | "case.completed" | "case.withdrawn" | "review.received" | "rectification.due" | "rectification.closed";
         NotificationDelivery: {
             notificationId: string;
             caseId: string;
@@ -2003,26 +2058,6 @@ export interface components {
             notices: components["schemas"]["Notice"][];
             unread: number;
         };
-        /**
-         * @description case.accepted: The window accepted the case (一窗受理).
-         *     case.refused: The window refused the case, with reasons.
-         *     item.step_completed: A step of an item was completed by a department's officer (受理, 审查, 决定…).
-         *     item.decided: A department approved or rejected an item (`data.decision`).
-         *     item.supplement_requested: A department asked the applicant to supplement materials (补正): the clock pauses.
-         *     item.supplement_provided: The applicant supplied what was asked: the clock resumes.
-         *     item.defaulted: An item passed its promised limit undecided and was deemed approved (超时默认).
-         *     item.escalated: An item went to another department by its timeout policy.
-         *     item.urged: A supervisor or the window urged an item (催办).
-         *     commitment.fulfilled: The applicant supplied every material promised in the commitment (告知承诺).
-         *     commitment.broken: A promised material was not supplied in time: the case is terminated.
-         *     case.completed: Every result was issued together (一次办结).
-         *     case.withdrawn: The applicant withdrew the case (撤回申请).
-         *     review.received: The applicant rated the case (好差评).
-         *     rectification.due: A rectification opened by a bad rating is due soon or overdue.
-         *     rectification.closed: A rectification was closed with its call-back (回访).
-         * @enum {string}
-         */
-        WebhookEventType: "case.accepted" | "case.refused" | "item.step_completed" | "item.decided" | "item.supplement_requested" | "item.supplement_provided" | "item.defaulted" | "item.escalated" | "item.urged" | "commitment.fulfilled" | "commitment.broken" | "case.completed" | "case.withdrawn" | "review.received" | "rectification.due" | "rectification.closed";
         WebhookSubscription: {
             id: string;
             url: string;
@@ -6683,7 +6718,7 @@ export interface operations {
     getInbox: {
         parameters: {
             query?: {
-                status?: "pending" | "in-review" | "supplementing" | "special-step" | "approved" | "defaulted" | "rejected" | "skipped" | "cancelled" | "revoked";
+                status?: "pending" | "in-review" | "supplementing" | "special-step" | "approved" | "defaulted" | "filed" | "rejected" | "skipped" | "cancelled" | "revoked";
                 card?: "none" | "yellow" | "red" | "overdue";
                 pageSize?: number;
                 pageToken?: string;
@@ -6769,7 +6804,7 @@ export interface operations {
         parameters: {
             query?: {
                 card?: "none" | "yellow" | "red" | "overdue";
-                status?: "pending" | "in-review" | "supplementing" | "special-step" | "approved" | "defaulted" | "rejected" | "skipped" | "cancelled" | "revoked";
+                status?: "pending" | "in-review" | "supplementing" | "special-step" | "approved" | "defaulted" | "filed" | "rejected" | "skipped" | "cancelled" | "revoked";
                 department?: string;
                 pageSize?: number;
                 pageToken?: string;
