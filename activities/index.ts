@@ -61,7 +61,7 @@ export function createActivities(deps: ActivityDeps) {
   // Publishing runs inside `projectCase`; the rest are the delivery workflow's activities.
   const { publishCaseEvents, ...webhookDelivery } = webhookActivities(deps.webhooks);
   return {
-    ...createRectificationActivities(deps.reviews),
+    ...createRectificationActivities(deps.reviews, deps.webhooks),
     ...webhookDelivery,
     ...noticeActivities(deps.notices),
     /** Issues and seals every result of the case at once; a retry returns the same documents. */

@@ -152,7 +152,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(itemListing, { readModel: options.readModel });
   await app.register(statistics, { readModel: options.readModel, reviews: options.reviews });
-  if (options.reviews) await app.register(reviewService, { store: options.reviews, registry: options.registry });
+  if (options.reviews) await app.register(reviewService, { store: options.reviews, registry: options.registry, webhooks: options.webhooks });
   if (options.keys) await app.register(sealVerification, { keys: options.keys, documents: options.documents });
 
   if (options.web) await app.register(webScreens, options.web);

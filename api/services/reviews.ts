@@ -10,12 +10,14 @@ import canonicalize from 'canonicalize';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import fp from 'fastify-plugin';
 import type { Rectification, RectificationPageKey, Review, ReviewPageKey, ReviewStore } from '../../adapters/reviews';
+import { publishWebhookEvents, type WebhookDispatch } from '../../adapters/webhooks';
+import { caseEvent } from '../../domain/webhooks';
 import type { DefinitionRegistry } from '../../definitions/registry';
 import type { Actor } from '../../domain/application';
 import { illegalNow } from '../../domain/errors';
 import { caseHasEnded, isBadRating, RECTIFICATION_WORKING_DAYS, type CloseRectificationBody, type ReviewLevel, type ReviewRequest } from '../../domain/reviews';
 import type { rectificationWorkflow } from '../../workflows';
-import { closeRectification, rectificationWorkflowId, TASK_QUEUE, type CaseProgress, type RectificationInput } from '../../workflows/contract';
+import { caseWorkflowId, closeRectification, rectificationWorkflowId, TASK_QUEUE, type CaseProgress, type RectificationInput } from '../../workflows/contract';
 import { openPageToken, sealPageToken } from '../page-token';
 import type { CaseService } from './case-service';
 import { IdempotencyKeyReusedError, InvalidPageTokenError, UnknownItemError } from './errors';
@@ -46,6 +48,7 @@ export class ReviewService {
     private readonly store: ReviewStore,
     private readonly cases: CaseService,
     private readonly registry: DefinitionRegistry,
+    private readonly webhooks?: WebhookDispatch,
   ) {}
 
   /**
@@ -77,8 +80,9 @@ export class ReviewService {
       throw illegalNow(`${what} was already rated (一次一评, 一事一评); a rating is not changed.`);
     }
     const rectification = result.rectification ?? (result.review.rectificationId ? await this.store.rectification(result.review.rectificationId) : undefined);
-    // Started after the transaction; a retry of the same rating starts it if the first attempt could not.
+    // Started and published after the transaction; a retry of the same rating does what the first attempt could not.
     if (rectification) await this.ensureStarted(rectification);
+    await this.publishReceived(result.review);
     return { review: result.review, ...(rectification ? { rectification: await this.fresh(rectification) } : {}), created: result.created };
   }
 
@@ -116,6 +120,23 @@ export class ReviewService {
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
+  }
+
+  /**
+   * `review.received` for the case owner's webhook subscriptions, once per rating (by its message id).
+   * The level and indicators, not the comment: the rater's words stay with those who follow the case.
+   */
+  private async publishReceived(review: Review): Promise<void> {
+    if (!this.webhooks) return;
+    const event = caseEvent('review.received', review.caseId, `review-${review.id}`, review.createdAt, {
+      reviewId: review.id,
+      ...(review.itemId ? { itemId: review.itemId } : {}),
+      department: review.department,
+      level: review.level,
+      indicators: review.indicators,
+      ...(review.rectificationId ? { rectificationId: review.rectificationId } : {}),
+    });
+    await publishWebhookEvents(this.client, this.taskQueue, this.webhooks, caseWorkflowId(review.caseId), [event]);
   }
 
   /** The rectification as stored now (the workflow may have recorded its clock meanwhile). */
@@ -213,9 +234,9 @@ declare module 'fastify' {
 }
 
 /** Decorates `app.reviews` over the shared Temporal client and the case service. */
-export const reviewService = fp<{ store: ReviewStore; registry: DefinitionRegistry }>(
+export const reviewService = fp<{ store: ReviewStore; registry: DefinitionRegistry; webhooks?: WebhookDispatch }>(
   async (app, options) => {
-    app.decorate('reviews', new ReviewService(app.temporal.client, app.temporal.taskQueue ?? TASK_QUEUE, options.store, app.cases, options.registry));
+    app.decorate('reviews', new ReviewService(app.temporal.client, app.temporal.taskQueue ?? TASK_QUEUE, options.store, app.cases, options.registry, options.webhooks));
   },
   { name: 'review-service', fastify: '5.x', dependencies: ['temporal', 'case-service'] },
 );

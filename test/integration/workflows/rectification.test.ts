@@ -4,14 +4,17 @@
  * whose deadline is 15 working days of the case's calendar away, across a holiday of that calendar;
  * it turns yellow at 50% and red at 90% (in the store, on the workflow and in the department's
  * notifications), and closes with the call-back (回访); a second bad rating left open turns overdue.
- * Statistics count both. Days pass in milliseconds; the worker, the API, the store (PGlite) and the
- * calendar arithmetic are the real ones.
+ * Statistics count both, and the integrator that started the case hears of the rating and the
+ * rectification through its webhook (a real receiver). Days pass in milliseconds; the worker, the API,
+ * the store (PGlite) and the calendar arithmetic are the real ones.
  *
  * The holiday: every real one of the years with data lies before today, so the test counts in a region
  * of its own (`calendars/review-test.json` in a copy of the holiday data, extending the national
  * calendar as a province's local days do) whose three days off are the 5th to 7th working days from now.
  */
 import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -45,6 +48,9 @@ let national: WorkingCalendar;
 let holidays: string[];
 let wang: string;
 let company: string;
+/** What the integrator's webhook receiver was sent: each message by its `webhook-id`. */
+const received = new Map<string, { type: string; data: Record<string, unknown> }>();
+let receiver: Server;
 
 beforeAll(async () => {
   [env, oidc, db] = await Promise.all([createTimeSkippingEnv(), startTestOidc(), openTestPglite()]);
@@ -73,8 +79,19 @@ beforeAll(async () => {
   const definition = structuredClone(stack.registry.get('open-restaurant').definition) as unknown as Record<string, unknown>;
   await stack.registry.publish({ ...definition, id: BUNDLE, calendar: REGION }, 'api');
   [wang, company] = await Promise.all([signIn(oidc.issuer, 'wang-xiaoming'), signIn(oidc.issuer, 'yijianshi-tech')]).then((t) => t.map((x) => x.access_token));
+  receiver = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    request.on('end', () => {
+      const message = JSON.parse(body) as { type: string; data: Record<string, unknown> };
+      received.set(String(request.headers['webhook-id']), { type: message.type, data: message.data });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
 });
 afterAll(async () => {
+  receiver?.close();
   await stack?.close();
   await oidc?.close();
   await env?.teardown();
@@ -108,9 +125,9 @@ const sleepUntil = async (instant: string, plusMs = 0) => {
   if (ms > 0) await env.sleep(ms);
 };
 
-/** 王小明's restaurant case (no tobacco), accepted and every item approved by its department: completed. */
+/** 王小明's restaurant case (no tobacco) started by an integrator, accepted and every item approved by its department: completed. */
 async function completedCase(): Promise<string> {
-  const started = await ok(call(wang, 'POST', '/cases', { ...restaurantApplication({ sellsTobacco: false }), bundleId: BUNDLE }), 201);
+  const started = await ok(call('integrator', 'POST', '/cases', { ...restaurantApplication({ sellsTobacco: false }), bundleId: BUNDLE }), 201);
   const caseId: string = started.caseId;
   await ok(call('window-gov-service', 'POST', `/cases/${caseId}/accept`, {}));
   const early = await call(wang, 'POST', `/cases/${caseId}/reviews`, { level: 5 });
@@ -125,6 +142,9 @@ async function completedCase(): Promise<string> {
 
 describe('好差评: a case rated 非常不满意', () => {
   it('opens a rectification due 15 working days later across a holiday, turns red at 90%, closes with a call-back; statistics count it', async () => {
+    const port = (receiver.address() as AddressInfo).port;
+    const subscription = { url: `http://127.0.0.1:${port}/hooks`, eventTypes: ['review.received', 'rectification.due', 'rectification.closed'] };
+    await ok(call('integrator', 'POST', '/webhooks/subscriptions', subscription), 201);
     const caseId = await completedCase();
     const badRating = { level: 1, itemId: 'business-licence', indicators: { efficiency: 1, guideAccuracy: 2, convenience: 2, usability: 3 }, comment: '审批太慢，窗口指引不清' };
 
@@ -212,6 +232,26 @@ describe('好差评: a case rated 非常不满意', () => {
     await sleepUntil(late.deadline!, 1000);
     await eventually(() => rectification(late.id), (r) => r.card === 'overdue', 'overdue');
     expect((await ok(call('supervisor', 'GET', '/rectifications?card=overdue'))).items.map((r: Rectification) => r.id)).toEqual([late.id]);
+
+    // The integrator heard of each rating, of the rectification due (red, then overdue) and closed: each once.
+    const heard = await eventually(
+      async () => [...received.values()].map((m) => `${m.type} ${String(m.type === 'review.received' ? m.data.reviewId : m.data.rectificationId)} ${String(m.data.card ?? '')}`.trim()).sort(),
+      (list) => list.length >= 7,
+      'the webhook messages',
+    );
+    expect(heard).toEqual(
+      [
+        `rectification.closed ${id}`,
+        `rectification.due ${id} red`,
+        `rectification.due ${late.id} overdue`,
+        `rectification.due ${late.id} red`,
+        `review.received ${review.id}`,
+        `review.received ${whole.review.id}`,
+        `review.received ${second.review.id}`,
+      ].sort(),
+    );
+    expect([...received.values()].find((m) => m.type === 'rectification.closed')!.data).toMatchObject({ caseId, department: 'market-regulation', onTime: true, callback: { outcome: 'satisfied' } });
+    expect(JSON.stringify([...received.values()])).not.toContain(badRating.comment); // the rater's words are not sent
 
     const statistics = await ok(call('supervisor', 'GET', `/statistics?bundleId=${BUNDLE}`));
     expect(statistics.cases.completed).toBe(1); // the existing figures are still there
