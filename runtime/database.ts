@@ -12,7 +12,7 @@ import { link, readFile, rm, writeFile } from 'node:fs/promises';
 import { unlinkSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from '../adapters/db/migrate';
 import type { Database } from '../adapters/db/schema';
@@ -49,6 +49,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<AppDatabas
   const opened = options.url ? await openServer(options.url, options.poolSize ?? 10) : await openPglite(options.pgliteDir);
   try {
     const migrated = options.migrate === false ? [] : (await migrateToLatest(opened.db)).applied;
+    if (opened.kind === 'pglite') return { ...opened, migrated, close: keepAnalyzed(opened) };
     return { ...opened, migrated };
   } catch (err) {
     await opened.close();
@@ -96,6 +97,26 @@ async function openServer(url: string, poolSize: number): Promise<Omit<AppDataba
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', location, close: () => db.destroy() };
+}
+
+/** How often the embedded database refreshes its planner statistics. */
+const PGLITE_ANALYZE_MS = 10 * 60_000;
+
+/**
+ * PGlite has no autovacuum: without planner statistics an inbox filtered by card scans every item of
+ * that card (bench `read-model`: p95 160 ms at 100,000 open items, 17 ms analyzed). So the embedded
+ * database is analyzed when it opens and every ten minutes; a PostgreSQL server does it itself.
+ * Answers the database's `close`, which stops the timer first.
+ */
+function keepAnalyzed(opened: Omit<AppDatabase, 'migrated'>): () => Promise<void> {
+  const analyze = () => sql`ANALYZE`.execute(opened.db).catch(() => undefined); // a closing database: nothing to do
+  void analyze();
+  const timer = setInterval(analyze, PGLITE_ANALYZE_MS);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await opened.close();
+  };
 }
 
 async function openPglite(dir: string): Promise<Omit<AppDatabase, 'migrated'>> {

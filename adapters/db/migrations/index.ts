@@ -10,6 +10,7 @@ import * as readModel from './0003-read-model';
 import * as reviews from './0004-reviews';
 import * as webhooks from './0005-webhooks';
 import * as caseNumbers from './0006-case-numbers';
+import * as openItems from './0007-open-items';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-stores': stores,
@@ -18,4 +19,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-reviews': reviews,
   '0005-webhooks': webhooks,
   '0006-case-numbers': caseNumbers,
+  '0007-open-items': openItems,
 };

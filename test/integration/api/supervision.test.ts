@@ -61,7 +61,9 @@ describe('cards and defaults over HTTP', () => {
 
     await eventually(() => inbox('card=red'), has(caseId), 'a red card in the inbox');
     await eventually(() => supervision('status=defaulted'), has(caseId), 'the default at the supervision desk');
-    expect(has(caseId)(await supervision('card=overdue'))).toBe(true);
+    // Settled items are listed when their status is asked for; the open ones by default.
+    expect(has(caseId)(await supervision('status=defaulted&card=overdue'))).toBe(true);
+    expect(has(caseId)(await supervision('card=overdue'))).toBe(false);
 
     const progress = await eventually(
       async (): Promise<CaseProgress> => (await stack.as('supervisor', { method: 'GET', url: `/cases/${caseId}` })).json(),

@@ -52,7 +52,7 @@ if (process.env.YJS_SKIP_POSTGRES !== '1') {
 }
 
 describe.each(backends)('migrations on %s', (_name, open) => {
-  it('make every table on a new database, once; 0002 to 0006 go down and up again', async () => {
+  it('make every table on a new database, once; every migration after 0001 goes down and up again', async () => {
     const db = await open();
     try {
       expect(await tables(db)).toEqual([]);
@@ -64,13 +64,7 @@ describe.each(backends)('migrations on %s', (_name, open) => {
       const down = await migrateTo(db, '0001-stores');
       expect(down.current).toEqual(['0001-stores']);
       expect(await tables(db)).toEqual(STORES);
-      expect((await migrateToLatest(db)).applied).toEqual([
-        '0002-people-reviews-webhooks-read-model',
-        '0003-read-model',
-        '0004-reviews',
-        '0005-webhooks',
-        '0006-case-numbers',
-      ]);
+      expect((await migrateToLatest(db)).applied).toEqual(Object.keys(MIGRATIONS).slice(1)); // every migration after 0001
       expect(await tables(db)).toEqual([...STORES, ...NEXT].sort());
     } finally {
       await db.destroy();

@@ -70,7 +70,7 @@ describe.each(testDatabases())('PostgresReadModel on %s', (_backend, database) =
     expect(await write(projection('c1', 2, [item('c1', 'licence')], { status: 'processing' }))).toBe(false);
     expect(await write(projection('c1', 1, [item('c1', 'licence')], { status: 'submitted' }))).toBe(false);
     expect((await store.caseProgress('c1'))?.progress).toEqual({ caseId: 'c1', revision: 2 });
-    expect((await store.listItems({ pageSize: 10 })).items[0]).toMatchObject({ itemId: 'licence', status: 'approved' });
+    expect((await store.listItems({ pageSize: 10, status: 'approved' })).items[0]).toMatchObject({ itemId: 'licence', status: 'approved' });
     // A rebuild writes what the workflow answers at its revision.
     expect(await write(projection('c1', 2, [item('c1', 'licence', { status: 'approved', decidedAt: '2026-03-03T02:00:00.000Z' })], { status: 'completed', progress: { rebuilt: true } }), { replaceSameRevision: true })).toBe(true);
     expect((await store.caseProgress('c1'))?.progress).toEqual({ rebuilt: true });
@@ -118,6 +118,17 @@ describe.each(testDatabases())('PostgresReadModel on %s', (_backend, database) =
     expect(none.items).toHaveLength(15);
     expect(none.items.every((i) => i.card === 'none')).toBe(true);
     expect((await store.listItems({ status: 'pending', pageSize: 100 })).items).toHaveLength(0);
+  });
+
+  it('lists open items unless a status is asked for: decided ones, with the earliest deadlines, do not fill the pages', async () => {
+    for (let i = 0; i < 30; i++) {
+      await write(projection(`d${i}`, 1, [item(`d${i}`, 'licence', { status: 'approved', deadline: '2026-01-05T16:00:00.000Z', decidedAt: '2026-01-04T02:00:00.000Z' })]));
+    }
+    await write(projection('open', 1, [item('open', 'licence', { status: 'supplementing', deadline: '2026-03-20T16:00:00.000Z', card: 'red' })]));
+    expect((await store.listItems({ pageSize: 5 })).items.map((i) => i.caseId)).toEqual(['open']);
+    expect((await store.listItems({ card: 'red', pageSize: 5 })).items.map((i) => i.caseId)).toEqual(['open']);
+    expect((await store.listItems({ department: 'market-regulation', pageSize: 5 })).items.map((i) => i.caseId)).toEqual(['open']);
+    expect((await store.listItems({ status: 'approved', pageSize: 100 })).items).toHaveLength(30);
   });
 
   it('aggregates statistics over every decided item: counts, working days (nearest rank), on time, same day, instant', async () => {
