@@ -9,6 +9,9 @@ import { apiKeysLocation, onShutdown, openAppDatabase, openCertificates, openCli
 import { loadConfig } from './config';
 import { openIdentity } from './identity';
 import { serverDatabaseUrl } from './database';
+import { openDelivery } from './delivery';
+
+const pick = ({ webhooks, notices }: ReturnType<typeof openDelivery>) => ({ webhooks, notices });
 
 function fail(message: string): never {
   console.error(message);
@@ -54,6 +57,8 @@ const app = await buildApp({
   temporalTimeoutMs: config.temporalTimeoutMs,
   progressFallbackMs: config.progressFallbackMs,
   sealVerifyRatePerMinute: config.sealVerifyRatePerMinute,
+  // Subscriptions, dead-letter replays, in-app notices and failed deliveries; the worker delivers.
+  ...pick(openDelivery(database.db)),
 });
 await app.listen({ host: config.host, port: config.port });
 onShutdown(async () => {

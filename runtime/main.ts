@@ -26,6 +26,7 @@ import { loadConfig, PROJECT_ROOT } from './config';
 import { openIdentity } from './identity';
 import { provisionTemporal } from './temporal';
 import { createWorker, stopWorker } from './worker';
+import { openDelivery } from './delivery';
 
 const config = loadConfig();
 const openedAt = performance.now();
@@ -38,10 +39,11 @@ const stores = openStores(config, database.db);
 const temporal = await provisionTemporal({ dataDir: config.dataDir });
 const registry = await openRegistry(config, stores.registry);
 const keys = openKeys(config);
+const delivery = openDelivery(database.db);
 const worker = await createWorker({
   connection: await openWorkerConnection(temporal.address),
   namespace: temporal.namespace,
-  deps: { documents: stores.documents, keys, credit: openCredit(stores.brokenCommitments), outbox: stores.outbox, readModel: stores.readModel, reviews: stores.reviews },
+  deps: { documents: stores.documents, keys, credit: openCredit(stores.brokenCommitments), outbox: stores.outbox, readModel: stores.readModel, reviews: stores.reviews, webhooks: delivery.webhooks, notices: delivery.notices },
 });
 const client = await openClient(temporal.address, temporal.namespace);
 const { departments, windows } = departmentsOf(registry);
@@ -78,6 +80,8 @@ const app = await buildApp({
   progressFallbackMs: config.progressFallbackMs,
   sealVerifyRatePerMinute: config.sealVerifyRatePerMinute,
   web,
+  webhooks: delivery.webhooks,
+  notices: delivery.notices,
 });
 await app.listen({ host: config.host, port: config.port });
 const workerRun = worker.run();
@@ -95,6 +99,7 @@ yijianshi is running
   Database     ${databaseLine} (${databaseSeconds} s${migratedNote})
   Bundles      ${registry.list().map((b) => `${b.id}@${b.latestVersion}`).join(', ')}
   Sign-in      ${identity.description}
+  Notices      in-app${delivery.channels.map((c) => `, ${c}`).join('')} (README "Notifications")
   API keys     ${apiKeysLocation(config, database)}${minted.length > 0 ? `; ${minted.length} minted, plain keys in ${config.devTokensFile}` : ''}
 Press Ctrl-C to stop.`);
 // A database made on this start beside the files of the version before it: say how to bring them over.
@@ -107,6 +112,7 @@ onShutdown(async () => {
   await app.close();
   await identity.close();
   await stopWorker(worker, workerRun);
+  delivery.close();
   await temporal.stop();
   await database.close();
 });

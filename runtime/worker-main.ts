@@ -6,6 +6,7 @@ import { onShutdown, openAppDatabase, openCredit, openKeys, openStores, openWork
 import { loadConfig } from './config';
 import { serverDatabaseUrl } from './database';
 import { createWorker, stopWorker } from './worker';
+import { openDelivery } from './delivery';
 
 function fail(message: string): never {
   console.error(message);
@@ -26,14 +27,25 @@ try {
 if (!address || problems.length > 0) fail(problems.join('\n'));
 const database = await openAppDatabase(config, url).catch((err: Error) => fail(`worker-main: ${err.message}`));
 const stores = openStores(config, database.db);
+const delivery = openDelivery(database.db);
 const worker = await createWorker({
   connection: await openWorkerConnection(address),
   namespace: config.namespace,
-  deps: { documents: stores.documents, keys: openKeys(config), credit: openCredit(stores.brokenCommitments), outbox: stores.outbox, readModel: stores.readModel, reviews: stores.reviews },
+  deps: {
+    documents: stores.documents,
+    keys: openKeys(config),
+    credit: openCredit(stores.brokenCommitments),
+    outbox: stores.outbox,
+    readModel: stores.readModel,
+    reviews: stores.reviews,
+    webhooks: delivery.webhooks,
+    notices: delivery.notices,
+  },
 });
 const running = worker.run();
 console.log(`worker polling ${address}, namespace ${config.namespace}; database ${database.location}`);
 onShutdown(async () => {
   await stopWorker(worker, running);
+  delivery.close();
   await database.close();
 });
