@@ -4,6 +4,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { addWorkingDays } from '../domain/calendar';
+import { periodEnd, type PeriodUnit } from '../domain/periods';
 import { loadCalendar } from '../adapters/calendar-data';
 import { computeItemClock, type ItemClockRequest } from './clock';
 import { checkCredit, sealCommitmentLetter, type CommitmentLetterInput, type CreditCheck } from './commitment-effects';
@@ -89,6 +90,15 @@ export function createActivities(deps: ActivityDeps) {
       });
       const { instant, estimated } = addWorkingDays(calendar, input.start, input.days);
       return { deadline: instant, estimated };
+    },
+    /** When a timed step's period ends (edition 2): working or calendar days of the plan's calendar, from `start`. */
+    async periodEnd(input: { calendar: string; start: string; days: number; unit: PeriodUnit }): Promise<{ endsAt: string; estimated: boolean }> {
+      const calendar = await loadCalendar(input.calendar, {
+        unknownYears: 'weekends-only',
+        ...(deps.calendarDataDir ? { dataDir: deps.calendarDataDir } : {}),
+      });
+      const { instant, estimated } = periodEnd(calendar, input.start, input.days, input.unit);
+      return { endsAt: instant, estimated };
     },
     async sealCommitmentLetter(input: CommitmentLetterInput): Promise<{ documentId: string }> {
       return sealCommitmentLetter(sealer, input);

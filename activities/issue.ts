@@ -7,6 +7,8 @@ import type { IssuedResult } from '../domain/results';
 
 export interface IssueResultsInput {
   caseId: string;
+  /** 办件编号 (cases numbered by the API). */
+  caseNumber?: string;
   bundleId: string;
   bundleVersion: number;
   /** One instant for all results, chosen by the workflow so that a retry keeps it. */
@@ -17,7 +19,10 @@ export interface IssueResultsInput {
     code: string;
     department: string;
     result: { kind: string; title: { zh: string; en: string }; licenceType?: string };
-    decision: 'approved' | 'defaulted';
+    /** `filed`: a filing (备案) issues its receipt, no decision. */
+    decision: 'approved' | 'defaulted' | 'filed';
+    /** 合并办理: the catalogue items the result covers besides its own. */
+    absorbs?: Array<{ code: string; title: { zh: string; en: string } }>;
     decidedAt: string;
     /** The officer who decided (absent for a default, or a department's system). */
     decidedBy?: { department: string; officer?: string; name?: string; role?: string };
@@ -30,16 +35,19 @@ export interface ResultDocument {
   documentId: string;
   certificateNumber: string;
   caseId: string;
+  caseNumber?: string;
   bundleId: string;
   bundleVersion: number;
   itemId: string;
   itemCode: string;
+  /** 合并办理: the catalogue items the result covers besides its own. */
+  absorbs?: Array<{ code: string; title: { zh: string; en: string } }>;
   department: string;
   kind: string;
   title: { zh: string; en: string };
   licenceType?: string;
   holder: { subjectId: string; name: string };
-  decision: 'approved' | 'defaulted';
+  decision: 'approved' | 'defaulted' | 'filed';
   decidedAt: string;
   /** Who decided: the officer (id, name, department role), so the seal names the person it was applied for. */
   decidedBy?: { department: string; officer?: string; name?: string; role?: string };
@@ -77,10 +85,12 @@ export async function issueAll(sealer: Sealer, input: IssueResultsInput): Promis
       documentId,
       certificateNumber: certificateNumber(input.caseId, item.itemId, item.code, issuedAt),
       caseId: input.caseId,
+      ...(input.caseNumber ? { caseNumber: input.caseNumber } : {}),
       bundleId: input.bundleId,
       bundleVersion: input.bundleVersion,
       itemId: item.itemId,
       itemCode: item.code,
+      ...(item.absorbs ? { absorbs: item.absorbs } : {}),
       department: item.department,
       kind: item.result.kind,
       title: item.result.title,
@@ -102,6 +112,8 @@ export async function issueAll(sealer: Sealer, input: IssueResultsInput): Promis
       department: doc.body.department,
       issuedAt: doc.body.issuedAt,
       decision: doc.body.decision,
+      ...(doc.body.caseNumber ? { caseNumber: doc.body.caseNumber } : {}),
+      ...(doc.body.absorbs ? { absorbs: doc.body.absorbs } : {}),
     });
   }
   return issued;

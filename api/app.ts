@@ -66,6 +66,7 @@ import { sealVerification } from './services/seal-verification';
 import { statistics } from './services/statistics';
 import { reviewService } from './services/reviews';
 import type { ReviewStore } from '../adapters/reviews';
+import type { CaseNumberSequence } from '../adapters/case-numbers';
 import { temporal } from './services/temporal';
 
 export interface AppOptions {
@@ -114,6 +115,8 @@ export interface AppOptions {
   notices?: Pick<NoticeDispatch, 'store' | 'retry'>;
   /** 好差评: ratings and rectifications (`/cases/:caseId/reviews`, `/reviews`, `/rectifications`), and their figures in statistics. */
   reviews?: ReviewStore;
+  /** Where case numbers (办件编号) are drawn (the database's counters in every deployment); without it cases have none. */
+  caseNumbers?: CaseNumberSequence;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -149,6 +152,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     certificates: options.certificates,
     readModel: options.readModel,
     progressFallbackMs: options.progressFallbackMs,
+    caseNumbers: options.caseNumbers,
   });
   await app.register(itemListing, { readModel: options.readModel });
   await app.register(statistics, { readModel: options.readModel, reviews: options.reviews });

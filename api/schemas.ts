@@ -67,7 +67,14 @@ export const StartCaseBody = z
   .meta({ id: 'StartCase' });
 
 export const StartedCaseResponse = z
-  .object({ caseId: z.string(), bundleId: z.string(), bundleVersion: z.number(), created: z.boolean(), links: z.object({ self: z.string() }) })
+  .object({
+    caseId: z.string(),
+    caseNumber: z.string().optional().meta({ description: '办件编号: the case number window officers read out.' }),
+    bundleId: z.string(),
+    bundleVersion: z.number(),
+    created: z.boolean(),
+    links: z.object({ self: z.string() }),
+  })
   .meta({ id: 'StartedCase' });
 
 export const AcceptBody = AcceptCaseRequest.omit({ actor: true }).default({});

@@ -78,6 +78,8 @@ function buildPlan(definition: BundleDefinition): ExecutionPlan {
   return {
     planFormat: PLAN_FORMAT,
     bundleId: def.id,
+    ...(def.code ? { code: def.code } : {}),
+    ...(def.caseNumber ? { caseNumber: def.caseNumber } : {}),
     version: def.version,
     hash: hashDefinition(definition),
     title: def.title,

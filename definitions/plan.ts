@@ -69,6 +69,10 @@ export interface PlanItem {
 export interface ExecutionPlan {
   planFormat: typeof PLAN_FORMAT;
   bundleId: string;
+  /** Edition 2: the bundle's short code for case numbers (absent: the id in upper case, `case-number.ts`). */
+  code?: string;
+  /** Edition 2: how case numbers (办件编号) are made (absent: the default pattern). */
+  caseNumber?: { pattern: string };
   version: number;
   /** sha256 (hex) of the canonical JSON of the parsed definition. */
   hash: string;
@@ -96,7 +100,7 @@ export interface ExecutionPlan {
 }
 
 /** The parts of a plan that only designing and filling in the form use (the API reads them from the registry). */
-type DesignOnly = 'description' | 'departments' | 'sections' | 'fields' | 'levels' | 'criticalPath';
+type DesignOnly = 'description' | 'departments' | 'sections' | 'fields' | 'levels' | 'criticalPath' | 'code' | 'caseNumber';
 
 /**
  * What a case runs on of its plan: all of it but the form and the design views, so a case's input
@@ -106,6 +110,7 @@ type DesignOnly = 'description' | 'departments' | 'sections' | 'fields' | 'level
 export type CasePlan = Omit<ExecutionPlan, DesignOnly>;
 
 export function casePlan(plan: ExecutionPlan): CasePlan {
-  const { description: _d, departments: _p, sections: _s, fields: _f, levels: _l, criticalPath: _c, ...runs } = plan;
+  // The case number is made by the API before the case starts: the case carries the number, not how to make it.
+  const { description: _d, departments: _p, sections: _s, fields: _f, levels: _l, criticalPath: _c, code: _code, caseNumber: _n, ...runs } = plan;
   return runs;
 }

@@ -70,7 +70,9 @@ export function missingMaterials(plan: CasePlan, application: Application, optio
   const needed = new Set(applicableItems(plan, application).flatMap((item) => item.materials));
   const lacking = (m: CasePlan['materials'][number]): boolean =>
     m.source.kind === 'applicant' || (!options.applicantOnly && !issuerInBundle(plan, m, m.source.licenceType));
-  const missing = plan.materials.filter((m) => needed.has(m.id) && m.required && !provided.has(m.id) && lacking(m));
+  // Edition 2: a material with a condition is needed only when the form meets it (plans before have none).
+  const asked = (m: CasePlan['materials'][number]): boolean => !m.condition || evaluateCondition(m.condition, application.form);
+  const missing = plan.materials.filter((m) => needed.has(m.id) && m.required && asked(m) && !provided.has(m.id) && lacking(m));
   return { core: missing.filter((m) => !m.tolerable), tolerable: missing.filter((m) => m.tolerable) };
 }
 

@@ -13,8 +13,12 @@ export const IssuedResult = z.object({
   title: Localized,
   department: z.string(),
   issuedAt: z.string(),
-  /** How the item was decided: by a person, or deemed approved at its deadline. */
-  decision: z.enum(['approved', 'defaulted']),
+  /** How the item was decided: by a person, deemed approved at its deadline, or filed (备案: a receipt, no decision). */
+  decision: z.enum(['approved', 'defaulted', 'filed']),
+  /** 办件编号 of the case. */
+  caseNumber: z.string().optional(),
+  /** 合并办理: the catalogue items this result covers besides its own. */
+  absorbs: z.array(z.object({ code: z.string(), title: Localized })).optional(),
   /** Granted on the strength of a commitment that is still open. */
   conditional: z.boolean().optional(),
   /** Revoked because the commitment it rested on was broken. */

@@ -34,6 +34,11 @@ export interface WorkStep {
   countersign?: Countersign;
   /** The step's own limit in working days, with the item's cards (yellow 50%, red 90%, overdue). */
   limitDays?: number;
+  /**
+   * A timed step (e.g. a public notice period 公示期): nobody works it; it starts when the item reaches
+   * it and ends by itself (`domain/timed-steps.ts`). `counted: false`: the item's clock stops meanwhile.
+   */
+  timed?: { days: number; unit: 'working-days' | 'calendar-days'; counted: boolean };
 }
 
 export interface Signature {
@@ -47,7 +52,8 @@ export interface Signature {
 /** One act on the item's steps, attributed, for the timeline. */
 export interface WorkRecord {
   at: string;
-  act: 'claim' | 'release' | 'assign' | 'complete' | 'send-back' | 'transfer' | 'sign' | 'decide';
+  /** `timer-start` / `timer-end`: a timed step began or ended by itself (`domain/timed-steps.ts`). */
+  act: 'claim' | 'release' | 'assign' | 'complete' | 'send-back' | 'transfer' | 'sign' | 'decide' | 'timer-start' | 'timer-end';
   step: string;
   by: Actor;
   to?: Actor | string;
@@ -80,18 +86,30 @@ export function defaultStepRole(kind: string): DepartmentRole {
   return DEFAULT_ROLES[kind] ?? 'handler';
 }
 
-/** The steps people work, from the item's declared steps (uncounted special steps pause the clock instead). */
+/**
+ * The steps people work, from the item's declared steps (uncounted special steps pause the clock
+ * instead), with the timed steps among them (counted or not), which run by themselves.
+ */
 export function workStepsOf(
-  steps: ReadonlyArray<{ id: string; kind: string; countsTowardLimit: boolean; role?: DepartmentRole; countersign?: Countersign; limitDays?: number }>,
+  steps: ReadonlyArray<{
+    id: string;
+    kind: string;
+    countsTowardLimit: boolean;
+    role?: DepartmentRole;
+    countersign?: Countersign;
+    limitDays?: number;
+    duration?: { days: number; unit: 'working-days' | 'calendar-days' };
+  }>,
 ): WorkStep[] {
   return steps
-    .filter((s) => s.countsTowardLimit)
+    .filter((s) => s.countsTowardLimit || s.duration)
     .map((s) => ({
       id: s.id,
       kind: s.kind,
       role: s.role ?? defaultStepRole(s.kind),
       ...(s.countersign ? { countersign: s.countersign } : {}),
       ...(s.limitDays ? { limitDays: s.limitDays } : {}),
+      ...(s.duration ? { timed: { ...s.duration, counted: s.countsTowardLimit } } : {}),
     }));
 }
 
@@ -113,6 +131,7 @@ const samePerson = (a: Actor | undefined, b: Actor | undefined) => !!a?.officer 
 function onStep(work: Work, step: string): WorkStep {
   const current = currentStep(work);
   if (current.id !== step) throw illegalNow(`The item is at step "${current.id}", not "${step}".`);
+  if (current.timed) throw illegalNow(`Step "${step}" is a timed step: nobody works it, it ends by itself.`);
   return current;
 }
 

@@ -47,6 +47,7 @@ const app = await buildApp({
   authenticator: identity.authenticator,
   apiKeys: stores.apiKeys,
   readModel: stores.readModel,
+  caseNumbers: stores.caseNumbers,
   reviews: stores.reviews,
   keys: openKeys(config),
   documents: stores.documents,

@@ -16,6 +16,8 @@ import { PostgresBrokenCommitmentStore } from '../adapters/db/credit';
 import { PostgresDocumentStore } from '../adapters/db/documents';
 import { PostgresOutbox } from '../adapters/db/outbox';
 import { PostgresReadModel } from '../adapters/db/read-model';
+import { PostgresCaseNumberSequence } from '../adapters/db/case-numbers';
+import type { CaseNumberSequence } from '../adapters/case-numbers';
 import { PostgresRegistryStore } from '../adapters/db/registry';
 import type { ReadModelStore } from '../adapters/read-model';
 import { PostgresReviewStore } from '../adapters/db/reviews';
@@ -48,6 +50,8 @@ export interface Stores {
   readModel: ReadModelStore;
   /** 好差评: ratings and rectifications. */
   reviews: ReviewStore;
+  /** 办件编号 counters, shared by every API node. */
+  caseNumbers: CaseNumberSequence;
 }
 
 export function openStores(config: Config, db: Kysely<Database>): Stores {
@@ -60,6 +64,7 @@ export function openStores(config: Config, db: Kysely<Database>): Stores {
     brokenCommitments: new PostgresBrokenCommitmentStore(db),
     readModel: new PostgresReadModel(db),
     reviews: new PostgresReviewStore(db),
+    caseNumbers: new PostgresCaseNumberSequence(db),
   };
 }
 

@@ -69,6 +69,7 @@ const app = await buildApp({
   ...(identity.people ? { people: identity.people } : {}),
   apiKeys: stores.apiKeys,
   readModel: stores.readModel,
+  caseNumbers: stores.caseNumbers,
   reviews: stores.reviews,
   keys,
   documents: stores.documents,

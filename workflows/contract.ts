@@ -44,6 +44,8 @@ export const CaseInput = z.object({
   application: Application,
   /** ISO instant the application was received by the API. */
   submittedAt: z.string(),
+  /** 办件编号: the number window officers read out, made by the API from the bundle's pattern (cases started before have none). */
+  caseNumber: z.string().optional(),
 });
 export type CaseInput = z.infer<typeof CaseInput>;
 
@@ -53,7 +55,14 @@ export type CaseInput = z.infer<typeof CaseInput>;
  * this; earlier cases sent the whole `PlanItem`, which has all of it.
  */
 export type DispatchedItem = Pick<PlanItem, 'id' | 'code' | 'title' | 'department' | 'promisedDays' | 'defaultable' | 'timeout'> & {
-  steps: Array<Pick<PlanItem['steps'][number], 'id' | 'kind' | 'countsTowardLimit' | 'role' | 'countersign' | 'limitDays'>>;
+  steps: Array<Pick<PlanItem['steps'][number], 'id' | 'kind' | 'countsTowardLimit' | 'role' | 'countersign' | 'limitDays' | 'duration'>>;
+  /**
+   * Edition 2: the item is filed (备案) for this application: registered with a receipt and no decision,
+   * at once (`checkDays` 0) or when its check period ends, unless the department objects (rejects).
+   * `promisedDays` is then the check period. (Not `filing`: a plan item, which old cases send whole,
+   * has a `filing` of its own shape.)
+   */
+  asFiling?: { checkDays: number };
 };
 
 /** Deadline and card instants of a limit, as the clock activity computes them (`domain/calendar.ts` `ItemClock`). */
@@ -146,6 +155,8 @@ export const WorkView = z
         countersign: z
           .object({ roles: z.array(DepartmentRole).optional(), departments: z.array(z.string()).optional(), mode: z.enum(['all', 'any', 'ratio']), ratio: z.number().optional() })
           .optional(),
+        /** A timed step (edition 2): nobody works it, it ends by itself after its days. */
+        timed: z.object({ days: z.number(), unit: z.enum(['working-days', 'calendar-days']), counted: z.boolean() }).optional(),
       }),
     ),
     signatures: z.array(z.object({ party: z.string(), by: Actor, at: z.string(), opinion: z.string(), agree: z.boolean() })),
@@ -154,7 +165,7 @@ export const WorkView = z
     trail: z.array(
       z.object({
         at: z.string(),
-        act: z.enum(['claim', 'release', 'assign', 'complete', 'send-back', 'transfer', 'sign', 'decide']),
+        act: z.enum(['claim', 'release', 'assign', 'complete', 'send-back', 'transfer', 'sign', 'decide', 'timer-start', 'timer-end']),
         step: z.string(),
         by: Actor,
         to: z.union([Actor, z.string()]).optional(),
@@ -171,6 +182,18 @@ export type UrgeRecord = z.infer<typeof UrgeRecord>;
 export const CopyRecord = z.object({ at: z.string(), by: Actor, to: z.object({ department: z.string().optional(), person: z.string().optional() }), note: z.string().optional() });
 export type CopyRecord = z.infer<typeof CopyRecord>;
 export type EscalationRecord = z.infer<typeof EscalationRecord>;
+
+/** A timed step (edition 2) while it runs: it started when the item reached it and ends by itself. */
+export const TimedStepView = z
+  .object({
+    step: z.string(),
+    startedAt: z.string(),
+    endsAt: z.string(),
+    /** False when the law leaves the period out of the item's limit: the clock stops meanwhile. */
+    counted: z.boolean(),
+  })
+  .meta({ id: 'TimedStep' });
+export type TimedStepView = z.infer<typeof TimedStepView>;
 
 export const ItemProgress = z.object({
   id: z.string(),
@@ -191,6 +214,8 @@ export const ItemProgress = z.object({
   escalations: z.array(EscalationRecord).optional(),
   /** The sealed timeout-default notice (超时默认通知书), when the item defaulted. */
   timeoutNoticeId: z.string().optional(),
+  /** The timed step running now (e.g. a public notice period 公示期), and when it ends by itself. */
+  timedStep: TimedStepView.optional(),
   /** The step the department is at, and the officer holding it (items worked through steps). */
   step: z.string().optional(),
   /** The current step's own deadline and card, when it has a limit of its own. */
@@ -218,6 +243,8 @@ export type Requester = z.infer<typeof Requester>;
 export const CaseProgress = z
   .object({
     caseId: z.string(),
+    /** 办件编号: the human-readable case number window officers read out (cases started before it have none). */
+    caseNumber: z.string().optional(),
     bundleId: z.string(),
     bundleVersion: z.number(),
     planHash: z.string(),
@@ -255,6 +282,8 @@ export const ItemView = z
     escalations: z.array(EscalationRecord),
     /** The special step (hearing, inspection, expert review…) holding the clock now. */
     specialStep: z.object({ step: z.string(), startedAt: z.string() }).optional(),
+    /** The timed step running now (e.g. a public notice period 公示期), and when it ends by itself. */
+    timedStep: TimedStepView.optional(),
     timeoutNoticeId: z.string().optional(),
     /** The item worked through its steps by the department's people (items declaring counted steps). */
     work: WorkView.optional(),
@@ -269,7 +298,7 @@ export type ItemView = z.infer<typeof ItemView>;
 /** What an item child workflow returns to its case. */
 export const ItemOutcome = z.object({
   itemId: z.string(),
-  status: ItemStatus.extract(['approved', 'defaulted', 'rejected', 'cancelled']),
+  status: ItemStatus.extract(['approved', 'defaulted', 'filed', 'rejected', 'cancelled']),
   department: z.string(),
   decidedAt: z.string(),
   decidedBy: Actor.optional(),

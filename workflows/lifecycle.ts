@@ -126,7 +126,8 @@ export type ItemEvent =
   | { type: 'SPECIAL_STEP_ENDED' }
   | { type: 'TIMEOUT_DEFAULT' }
   | { type: 'ESCALATE'; department: string }
-  | { type: 'CANCEL' };
+  | { type: 'CANCEL' }
+  | { type: 'FILE' };
 
 export interface ItemContext {
   /** The department responsible now: the item's own, or a supervising one after escalation. */
@@ -159,6 +160,8 @@ export const itemMachine = setup({
         TIMEOUT_DEFAULT: 'defaulted',
         ESCALATE: { target: 'inReview', reenter: true, actions: 'reassign' },
         CANCEL: 'cancelled',
+        // 备案: registered, a receipt and no decision (an item filed for this application).
+        FILE: 'filed',
       },
     },
     /** Waiting for the applicant (补正); the clock is paused. */
@@ -168,6 +171,8 @@ export const itemMachine = setup({
     approved: { type: 'final' },
     /** Deemed approved at the deadline (超时默认). */
     defaulted: { type: 'final' },
+    /** Filed (备案): registered without a decision; a filing receipt is issued. */
+    filed: { type: 'final' },
     rejected: { type: 'final' },
     cancelled: { type: 'final' },
   },
@@ -181,7 +186,7 @@ export type ItemSnapshot = SnapshotFrom<typeof itemMachine>;
  * which have no machine; and `revoked`, which the API's status enum has published but nothing reaches
  * yet.
  */
-export const ItemStatus = z.enum(['pending', 'in-review', 'supplementing', 'special-step', 'approved', 'defaulted', 'rejected', 'skipped', 'cancelled', 'revoked']);
+export const ItemStatus = z.enum(['pending', 'in-review', 'supplementing', 'special-step', 'approved', 'defaulted', 'filed', 'rejected', 'skipped', 'cancelled', 'revoked']);
 export type ItemStatus = z.infer<typeof ItemStatus>;
 
 export function initialItemSnapshot(department: string): ItemSnapshot {
@@ -199,6 +204,6 @@ export function itemStatus(snapshot: ItemSnapshot): ItemStatus {
 }
 
 /** Statuses after which an item's dependents may start. */
-export const CLEARED_ITEM_STATUSES: readonly ItemStatus[] = ['approved', 'defaulted', 'skipped'];
+export const CLEARED_ITEM_STATUSES: readonly ItemStatus[] = ['approved', 'defaulted', 'filed', 'skipped'];
 /** Statuses in which an item is settled for the case: nothing more will happen to it on its own. */
-export const SETTLED_ITEM_STATUSES: readonly ItemStatus[] = ['approved', 'defaulted', 'rejected', 'skipped', 'cancelled', 'revoked'];
+export const SETTLED_ITEM_STATUSES: readonly ItemStatus[] = ['approved', 'defaulted', 'filed', 'rejected', 'skipped', 'cancelled', 'revoked'];

@@ -19,6 +19,8 @@ export const CaseStatusKey = defineSearchAttributeKey('CaseStatus', SearchAttrib
 export const DeadlineKey = defineSearchAttributeKey('Deadline', SearchAttributeType.DATETIME);
 /** Supervision card: none, yellow (50%), red (90%), overdue (100%). */
 export const CardKey = defineSearchAttributeKey('Card', SearchAttributeType.KEYWORD);
+/** 办件编号: the case number window officers read out, on case workflows (set by the API at start). */
+export const CaseNumberKey = defineSearchAttributeKey('CaseNumber', SearchAttributeType.KEYWORD);
 
 /** Every custom attribute with its server type name, for `temporal server start-dev --search-attribute`. */
 export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'Datetime'> = {
@@ -30,4 +32,5 @@ export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'Datetime'> = {
   CaseStatus: 'Keyword',
   Deadline: 'Datetime',
   Card: 'Keyword',
+  CaseNumber: 'Keyword',
 };

@@ -8,6 +8,8 @@ import canonicalize from 'canonicalize';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import fp from 'fastify-plugin';
+import type { CaseNumberSequence } from '../../adapters/case-numbers';
+import { bundleCode, caseNumbering } from '../../definitions/case-number';
 import type { DefinitionRegistry } from '../../definitions/registry';
 import { illegalTransition } from '../../domain/errors';
 import { casePlan, type ExecutionPlan } from '../../definitions/plan';
@@ -23,6 +25,7 @@ import {
   approveItem,
   BundleIdKey,
   CaseIdKey,
+  CaseNumberKey,
   CaseStatusKey,
   caseWorkflowId,
   endSpecialStep,
@@ -108,6 +111,8 @@ export interface CaseServiceOptions {
   readModel?: ReadModelStore;
   /** How long a progress read waits for the worker before the read model answers (default 2000 ms). */
   progressFallbackMs?: number;
+  /** Where case numbers (办件编号) are drawn, shared by every API node; without it cases have none. */
+  caseNumbers?: CaseNumberSequence;
 }
 
 /** A case's progress as read: from its workflow, or from the read model (with `asOf`) when the worker is away. */
@@ -128,6 +133,7 @@ export class CaseService {
   private readonly certificates?: CertificateLibrary;
   private readonly readModel?: ReadModelStore;
   private readonly progressFallbackMs: number;
+  private readonly caseNumbers?: CaseNumberSequence;
 
   constructor(options: CaseServiceOptions) {
     this.client = options.client;
@@ -138,6 +144,7 @@ export class CaseService {
     this.certificates = options.certificates;
     this.readModel = options.readModel;
     this.progressFallbackMs = options.progressFallbackMs ?? 2000;
+    this.caseNumbers = options.caseNumbers;
   }
 
   /**
@@ -155,18 +162,22 @@ export class CaseService {
     const existing = await this.existingCase(caseId, requestHash);
     if (existing) return existing;
 
-    const input: CaseInput = { caseId, plan: casePlan(plan), application, submittedAt: new Date().toISOString() };
+    const submittedAt = new Date().toISOString();
+    // Drawn once the case is known to be new; a start that fails after it leaves a gap, never a repeat.
+    const caseNumber = await this.numberFor(plan, submittedAt);
+    const input: CaseInput = { caseId, plan: casePlan(plan), application, submittedAt, ...(caseNumber ? { caseNumber } : {}) };
     try {
       await this.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
         taskQueue: this.taskQueue,
         workflowId: caseWorkflowId(caseId),
         args: [input],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        memo: { requestHash, startedBy, bundleId: plan.bundleId, bundleVersion: plan.version },
+        memo: { requestHash, startedBy, bundleId: plan.bundleId, bundleVersion: plan.version, ...(caseNumber ? { caseNumber } : {}) },
         typedSearchAttributes: [
           { key: CaseIdKey, value: caseId },
           { key: BundleIdKey, value: plan.bundleId },
           { key: CaseStatusKey, value: 'submitted' },
+          ...(caseNumber ? [{ key: CaseNumberKey, value: caseNumber }] : []),
         ],
       });
     } catch (err) {
@@ -177,7 +188,14 @@ export class CaseService {
       }
       throw err;
     }
-    return { caseId, bundleId: plan.bundleId, bundleVersion: plan.version, created: true };
+    return { caseId, ...(caseNumber ? { caseNumber } : {}), bundleId: plan.bundleId, bundleVersion: plan.version, created: true };
+  }
+
+  /** The case number (办件编号) of a case of this plan submitted now: the bundle's pattern, the shared counter. */
+  private async numberFor(plan: ExecutionPlan, submittedAt: string): Promise<string | undefined> {
+    if (!this.caseNumbers) return undefined;
+    const numbering = caseNumbering(plan.caseNumber?.pattern, { code: bundleCode({ id: plan.bundleId, code: plan.code }), submittedAt });
+    return numbering.format(await this.caseNumbers.next(numbering.scope));
   }
 
   async progress(caseId: string): Promise<CaseProgress> {
@@ -407,11 +425,11 @@ export class CaseService {
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;
     }
-    const memo = (description.memo ?? {}) as { requestHash?: string; bundleId?: string; bundleVersion?: number };
+    const memo = (description.memo ?? {}) as { requestHash?: string; bundleId?: string; bundleVersion?: number; caseNumber?: string };
     if (memo.requestHash !== requestHash) {
       throw new IdempotencyKeyReusedError('This Idempotency-Key already started a case with a different request.');
     }
-    return { caseId, bundleId: memo.bundleId ?? '', bundleVersion: memo.bundleVersion ?? 0, created: false };
+    return { caseId, ...(memo.caseNumber ? { caseNumber: memo.caseNumber } : {}), bundleId: memo.bundleId ?? '', bundleVersion: memo.bundleVersion ?? 0, created: false };
   }
 }
 

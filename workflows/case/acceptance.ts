@@ -36,6 +36,7 @@ export async function accept(run: CaseRun, request: Echoed<AcceptCaseRequest>): 
     const { tolerable } = missingMaterials(run.plan, run.application, { applicantOnly: !licenceRule });
     if (tolerable.length > 0) run.commitment = await takeCommitment(run, tolerable, actor);
     run.move({ type: 'ACCEPT' });
+    run.acceptedBy = actor;
     run.facts.acceptedAt = run.commitment?.acceptedAt ?? now();
     run.record('accepted', { department: actor.department, detail: note });
     if (run.commitment) {

@@ -1,4 +1,5 @@
 /** One completion (一次办结): every result of the case issued together, once all items are settled. */
+import { receiptOf } from '../../definitions/modes';
 import { CLEARED_ITEM_STATUSES } from '../lifecycle';
 import { now } from '../now';
 import { issueResults } from './activities';
@@ -12,18 +13,23 @@ export async function issueEverything(run: CaseRun): Promise<void> {
     .filter((item) => run.item(item.id).status !== 'skipped');
   run.results = await issueResults({
     caseId: input.caseId,
+    // 办件编号 on every result (cases numbered by the API).
+    ...(input.caseNumber ? { caseNumber: input.caseNumber } : {}),
     bundleId: plan.bundleId,
     bundleVersion: plan.version,
     issuedAt: now(),
     applicant: run.holder(),
     items: decided.map((item) => {
       const state = run.item(item.id);
+      // Edition 2: a filing issues its receipt; a merged item's result names the items it absorbed.
+      const filed = state.status === 'filed';
       return {
         itemId: item.id,
         code: item.code,
         department: state.department,
-        result: item.result,
-        decision: state.status === 'defaulted' ? 'defaulted' : 'approved',
+        result: filed ? receiptOf(item) : item.result,
+        decision: filed ? ('filed' as const) : state.status === 'defaulted' ? ('defaulted' as const) : ('approved' as const),
+        ...(item.absorbs ? { absorbs: item.absorbs.map(({ code, title }) => ({ code, title })) } : {}),
         decidedAt: state.decidedAt ?? now(),
         // The officer named in the sealed result (people only: a department's system is the department).
         ...(state.status !== 'defaulted' && state.decidedBy?.role ? { decidedBy: state.decidedBy } : {}),

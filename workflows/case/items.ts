@@ -15,6 +15,7 @@ import type { PlanItem } from '../../definitions/plan';
 import { caseWorkflowId, itemWorkflowId, type ComputedClock, type DispatchedItem, type ItemOutcome, type ItemProgress, type ItemView } from '../contract';
 import { clockView, computeItemClockLocally } from '../clock-activity';
 import { itemWorkflow } from '../item/workflow';
+import { decidedAtWindow, dispatchOf } from './edition2';
 import { CLEARED_ITEM_STATUSES, SETTLED_ITEM_STATUSES } from '../lifecycle';
 import { now } from '../now';
 import { BundleIdKey, CardKey, CaseIdKey, DeadlineKey, DepartmentKey, ItemIdKey, ItemStatusKey } from '../search-attributes';
@@ -44,7 +45,8 @@ export function dispatchReadyItems(run: CaseRun): void {
   for (const item of run.plan.items) {
     const ready = item.dependsOn.every((dep) => CLEARED_ITEM_STATUSES.includes(run.item(dep).status));
     if (run.item(item.id).status === 'pending' && ready && !run.running.has(item.id)) {
-      run.running.set(item.id, runItem(run, item, run.lean ? { at, clock: clockOf(item.promisedDays) } : undefined));
+      if (decidedAtWindow(run, item)) continue; // its dependents, later in this order, may start now
+      run.running.set(item.id, runItem(run, item, run.lean ? { at, clock: clockOf(dispatchOf(run, item).days) } : undefined));
     }
   }
 }
@@ -82,7 +84,7 @@ function childOptions(
         bundleId: plan.bundleId,
         bundleVersion: plan.version,
         caseWorkflowId: caseWorkflowId(input.caseId),
-        item: dispatch ? dispatchedItem(item) : item,
+        item: dispatch ? dispatchedItem(run, item) : item,
         calendar: plan.calendar,
         applicant: run.holder(),
         ...(dispatch ? { dispatch } : {}),
@@ -104,18 +106,20 @@ function childOptions(
   };
 }
 
-/** The part of the plan item its workflow runs on (see `DispatchedItem`). */
-function dispatchedItem(item: PlanItem): DispatchedItem {
-  const { id, code, title, department, promisedDays, defaultable, timeout } = item;
-  const steps = item.steps.map(({ id: step, kind, countsTowardLimit, role, countersign, limitDays }) => ({
+/** The part of the plan item its workflow runs on, for this application (see `DispatchedItem`, `edition2.ts`). */
+function dispatchedItem(run: CaseRun, item: PlanItem): DispatchedItem {
+  const { id, code, title, department, defaultable, timeout } = item;
+  const dispatch = dispatchOf(run, item);
+  const steps = dispatch.steps.map(({ id: step, kind, countsTowardLimit, role, countersign, limitDays, duration }) => ({
     id: step,
     kind,
     countsTowardLimit,
     ...(role ? { role } : {}),
     ...(countersign ? { countersign } : {}),
     ...(limitDays ? { limitDays } : {}),
+    ...(duration ? { duration } : {}),
   }));
-  return { id, code, title, department, promisedDays, defaultable, timeout, steps };
+  return { id, code, title, department, promisedDays: dispatch.days, defaultable, timeout, steps, ...(dispatch.filing ? { asFiling: dispatch.filing } : {}) };
 }
 
 /**
@@ -134,6 +138,8 @@ export function onItemChanged(run: CaseRun, view: ItemView): void {
     supplements: view.supplements,
     escalations: view.escalations,
     ...workProgress(view),
+    // A timed step (e.g. 公示期) while it runs; gone once it ended.
+    ...(view.timedStep || before.timedStep ? { timedStep: view.timedStep } : {}),
   });
   const at = { item: view.itemId, department: view.department };
   recordWork(run, before, view);

@@ -5,7 +5,7 @@
  */
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { CasePlan, PlanItem } from '../../definitions/plan';
-import type { Application } from '../../domain/application';
+import type { Actor, Application } from '../../domain/application';
 import type { CommitmentView } from '../../domain/commitments';
 import type { IssuedResult } from '../../domain/results';
 import type { CaseEventRecord, CaseInput, CaseProgress, ItemProgress } from '../contract';
@@ -42,6 +42,8 @@ export class CaseRun {
   onChange: () => void = () => undefined;
   /** True while an acceptance awaits its credit check and letter: a second one is refused. */
   accepting = false;
+  /** The window officer who accepted the case (即办件 of the window are decided by them, `edition2.ts`). */
+  acceptedBy: Actor | undefined;
   /** Bumped when the commitment or the issued results change, to wake the commitment watcher. */
   commitmentRevision = 0;
 
@@ -130,6 +132,7 @@ export class CaseRun {
     const { input, plan, commitment } = this;
     return {
       caseId: input.caseId,
+      ...(input.caseNumber ? { caseNumber: input.caseNumber } : {}),
       bundleId: plan.bundleId,
       bundleVersion: plan.version,
       planHash: plan.hash,

@@ -11,6 +11,7 @@ import type { Activities } from '../../activities';
 import { computeItemClockLocally } from '../clock-activity';
 import type { Card } from '../contract';
 import { CardKey, DeadlineKey, DepartmentKey } from '../search-attributes';
+import { fileAtEndOfCheck } from './filing';
 import type { ItemRun } from './state';
 
 const { computeItemClock, issueTimeoutDefaultNotice } = proxyActivities<Activities>({
@@ -61,10 +62,10 @@ async function refreshClock(run: ItemRun): Promise<void> {
   if (run.clock.deadline) upsertSearchAttributes([{ key: DeadlineKey, value: new Date(run.clock.deadline) }]);
 }
 
-function nextClockEvent({ clock }: ItemRun): { at: string; event: ClockEvent } | undefined {
+function nextClockEvent({ clock, filing }: ItemRun): { at: string; event: ClockEvent } | undefined {
   const order: Array<[ClockEvent, string | undefined, Card[]]> = [
-    ['yellow', clock.yellowAt, ['none']],
-    ['red', clock.redAt, ['none', 'yellow']],
+    // A filing's check period is no department's limit to warn about: only its end matters.
+    ...(filing ? [] : ([['yellow', clock.yellowAt, ['none']], ['red', clock.redAt, ['none', 'yellow']]] as Array<[ClockEvent, string | undefined, Card[]]>)),
     ['deadline', clock.deadline, ['none', 'yellow', 'red']],
   ];
   const next = order.find(([, at, from]) => at && from.includes(clock.card));
@@ -84,6 +85,7 @@ function setCard(run: ItemRun, card: Card): void {
 async function onDeadline(run: ItemRun): Promise<void> {
   const { item } = run;
   const deadline = run.clock.deadline!;
+  if (run.filing) return fileAtEndOfCheck(run, deadline); // the check period ended without objection
   setCard(run, 'overdue');
   const policy = run.escalated ? { policy: 'none' as const } : item.timeout;
   if (policy.policy === 'default-approve' && item.defaultable) {

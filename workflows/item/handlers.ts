@@ -21,10 +21,12 @@ import {
   type SpecialStepRequest,
 } from '../contract';
 import type { Actor } from '../../domain/application';
+import { illegalNow } from '../../domain/errors';
+import { currentTimedStep, timedStepsPending } from '../../domain/timed-steps';
 import { complete, currentStep } from '../../domain/work-steps';
 import { echoing } from '../echo';
 import { enforce, invalidRequest } from '../errors';
-import { advanceItem } from '../lifecycle';
+import { advanceItem, type ItemEvent } from '../lifecycle';
 import { now } from '../now';
 import type { ItemRun } from './state';
 
@@ -41,21 +43,29 @@ export function registerItemHandlers(run: ItemRun): void {
  * (`work.ts`), so these check that too.
  */
 function registerDecisions(run: ItemRun): void {
+  // During a timed step (edition 2) nobody works steps: a decision (an objection) is the department's alone.
   const byStep = (actor: Actor, opinion: string, decision: 'approve' | 'reject') =>
-    run.work && actor.role ? complete(run.work, actor, currentStep(run.work).id, opinion, decision, run.department(), now()) : undefined;
+    run.work && actor.role && !currentTimedStep(run.work) ? complete(run.work, actor, currentStep(run.work).id, opinion, decision, run.department(), now()) : undefined;
+  // A filing (edition 2) approved within its check period is registered early: filed, not approved.
+  const approval = (): ItemEvent => ({ type: run.filing ? 'FILE' : 'APPROVE' });
   setHandler(
     approveItem,
     echoing(({ actor, comment }: ApproveItemRequest) => {
       const move = byStep(actor, comment?.trim() || '同意', 'approve');
       if (move) run.work = move.work;
-      run.apply({ type: 'APPROVE' });
+      run.apply(approval());
       run.decision = { at: now(), by: actor, reason: comment };
       return run.view();
     }),
     {
       validator: ({ actor, comment }) => {
-        run.refuseUnlessResponsible(actor, { type: 'APPROVE' });
-        enforce(() => byStep(actor, comment?.trim() || '同意', 'approve'));
+        run.refuseUnlessResponsible(actor, approval());
+        enforce(() => {
+          if (run.work && timedStepsPending(run.work)) {
+            throw illegalNow(`Item "${run.item.id}" has a timed step (e.g. a public notice period) still to run: it can be approved once it has ended.`);
+          }
+          byStep(actor, comment?.trim() || '同意', 'approve');
+        });
       },
     },
   );
@@ -104,6 +114,7 @@ function registerSupplements(run: ItemRun): void {
 }
 
 function validateSupplementRequest(run: ItemRun, { actor, reason, materials }: RequestSupplementRequest): void {
+  refuseDuringTimedStep(run);
   if (typeof reason !== 'string' || !reason.trim()) throw invalidRequest('A supplement request needs a reason.');
   if (!Array.isArray(materials) || materials.length === 0) {
     throw invalidRequest('A supplement request lists at least one missing material.');
@@ -142,6 +153,7 @@ function registerSpecialSteps(run: ItemRun): void {
 }
 
 function validateSpecialStep(run: ItemRun, { actor, step }: SpecialStepRequest): void {
+  refuseDuringTimedStep(run);
   const { item } = run;
   const declared = item.steps.find((s) => s.id === step);
   if (!declared) throw invalidRequest(`Item "${item.id}" declares no step "${step}".`);
@@ -155,4 +167,11 @@ function validateSpecialStep(run: ItemRun, { actor, step }: SpecialStepRequest):
     );
   }
   run.refuseUnlessResponsible(actor, { type: 'SPECIAL_STEP_STARTED' });
+}
+
+/** A timed step runs on its own: no supplement or special step may stop the clock on top of it (edition 2). */
+function refuseDuringTimedStep(run: ItemRun): void {
+  enforce(() => {
+    if (run.timedStep) throw illegalNow(`Step "${run.timedStep.step}" is a timed step running until ${run.timedStep.endsAt}: nothing else may pause the item meanwhile.`);
+  });
 }

@@ -17,6 +17,7 @@ import {
   type ItemOutcome,
   type ItemView,
   type SupplementRecord,
+  type TimedStepView,
   type UrgeRecord,
 } from '../contract';
 import { clockView } from '../clock-activity';
@@ -56,6 +57,10 @@ export class ItemRun {
   work: Work | undefined;
   /** The current step's own limit and card (`step-clock.ts`). */
   stepClock: { step: string; deadline?: string; yellowAt?: string; redAt?: string; card: Card } | undefined;
+  /** Edition 2: filed (备案) for this application, not decided (patch `filing-items`, `filing.ts`). */
+  filing: { checkDays: number } | undefined;
+  /** Edition 2: the timed step running now (patch `timed-steps`, `timed-steps.ts`). */
+  timedStep: TimedStepView | undefined;
   readonly urges: UrgeRecord[] = [];
   readonly copies: CopyRecord[] = [];
   /** Signals to the case and notifications still in flight: the item completes only once they are done. */
@@ -81,7 +86,8 @@ export class ItemRun {
   }
 
   paused(): boolean {
-    return this.status() === 'supplementing' || this.status() === 'special-step';
+    // A timed step the law leaves out of the limit stops the clock too, while the item stays in review.
+    return this.status() === 'supplementing' || this.status() === 'special-step' || this.timedStep?.counted === false;
   }
 
   /** The department responsible now. */
@@ -104,6 +110,7 @@ export class ItemRun {
       supplements: this.supplements,
       escalations: this.escalations,
       ...(specialStep ? { specialStep } : {}),
+      ...(this.timedStep ? { timedStep: this.timedStep } : {}),
       ...(timeoutNoticeId ? { timeoutNoticeId } : {}),
       ...(this.work ? { work: this.workView(this.work) } : {}),
       ...(this.urges.length > 0 ? { urges: this.urges } : {}),
@@ -117,7 +124,7 @@ export class ItemRun {
       step: step.id,
       role: step.role,
       ...(work.holder ? { holder: work.holder } : {}),
-      steps: work.steps.map(({ id, role, countersign }) => ({ id, role, ...(countersign ? { countersign } : {}) })),
+      steps: work.steps.map(({ id, role, countersign, timed }) => ({ id, role, ...(countersign ? { countersign } : {}), ...(timed ? { timed } : {}) })),
       signatures: work.signatures,
       trail: work.trail,
       ...(this.stepClock ? { clock: this.stepClock } : {}),

@@ -15,21 +15,28 @@ import type { ItemInput, ItemOutcome } from '../contract';
 import { runClock } from './clock';
 import { registerItemHandlers } from './handlers';
 import { ItemRun } from './state';
+import { fileAtOnce } from './filing';
 import { runStepClocks } from './step-clock';
+import { runTimedSteps } from './timed-steps';
 import { registerFollowUpHandlers, registerWorkHandlers } from './work';
 
 export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
   const run = new ItemRun(input);
-  // Patch `work-steps`: the department's people work the item through its counted steps.
+  // Patch `filing-items` (edition 2): an item filed for this application is registered, not decided.
+  if (input.item.asFiling && patched('filing-items')) run.filing = input.item.asFiling;
+  // Patch `work-steps`: the department's people work the item through its counted steps (a filing has none to work).
   const steps = workStepsOf(input.item.steps);
-  if (steps.length > 0 && patched('work-steps')) run.work = startWork(steps, run.startedAt);
+  if (steps.length > 0 && !run.filing && patched('work-steps')) run.work = startWork(steps, run.startedAt);
   registerItemHandlers(run);
   registerWorkHandlers(run);
   registerFollowUpHandlers(run);
 
   // Steps with a limit of their own show their cards too (definitions that give one).
   const stepClocks = run.work?.steps.some((s) => s.limitDays) ? runStepClocks(run) : undefined;
+  // Patch `timed-steps` (edition 2): steps with a duration start and end by themselves.
+  const timed = run.work?.steps.some((s) => s.timed) && patched('timed-steps') ? runTimedSteps(run) : undefined;
   try {
+    if (run.filing?.checkDays === 0) fileAtOnce(run);
     await runClock(run);
   } catch (err) {
     if (!isCancellation(err)) throw err;
@@ -43,5 +50,6 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
   // Signals to the case and notifications already sent are delivered before the item completes.
   await CancellationScope.nonCancellable(() => Promise.all(run.pending));
   void stepClocks; // ends by itself once the item has settled (its timers are dropped with the workflow)
+  void timed; // likewise
   return run.outcome();
 }

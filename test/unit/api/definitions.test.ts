@@ -63,7 +63,13 @@ describe('GET /definitions', () => {
     expect(bad.statusCode).toBe(401);
     expect(bad.headers['content-type']).toMatch(/application\/problem\+json/);
     const list = (await as('integrator', { method: 'GET', url: '/definitions' })).json();
-    expect(list.map((b: { id: string }) => b.id).sort()).toEqual(['enterprise-startup', 'newborn', 'open-restaurant']);
+    expect(list.map((b: { id: string }) => b.id).sort()).toEqual([
+      'enterprise-deregistration',
+      'enterprise-startup',
+      'newborn',
+      'open-restaurant',
+      'property-transfer-utilities',
+    ]);
   });
 
   it('answers 404 for an unknown bundle or version', async () => {

@@ -25,6 +25,8 @@ describe('definitions/bundles', () => {
         'enterprise-startup.json',
         'newborn.json',
         'open-restaurant.json',
+        'enterprise-deregistration.json',
+        'property-transfer-utilities.json',
       ]),
     );
   });

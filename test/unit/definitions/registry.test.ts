@@ -98,9 +98,11 @@ describe('DefinitionRegistry lookups', () => {
     await registry.publish(version(1, 'old'), 'api');
     await registry.publish(version(3, 'new'), 'api');
     expect(registry.list()).toEqual([
+      expect.objectContaining({ id: 'enterprise-deregistration', latestVersion: 1 }),
       expect.objectContaining({ id: 'enterprise-startup', latestVersion: 1, versions: [1] }),
       expect.objectContaining({ id: 'newborn', latestVersion: 1 }),
       expect.objectContaining({ id: 'open-restaurant', latestVersion: 1 }),
+      expect.objectContaining({ id: 'property-transfer-utilities', latestVersion: 1 }),
       { id: 'test-bundle', title: { zh: 'new', en: 'new' }, latestVersion: 3, versions: [1, 3] },
     ]);
   });
@@ -109,7 +111,13 @@ describe('DefinitionRegistry lookups', () => {
 describe('DefinitionRegistry.open', () => {
   it('publishes every bundle file with source "file"', async () => {
     const registry = await DefinitionRegistry.open({ bundlesDir: BUNDLES_DIR });
-    expect(registry.list().map((summary) => summary.id)).toEqual(['enterprise-startup', 'newborn', 'open-restaurant']);
+    expect(registry.list().map((summary) => summary.id)).toEqual([
+      'enterprise-deregistration',
+      'enterprise-startup',
+      'newborn',
+      'open-restaurant',
+      'property-transfer-utilities',
+    ]);
     expect(registry.get('newborn').source).toBe('file');
   });
 
@@ -118,7 +126,7 @@ describe('DefinitionRegistry.open', () => {
     const first = await DefinitionRegistry.open({ bundlesDir: BUNDLES_DIR, store, now: fixedClock });
     const second = await DefinitionRegistry.open({ bundlesDir: BUNDLES_DIR, store, now: () => new Date('2030-01-01T00:00:00Z') });
     expect(second.get('newborn')).toEqual(first.get('newborn'));
-    expect(await store.loadAll()).toHaveLength(3);
+    expect(await store.loadAll()).toHaveLength(5);
   });
 
   it('fails naming the file when a bundle file conflicts with a published version', async () => {

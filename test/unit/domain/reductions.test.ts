@@ -79,6 +79,59 @@ describe('reductions', () => {
     });
   });
 
+  it('gives the four reductions of enterprise-deregistration, counting its filings as filings', () => {
+    // items: tax-deregistration, customs-deregistration (filing, conditional), liquidation-filing (filing,
+    //   conditional), enterprise-deregistration, social-insurance-deregistration, bank-account-closure
+    //   (filing, conditional), seal-deregistration (filing)
+    // time before = statutory 10 + 1 + 0 + 3 + 1 + 1 + 1 = 17
+    // time after = critical path: tax-deregistration 10 (liquidation-filing 0 → deregistration 1 →
+    //   social insurance 1 = 2 beside it; the filings take their check periods: customs 1, the others 0;
+    //   the 20- and 45-day notices are not counted in the limits); 7 / 17 = 41.18% → 41.2
+    // materials before = 2 + 1 + 1 + 4 + 2 + 2 + 2 = 14 (conditional ones count: the widest application)
+    // distinct = business-licence, legal-rep-id-card, liquidation-group-list, shareholder-resolution,
+    //   investors-commitment, liquidation-report, social-insurance-certificate, enterprise-seals = 8;
+    //   electronic licences: business-licence, legal-rep-id-card → after 6; 8 / 14 = 57.14% → 57.1
+    // steps before = 3 + 1 + 1 + 5 + 3 + 1 + 1 = 15; after = applicantSteps 1; 14 / 15 = 93.33% → 93.3
+    // trips before = 2 + 1 + 1 + 2 + 1 + 1 + 1 = 9; after 1; 8 / 9 = 88.89% → 88.9
+    expect(reductions(bundle('enterprise-deregistration'))).toEqual({
+      bundleId: 'enterprise-deregistration',
+      version: 1,
+      items: 7,
+      filings: { always: ['customs-deregistration', 'liquidation-filing', 'bank-account-closure', 'seal-deregistration'], byCondition: [] },
+      time: { before: 17, after: 10, reduction: 7, reductionPercent: 41.2 },
+      materials: { before: 14, after: 6, reduction: 8, reductionPercent: 57.1, distinct: 8 },
+      steps: { before: 15, after: 1, reduction: 14, reductionPercent: 93.3 },
+      trips: { before: 9, after: 1, reduction: 8, reductionPercent: 88.9 },
+    });
+  });
+
+  it('gives the four reductions of property-transfer-utilities, the contract filing merged into the transfer counted before', () => {
+    // items: register-inquiry, transaction-tax, transfer-registration (absorbs the sale contract's online
+    //   filing), water-transfer and power-transfer (filings by condition), gas-transfer and network-transfer
+    //   (filings, conditional)
+    // catalogue items before = 7 + 1 merged = 8, after 7; 1 / 8 = 12.5%
+    // time before = statutory 0 + 1 + 30 + 1 + 1 + 1 + 0, + 5 for the merged filing = 39
+    // time after = register-inquiry 0 → transaction-tax 1 → transfer-registration 3 → water or power
+    //   (approvals for some: promised 1) or gas (check period 1) = 5; 34 / 39 = 87.18% → 87.2
+    // materials before = 2 + 4 + 6 + 2 + 2 + 2 + 1, + 3 asked by the merged filing = 22
+    // distinct = property-certificate, seller-id-card, buyer-id-card, sale-contract, only-home-proof,
+    //   marriage-certificate, mortgage-release = 7; electronic licences: the certificate, both ID cards,
+    //   the marriage certificate → after 3; 19 / 22 = 86.36% → 86.4
+    // steps before = 1 + 3 + 4 + 3 + 3 + 2 + 1, + 2 = 19; after 1; 18 / 19 = 94.74% → 94.7
+    // trips before = 1 + 1 + 2 + 1 + 1 + 1 + 1, + 1 = 9; after 1; 8 / 9 = 88.89% → 88.9
+    expect(reductions(bundle('property-transfer-utilities'))).toEqual({
+      bundleId: 'property-transfer-utilities',
+      version: 1,
+      items: 7,
+      catalogueItems: { before: 8, after: 7, reduction: 1, reductionPercent: 12.5 },
+      filings: { always: ['gas-transfer', 'network-transfer'], byCondition: ['water-transfer', 'power-transfer'] },
+      time: { before: 39, after: 5, reduction: 34, reductionPercent: 87.2 },
+      materials: { before: 22, after: 3, reduction: 19, reductionPercent: 86.4, distinct: 7 },
+      steps: { before: 19, after: 1, reduction: 18, reductionPercent: 94.7 },
+      trips: { before: 9, after: 1, reduction: 8, reductionPercent: 88.9 },
+    });
+  });
+
   it('reports 0% when there is nothing before, even if the bundle adds a step or a trip', () => {
     const definition = validDefinition();
     definition.items = [item('a', { statutoryDays: 0, promisedDays: 0, kind: 'instant', trips: 0, materials: [] })];
