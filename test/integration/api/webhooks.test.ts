@@ -160,8 +160,12 @@ describe('webhook delivery', () => {
     }
     expect(() => new Webhook(`whsec_${Buffer.alloc(32, 1).toString('base64')}`).verify(delivered[0]!.body, webhookHeaders(delivered[0]!.headers))).toThrow();
 
-    // The delivery log says the same.
-    const log = await ok(get('integrator', `/webhooks/subscriptions/${firstSubscription.id}/deliveries`));
+    // The delivery log says the same (once the last 2xx is recorded: the receiver answers before the record).
+    const log = await eventually(
+      () => ok(get('integrator', `/webhooks/subscriptions/${firstSubscription.id}/deliveries`)),
+      (page: { deliveries: Array<{ status: string; messageId: string }> }) => page.deliveries.length === 3 && page.deliveries.every((d) => d.status === 'delivered'),
+      'the log to record the deliveries',
+    );
     expect(log.deliveries.map((d: { messageId: string }) => d.messageId).sort()).toEqual([...ids].sort());
     for (const d of log.deliveries) expect(d).toMatchObject({ status: 'delivered', attempts: 3, lastStatus: 204, caseId });
 
@@ -220,7 +224,11 @@ describe('webhook delivery', () => {
       const got = await eventually(async () => receiver.accepted(), (r) => r.length >= 2, 'the replayed messages', 60_000);
       expect(got.map((r) => r.id)).toEqual([accepted!.messageId, urged!.messageId]);
       for (const r of got) expect(new Webhook(subscription.secret).verify(r.body, webhookHeaders(r.headers))).toBeTruthy();
-      const log = await ok(get('integrator', `/webhooks/subscriptions/${subscription.id}/deliveries?status=delivered`));
+      const log = await eventually(
+        () => ok(get('integrator', `/webhooks/subscriptions/${subscription.id}/deliveries?status=delivered`)),
+        (page: { deliveries: unknown[] }) => page.deliveries.length >= 2,
+        'the replayed deliveries recorded',
+      );
       expect(log.deliveries).toEqual(expect.arrayContaining([expect.objectContaining({ messageId: accepted!.messageId, replays: 1, status: 'delivered' })]));
       expect((await ok(get('integrator', `/webhooks/subscriptions/${subscription.id}/dead-letters`))).deliveries).toEqual([]);
 
