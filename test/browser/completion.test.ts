@@ -5,7 +5,7 @@
  * embedded provider, as the workbench does); the applicant sees the case completed with its four
  * results, verifies a result's seal and rates the service (好差评). Pages checked with axe-core, screenshots in test-results/screens/.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ItemClock } from '../../domain/calendar';
 import { workStepsOf } from '../../domain/work-steps';
 import type { ItemClockRequest } from '../../activities/clock';
@@ -13,6 +13,9 @@ import { signIn } from '../../scripts/sign-in';
 import { restaurantApplication } from '../fixtures/applications';
 import { checkPage, signedIn, skipBrowser, startBrowserStack, type BrowserStack } from '../helpers/browser';
 import { eventually } from '../helpers/stack';
+
+// A person's journey through several pages, each checked with axe-core, on 2 busy cores.
+vi.setConfig({ testTimeout: 300_000 });
 
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 60_000, interval: 250 });
 

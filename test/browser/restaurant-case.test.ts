@@ -8,8 +8,11 @@
  * follows the progress on a phone, then withdraws. Every page is checked with axe-core and kept as a
  * screenshot (test-results/screens/).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkPage, pageWidth, signedIn, skipBrowser, startBrowserStack, type BrowserStack, type Person } from '../helpers/browser';
+
+// A person's journey through several pages, each checked with axe-core, on 2 busy cores.
+vi.setConfig({ testTimeout: 300_000 });
 
 /** Web-first waiting: the screens poll the API every few seconds, and the machine may be busy. */
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 30_000, interval: 200 });
@@ -121,6 +124,7 @@ describe.skipIf(skipBrowser)('a restaurant case through the screens', () => {
       await page.getByRole('navigation').getByRole('link', { name: '审批工作台' }).click();
       const row = page.locator(`tr[data-case="${caseId}"][data-item="business-licence"]`);
       await poll(() => row.count()).toBe(1);
+      await poll(() => row.textContent()).toContain('待我办理'); // the step is theirs (its role, or they hold it)
       if (shots) await checkPage(officer, 'workbench-inbox');
       await row.getByRole('link').click();
       await poll(() => page.getByTestId('item-status').textContent()).toContain('审查中');

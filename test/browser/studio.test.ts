@@ -5,8 +5,11 @@
  * refused), fixes it and publishes version 2. Every page is checked with axe-core and kept as a
  * screenshot (test-results/screens/).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkPage, signedIn, skipBrowser, startBrowserStack, type BrowserStack } from '../helpers/browser';
+
+// A person's journey through several pages, each checked with axe-core, on 2 busy cores.
+vi.setConfig({ testTimeout: 300_000 });
 
 /** Web-first waiting: the screens poll the API every few seconds, and the machine may be busy. */
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 30_000, interval: 200 });

@@ -2,7 +2,9 @@ import { useQueries, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
+import { workStepsOf } from '../../../domain/work-steps';
 import { api, data } from '../api/client';
+import type { Published } from '../api/definitions';
 import type { Session } from '../auth/session';
 import { localized } from '../i18n';
 import { CardBadge, StatusBadge } from '../shared/badges';
@@ -49,6 +51,25 @@ export function InboxPage({ session }: { session: Session }) {
       queryFn: () => data(api.GET('/departments/{department}/inbox', { params: { path: { department }, query: { card: c, pageSize: COUNT_PAGE } } })),
     })),
   });
+  // Whose turn it is: the step's role (from the bundle's definition) and its holder. A hint for the
+  // officer; the API decides when they act.
+  const bundleIds = [...new Set(inbox.data?.items.map((i) => i.bundleId) ?? [])];
+  const definitions = useQueries({
+    queries: bundleIds.map((id) => ({
+      queryKey: ['definition', id, undefined],
+      staleTime: 30_000,
+      queryFn: async () => (await data(api.GET('/definitions/{id}', { params: { path: { id } } }))) as unknown as Published,
+    })),
+  });
+  const roleOf = (bundleId: string, itemId: string, step: string | undefined) => {
+    const definition = definitions[bundleIds.indexOf(bundleId)]?.data?.definition;
+    const planned = definition?.items.find((i) => i.id === itemId);
+    if (!planned) return undefined;
+    const steps = workStepsOf(planned.steps.map((s) => ({ ...s, countsTowardLimit: s.countsTowardLimit ?? true })));
+    return (step ? steps.find((s) => s.id === step) : steps[0])?.role;
+  };
+  const myTurn = (item: { bundleId: string; itemId: string; status: string; step?: string; holder?: string }) =>
+    item.status === 'in-review' && (item.holder ? item.holder === session.person.id : roleOf(item.bundleId, item.itemId, item.step) === session.person.departmentRole);
   const filter = (next: () => void) => {
     next();
     setPages([]);
@@ -120,6 +141,7 @@ export function InboxPage({ session }: { session: Session }) {
                 <tr key={`${item.caseId}/${item.itemId}`} data-case={item.caseId} data-item={item.itemId}>
                   <th scope="row">
                     <Link href={PATHS.item(item.caseId, item.itemId)}>{item.title ? localized(item.title) : item.itemId}</Link>
+                    {myTurn(item) && <span className="badge my-turn"> {t('inbox.myTurn')}</span>}
                   </th>
                   <td>
                     <code>{item.caseId}</code>
