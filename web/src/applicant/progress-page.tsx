@@ -32,6 +32,12 @@ export function ProgressPage({ caseId }: { caseId: string }) {
       {p && (
         <>
           <dl className="facts-grid">
+            {p.caseNumber && (
+              <>
+                <dt>{t('progress.caseNumber')}</dt>
+                <dd data-testid="case-number">{p.caseNumber}</dd>
+              </>
+            )}
             <dt>{t('progress.caseId')}</dt>
             <dd>
               <code data-testid="case-id">{p.caseId}</code>

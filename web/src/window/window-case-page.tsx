@@ -87,6 +87,12 @@ export function WindowCasePage({ caseId }: { session: Session; caseId: string })
       {progress.error && <ErrorMessage error={progress.error} />}
       {p && (
         <dl className="facts-grid">
+          {p.caseNumber && (
+            <>
+              <dt>{t('progress.caseNumber')}</dt>
+              <dd>{p.caseNumber}</dd>
+            </>
+          )}
           <dt>{t('progress.caseId')}</dt>
           <dd>
             <code>{p.caseId}</code>
