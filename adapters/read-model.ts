@@ -21,11 +21,14 @@ export interface ReadItem {
   /** `none` until the item's first card. */
   card: string;
   step?: string;
+  stepRole?: string;
   holder?: string;
 }
 
 export interface ItemQuery {
   department?: string;
+  /** A person's inbox: items at a step of this role, or held by `holder`, or at no step (decided at once). */
+  person?: { id: string; role: string };
   status?: string;
   /** `none` for items without a card yet. */
   card?: string;

@@ -101,6 +101,12 @@ export const CaseProgressReadResponse = CaseProgress.extend({
 export const ItemViewResponse = ItemView;
 
 export const InboxQuery = z.object({
+  /** A signed-in officer sees the items at their role's steps and those they hold; `true`: the whole department's. */
+  all: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .meta({ description: "A signed-in officer's inbox lists the items at their role's steps and those they hold; all=true lists the whole department's." }),
   status: ItemStatus.optional(),
   card: CardSchema.optional(),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
@@ -121,8 +127,9 @@ export const InboxResponse = z
         startedAt: z.string().optional(),
         deadline: z.string().optional(),
         card: z.string().optional(),
-        /** The step the item is at, and the person holding it (once officers claim items). */
+        /** The step the item is at, the role that acts on it, and the person holding it. */
         step: z.string().optional(),
+        stepRole: z.string().optional(),
         holder: z.string().optional(),
       }),
     ),

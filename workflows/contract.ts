@@ -218,6 +218,8 @@ export const ItemProgress = z.object({
   timedStep: TimedStepView.optional(),
   /** The step the department is at, and the officer holding it (items worked through steps). */
   step: z.string().optional(),
+  /** The department role that acts on the current step (a person's inbox shows the items at their role's steps). */
+  stepRole: DepartmentRole.optional(),
   /** The current step's own deadline and card, when it has a limit of its own. */
   stepClock: z.object({ deadline: z.string().optional(), card: Card }).optional(),
   holder: Actor.optional(),

@@ -49,6 +49,7 @@ export class PostgresReadModel implements ReadModelStore {
               department: eb.ref('excluded.department'),
               status: eb.ref('excluded.status'),
               step: eb.ref('excluded.step'),
+              step_role: eb.ref('excluded.step_role'),
               holder: eb.ref('excluded.holder'),
               deadline: eb.ref('excluded.deadline'),
               card: eb.ref('excluded.card'),
@@ -72,6 +73,10 @@ export class PostgresReadModel implements ReadModelStore {
   async listItems(query: ItemQuery): Promise<ItemPage> {
     let select = this.db.selectFrom('read_items').selectAll().where('dispatched_at', 'is not', null);
     if (query.department) select = select.where('department', '=', query.department);
+    if (query.person) {
+      const { id, role } = query.person;
+      select = select.where((eb) => eb.or([eb('holder', '=', id), eb.and([eb('holder', 'is', null), eb.or([eb('step_role', '=', role), eb('step_role', 'is', null)])])]));
+    }
     // Open items unless a status is asked for: decided ones have the earliest deadlines and would fill
     // every page before them (migration 0007 indexes the open ones in this order).
     if (query.status) select = select.where('status', '=', query.status);
@@ -198,6 +203,7 @@ function itemRow(p: CaseProjection, item: ItemProjection, measures: ItemMeasures
     department: item.department,
     status: item.status,
     step: item.step ?? null,
+    step_role: item.stepRole ?? null,
     holder: item.holder ?? null,
     deadline: item.deadline ?? null,
     card: item.card ?? null,
@@ -230,6 +236,7 @@ function toReadItem(row: Selectable<ReadItemsTable>): ReadItem {
     ...(row.deadline ? { deadline: row.deadline.toISOString() } : {}),
     card: row.card ?? 'none',
     ...(row.step ? { step: row.step } : {}),
+    ...(row.step_role ? { stepRole: row.step_role } : {}),
     ...(row.holder ? { holder: row.holder } : {}),
   };
 }

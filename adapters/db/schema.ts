@@ -285,6 +285,8 @@ export interface ReadItemsTable {
   /** numeric: read back as a string by pg. */
   working_days_taken: ColumnType<string | number | null, number | null, number | null>;
   same_day: boolean | null;
+  // 0008
+  step_role: string | null;
 }
 
 // --- 0006: case numbers ------------------------------------------------------------------------

@@ -17,6 +17,8 @@ export type { InboxEntry, InboxPage };
 
 export interface ItemFilter {
   department?: string;
+  /** A signed-in officer's own inbox (read model only). */
+  person?: { id: string; role: string };
   status?: string;
   card?: string;
   pageSize: number;
@@ -38,15 +40,15 @@ export class ReadModelItemListing implements ItemListing {
   constructor(private readonly readModel: ReadModelStore) {}
 
   async list(filter: ItemFilter): Promise<InboxPage> {
-    const { department, status, card, pageSize } = filter;
-    const scope = `read-model\n${department ?? ''}\n${status ?? ''}\n${card ?? ''}`;
+    const { department, status, card, pageSize, person } = filter;
+    const scope = `read-model\n${department ?? ''}\n${status ?? ''}\n${card ?? ''}\n${person ? `${person.id}/${person.role}` : ''}`;
     let after: PageKey | undefined;
     if (filter.pageToken) {
       const opened = openPageToken(scope, filter.pageToken);
       after = opened ? parseKey(opened) : undefined;
       if (!after) throw new InvalidPageTokenError('The pageToken is not one this API returned for this listing.');
     }
-    const page = await this.readModel.listItems({ department, status, card, pageSize, ...(after ? { after } : {}) });
+    const page = await this.readModel.listItems({ department, status, card, pageSize, ...(person ? { person } : {}), ...(after ? { after } : {}) });
     const token = page.next ? sealPageToken(scope, Buffer.from(JSON.stringify(page.next))) : undefined;
     return { items: page.items, ...(token ? { nextPageToken: token } : {}) };
   }

@@ -165,7 +165,7 @@ export function onItemChanged(run: CaseRun, view: ItemView): void {
 function workProgress(view: ItemView): Partial<ItemProgress> {
   const copiedTo = (view.copies ?? []).map((c) => c.to.department ?? `person:${c.to.person}`);
   return {
-    ...(view.work ? { step: view.work.step, holder: view.work.holder } : {}),
+    ...(view.work ? { step: view.work.step, stepRole: view.work.role, holder: view.work.holder } : {}),
     ...(view.work?.clock ? { stepClock: { ...(view.work.clock.deadline ? { deadline: view.work.clock.deadline } : {}), card: view.work.clock.card } } : {}),
     ...(view.urges?.length ? { urges: view.urges.length } : {}),
     ...(copiedTo.length ? { copiedTo: [...new Set(copiedTo)] } : {}),

@@ -66,6 +66,7 @@ export class Projection {
       department: item.department,
       status: item.status,
       ...(item.step ? { step: item.step } : {}),
+      ...(item.stepRole ? { stepRole: item.stepRole } : {}),
       ...(item.holder?.officer ? { holder: item.holder.officer } : {}),
       kind: planned.kind,
       level: item.level,

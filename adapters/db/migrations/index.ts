@@ -11,6 +11,7 @@ import * as reviews from './0004-reviews';
 import * as webhooks from './0005-webhooks';
 import * as caseNumbers from './0006-case-numbers';
 import * as openItems from './0007-open-items';
+import * as stepRole from './0008-step-role';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-stores': stores,
@@ -20,4 +21,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005-webhooks': webhooks,
   '0006-case-numbers': caseNumbers,
   '0007-open-items': openItems,
+  '0008-step-role': stepRole,
 };

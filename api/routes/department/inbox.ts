@@ -1,5 +1,7 @@
 /**
- * Department inboxes: the items waiting for (or decided by) one department, from Temporal visibility.
+ * Department inboxes from the read model. A signed-in officer's inbox holds the items at steps their
+ * role acts on, those they hold, and those decided at once (no steps); `all=true` shows the whole
+ * department's. Supervisors and a department's system (an API key) see the whole department's.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { maySeeDepartment, principalOf } from '../../auth';
@@ -13,7 +15,7 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['departments'],
         operationId: 'getInbox',
-        summary: "A department's inbox, newest first, paginated",
+        summary: "A department's inbox (a signed-in officer's own, unless all=true), nearest deadline first, paginated",
         params: DepartmentParams,
         querystring: InboxQuery,
         response: { 200: InboxResponse, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema },
@@ -21,10 +23,13 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { department } = request.params;
-      if (!maySeeDepartment(principalOf(request), department)) {
+      const principal = principalOf(request);
+      if (!maySeeDepartment(principal, department)) {
         throw new HttpProblem('forbidden', `Only department "${department}" and supervisors see this inbox.`);
       }
-      return app.itemListing.list({ ...request.query, department });
+      const { all, ...query } = request.query;
+      const own = principal.person && principal.departmentRole && principal.department === department && all !== true;
+      return app.itemListing.list({ ...query, department, ...(own ? { person: { id: principal.id, role: principal.departmentRole! } } : {}) });
     },
   );
 };

@@ -87,7 +87,20 @@ describe('items worked through their steps by signed-in officers', () => {
     const unchanged = await stack.as('supervisor', { method: 'GET', url: `/cases/${caseId}` });
     expect(unchanged.json().items.find((i: { id: string }) => i.id === 'business-licence')).toMatchObject({ status: 'in-review', step: 'accept', holder: { officer: 'market-regulation-handler' } });
 
+    // A person's inbox: the items at their role's steps or held by them; all=true the department's.
+    type Page = { items: Array<{ caseId: string; itemId: string; step?: string; stepRole?: string; holder?: string }> };
+    const inboxOf = async (person: string, query = ''): Promise<Page> =>
+      (await as(person, `/departments/market-regulation/inbox?pageSize=100${query}`, undefined, 'GET')).json();
+    const listed = (page: Page) => page.items.some((i) => i.caseId === caseId && i.itemId === 'business-licence');
+    await eventually(() => inboxOf('market-regulation-handler'), listed, "the held licence in its handler's inbox");
+    expect(listed(await inboxOf('market-regulation-reviewer'))).toBe(false);
+    expect(listed(await inboxOf('market-regulation-handler-2'))).toBe(false); // held by the first handler
+    expect(listed(await inboxOf('market-regulation-reviewer', '&all=true'))).toBe(true);
+
     await step('market-regulation-handler', caseId, 'business-licence', 'accept', 'complete', { opinion: '材料齐全，予以受理' });
+    const atReview = await eventually(() => inboxOf('market-regulation-reviewer'), listed, "the licence in the reviewer's inbox at 审查");
+    expect(atReview.items.find((i) => i.caseId === caseId && i.itemId === 'business-licence')).toMatchObject({ step: 'review', stepRole: 'reviewer' });
+    expect(listed(await inboxOf('market-regulation-handler'))).toBe(false);
     const back = await step('market-regulation-reviewer', caseId, 'business-licence', 'review', 'send-back', { to: 'accept', reason: '经营范围填写不规范' });
     expect(back.work).toMatchObject({ step: 'accept', holder: { officer: 'market-regulation-handler' } }); // back to who completed it
     await step('market-regulation-handler', caseId, 'business-licence', 'accept', 'complete', { opinion: '已核对经营范围' });
