@@ -712,7 +712,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A department's inbox, newest first, paginated */
+        /** A department's inbox (a signed-in officer's own, unless all=true), nearest deadline first, paginated */
         get: operations["getInbox"];
         put?: never;
         post?: never;
@@ -1487,6 +1487,8 @@ export interface components {
                 timeoutNoticeId?: string;
                 timedStep?: components["schemas"]["TimedStep"];
                 step?: string;
+                /** @enum {string} */
+                stepRole?: "handler" | "reviewer" | "head";
                 stepClock?: {
                     deadline?: string;
                     /** @enum {string} */
@@ -1777,6 +1779,8 @@ export interface components {
                 timeoutNoticeId?: string;
                 timedStep?: components["schemas"]["TimedStep"];
                 step?: string;
+                /** @enum {string} */
+                stepRole?: "handler" | "reviewer" | "head";
                 stepClock?: {
                     deadline?: string;
                     /** @enum {string} */
@@ -1845,6 +1849,7 @@ export interface components {
                 deadline?: string;
                 card?: string;
                 step?: string;
+                stepRole?: string;
                 holder?: string;
             }[];
             nextPageToken?: string;
@@ -6718,6 +6723,8 @@ export interface operations {
     getInbox: {
         parameters: {
             query?: {
+                /** @description A signed-in officer's inbox lists the items at their role's steps and those they hold; all=true lists the whole department's. */
+                all?: "true" | "false";
                 status?: "pending" | "in-review" | "supplementing" | "special-step" | "approved" | "defaulted" | "filed" | "rejected" | "skipped" | "cancelled" | "revoked";
                 card?: "none" | "yellow" | "red" | "overdue";
                 pageSize?: number;
@@ -6731,7 +6738,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A department's inbox, newest first, paginated */
+            /** @description A department's inbox (a signed-in officer's own, unless all=true), nearest deadline first, paginated */
             200: {
                 headers: {
                     [name: string]: unknown;
