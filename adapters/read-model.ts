@@ -72,6 +72,8 @@ export interface ReadModelAggregates {
     sameDay: number;
     declaredInstant: number;
   };
+  /** 催办: urges in all, and the items urged at least once. */
+  urges: { count: number; items: number };
 }
 
 export interface WriteOptions {

@@ -16,6 +16,8 @@ export interface ItemProjection {
   status: string;
   /** The step the item is at (a special step holding the clock, or the officer's step). */
   step?: string;
+  /** How many times the item was urged (催办). */
+  urges?: number;
   /** The department role that acts on the current step. */
   stepRole?: string;
   /** The person holding the item, once items are claimed. */

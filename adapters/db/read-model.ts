@@ -50,6 +50,7 @@ export class PostgresReadModel implements ReadModelStore {
               status: eb.ref('excluded.status'),
               step: eb.ref('excluded.step'),
               step_role: eb.ref('excluded.step_role'),
+              urges: eb.ref('excluded.urges'),
               holder: eb.ref('excluded.holder'),
               deadline: eb.ref('excluded.deadline'),
               card: eb.ref('excluded.card'),
@@ -142,7 +143,11 @@ export class PostgresReadModel implements ReadModelStore {
       .select([sql<number>`round(working_days_taken, 2)::float8`.as('days'), sql<number>`count(*)::int`.as('n')])
       .groupBy(sql`round(working_days_taken, 2)`)
       .orderBy(sql`round(working_days_taken, 2)`);
-    const [caseRows, d, bins] = await Promise.all([cases.execute(), totals.executeTakeFirstOrThrow(), histogram.execute()]);
+    let urged = this.db
+      .selectFrom('read_items')
+      .select([sql<number>`coalesce(sum(urges), 0)::int`.as('urges'), sql<number>`count(*) FILTER (WHERE urges > 0)::int`.as('items')]);
+    if (bundleId) urged = urged.where('bundle_id', '=', bundleId);
+    const [caseRows, d, bins, u] = await Promise.all([cases.execute(), totals.executeTakeFirstOrThrow(), histogram.execute(), urged.executeTakeFirstOrThrow()]);
     return {
       cases: Object.fromEntries(caseRows.map((row) => [row.status, Number(row.count)])),
       decided: {
@@ -156,6 +161,7 @@ export class PostgresReadModel implements ReadModelStore {
         sameDay: d.same_day,
         declaredInstant: d.instant,
       },
+      urges: { count: u.urges, items: u.items },
     };
   }
 }
@@ -204,6 +210,7 @@ function itemRow(p: CaseProjection, item: ItemProjection, measures: ItemMeasures
     status: item.status,
     step: item.step ?? null,
     step_role: item.stepRole ?? null,
+    urges: item.urges ?? 0,
     holder: item.holder ?? null,
     deadline: item.deadline ?? null,
     card: item.card ?? null,

@@ -287,6 +287,8 @@ export interface ReadItemsTable {
   same_day: boolean | null;
   // 0008
   step_role: string | null;
+  // 0009
+  urges: Generated<number>;
 }
 
 // --- 0006: case numbers ------------------------------------------------------------------------

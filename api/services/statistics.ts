@@ -34,6 +34,8 @@ export interface Statistics {
   instant: { sameDay: number; sameDayRatio: number; declared: number };
   /** True when more closed items exist than were read (`limit`). */
   truncated: boolean;
+  /** 催办: urges in all, and the items urged at least once (read model only: zeros from visibility). */
+  urges: { count: number; items: number };
   /** 好差评: ratings and the rectifications of bad ones, in all and by department (zeros without a review store). */
   reviews: ReviewStatistics;
 }
@@ -107,7 +109,7 @@ export async function computeStatistics(
 
 /** The same statistics, aggregated by the database over every case of the read model. */
 export async function statisticsFromReadModel(readModel: ReadModelStore, options: { bundleId?: string; reviews?: ReviewStore } = {}): Promise<Statistics> {
-  const [{ cases: counts, decided }, reviews] = await Promise.all([
+  const [{ cases: counts, decided, urges }, reviews] = await Promise.all([
     readModel.aggregates(options.bundleId ? { bundleId: options.bundleId } : {}),
     reviewStatistics(options.reviews, options.bundleId),
   ]);
@@ -128,6 +130,7 @@ export async function statisticsFromReadModel(readModel: ReadModelStore, options
     onTime: { count: decided.onTime, rate: ratio(decided.onTime, decided.count) },
     instant: { sameDay: decided.sameDay, sameDayRatio: ratio(decided.sameDay, decided.count), declared: decided.declaredInstant },
     truncated: false,
+    urges,
     reviews,
   };
 }
@@ -174,6 +177,7 @@ async function summarize(cases: Statistics['cases'], decided: ClosedItem[], trun
     onTime: { count: onTime, rate: ratio(onTime, decided.length) },
     instant: { sameDay, sameDayRatio: ratio(sameDay, decided.length), declared: decided.filter((i) => i.kind === 'instant').length },
     truncated,
+    urges: { count: 0, items: 0 }, // visibility does not count urges; the read model does
   };
 }
 

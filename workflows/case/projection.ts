@@ -67,6 +67,7 @@ export class Projection {
       status: item.status,
       ...(item.step ? { step: item.step } : {}),
       ...(item.stepRole ? { stepRole: item.stepRole } : {}),
+      ...(item.urges ? { urges: item.urges } : {}),
       ...(item.holder?.officer ? { holder: item.holder.officer } : {}),
       kind: planned.kind,
       level: item.level,

@@ -12,6 +12,7 @@ import * as webhooks from './0005-webhooks';
 import * as caseNumbers from './0006-case-numbers';
 import * as openItems from './0007-open-items';
 import * as stepRole from './0008-step-role';
+import * as itemUrges from './0009-item-urges';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-stores': stores,
@@ -22,4 +23,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-case-numbers': caseNumbers,
   '0007-open-items': openItems,
   '0008-step-role': stepRole,
+  '0009-item-urges': itemUrges,
 };

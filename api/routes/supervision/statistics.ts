@@ -19,6 +19,7 @@ const StatisticsResponse = z
     onTime: Rate,
     instant: z.object({ sameDay: z.number(), sameDayRatio: z.number(), declared: z.number() }),
     truncated: z.boolean(),
+    urges: z.object({ count: z.number().int(), items: z.number().int() }).meta({ description: '催办: urges in all, and the items urged at least once.' }),
     reviews: ReviewStatisticsSchema,
   })
   .meta({ id: 'Statistics' });

@@ -146,6 +146,13 @@ describe('items worked through their steps by signed-in officers', () => {
     );
     expect(outbox.find((r) => r.key === 'urge/fire-check/1')?.notification).toMatchObject({ to: ['department:fire-rescue'] });
 
+    // Counted at the supervision desk's statistics, from the read model.
+    await eventually(
+      async () => (await stack.as('supervisor', { method: 'GET', url: `/statistics?bundleId=${BUNDLE}` })).json() as Promise<{ urges: { count: number; items: number } }>,
+      (stats) => stats.urges.count === 1 && stats.urges.items === 1,
+      'the urge in the statistics',
+    );
+
     // The timeline says who did what; the read model shows where each item is.
     const timeline = await eventually(() => progress(caseId), (p) => p.events.some((e) => e.type === 'item-urged'), 'the urge on the timeline');
     const types = timeline.events.map((e) => e.type);

@@ -2188,6 +2188,11 @@ export interface components {
                 declared: number;
             };
             truncated: boolean;
+            /** @description 催办: urges in all, and the items urged at least once. */
+            urges: {
+                count: number;
+                items: number;
+            };
             reviews: components["schemas"]["ReviewStatistics"];
         };
         ApplicationsPage: {
