@@ -38,12 +38,15 @@ export function dispatchOf(run: CaseRun, item: PlanItem): Dispatch {
 }
 
 /**
- * 即办件 of the window's own department: decided at the window within the acceptance, by the officer who
- * accepted, without a trip through the department's inbox. True when it decided the item.
+ * 即办件 of the window's own department, ready at acceptance: decided at the window within the acceptance,
+ * by the officer who accepted, without a trip through the department's inbox. One that waits for another
+ * item's decision goes to the department like any item (on a same-day limit). True when it decided the item.
  */
 export function decidedAtWindow(run: CaseRun, item: PlanItem): boolean {
   const acceptor = run.acceptedBy;
   if (item.kind !== 'instant' || item.department !== run.plan.window.department || !acceptor || isFilingFor(item, run.application.form)) return false;
+  // Ready with nothing decided yet (its dependencies, if any, skipped): this is the acceptance's dispatch.
+  if (!item.dependsOn.every((dep) => run.item(dep).status === 'skipped')) return false;
   if (!patched('instant-items')) return false;
   const at = now();
   const reason = '即办件: decided at the window within the acceptance';

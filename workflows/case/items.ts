@@ -60,8 +60,10 @@ async function runItem(run: CaseRun, item: PlanItem, lean?: { at: string; clock:
   const child = await starting;
   // In review only once the child exists: a department acting on what progress shows finds it.
   if (lean) {
-    // What the item's first signal used to bring: the clock, and no supplements or escalations yet.
-    run.update(item.id, { status: 'in-review', startedAt: now(), clock: clockView(await lean.clock, 'none'), supplements: [], escalations: [] });
+    // What the item's first signal used to bring: the clock, and no supplements or escalations yet —
+    // unless the item has told its news already (a timed step that started at once paused the clock).
+    const told = run.item(item.id).clock !== undefined;
+    run.update(item.id, { status: 'in-review', startedAt: now(), ...(told ? {} : { clock: clockView(await lean.clock, 'none'), supplements: [], escalations: [] }) });
   } else {
     run.update(item.id, { status: 'in-review', startedAt: now() });
   }

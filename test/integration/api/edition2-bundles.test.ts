@@ -6,13 +6,15 @@
  * once, each with a sealed receipt. 二手房过户: the register search is decided at the window within the
  * acceptance, the utilities follow the recorded transfer as filings (a household) or approvals (a shop
  * above 100 kVA), the gas filing after its check period; the transfer's result names the contract filing
- * merged into it. Every case carries its case number (办件编号) in progress, on its results and in the
- * search attributes.
+ * merged into it. The general procedure: the liquidation group filed at once, the creditors' notice
+ * alone (the simple procedure's step left out by its condition), a filing registered early, an
+ * objection during the notice ending the case. Every case carries its case number (办件编号) in
+ * progress, on its results and in the search attributes.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseProgress, ItemProgress } from '../../../workflows/contract';
-import { caseWorkflowId, CaseNumberKey } from '../../../workflows/contract';
+import { caseWorkflowId, CaseNumberKey, getItem, itemWorkflowId } from '../../../workflows/contract';
 import { deregistrationApplication, propertyTransferApplication } from '../../fixtures/applications';
 import { eventually, startStack, type Stack } from '../../helpers/stack';
 import { createTimeSkippingEnv } from '../../helpers/temporal-env';
@@ -134,6 +136,48 @@ describe('企业注销 (enterprise-deregistration), simple procedure', () => {
   });
 });
 
+describe('企业注销 (enterprise-deregistration), general procedure', () => {
+  it('files the liquidation group at once, runs the creditors\' notice alone, registers customs early, and ends on an objection', async () => {
+    const application = deregistrationApplication({ procedure: 'general', bankAccounts: 0 });
+    const started = await ok(call('integrator', 'POST', '/cases', application, { 'idempotency-key': `general-${Math.random()}` }), 201);
+    const caseId: string = started.caseId;
+    await ok(call('window-gov-service', 'POST', `/cases/${caseId}/accept`, {}));
+    const p = await until(
+      caseId,
+      (x) => item(x, 'liquidation-filing').status === 'filed' && !!item(x, 'enterprise-deregistration').timedStep,
+      'the liquidation group filed, then the notice',
+    );
+    // No account to close (bankAccounts ≥ 1 does not hold); the filing decided nothing, by no one.
+    expect(item(p, 'bank-account-closure').status).toBe('skipped');
+    expect(item(p, 'liquidation-filing').decidedBy).toBeUndefined();
+    expect(item(p, 'enterprise-deregistration').timedStep).toMatchObject({ step: 'creditor-notice', counted: false });
+    // The step for the other procedure is not there at all.
+    const view = await env.client.workflow.getHandle(itemWorkflowId(caseId, 'enterprise-deregistration')).query(getItem);
+    expect(view.work!.steps.map((s) => [s.id, s.timed?.days])).toEqual([
+      ['creditor-notice', 45],
+      ['accept', undefined],
+      ['review', undefined],
+      ['decide', undefined],
+    ]);
+
+    // A filing approved within its check period is registered early: filed, not approved.
+    await until(caseId, (x) => item(x, 'customs-deregistration').status === 'in-review', 'customs');
+    const early = await ok(approve('customs', caseId, 'customs-deregistration'));
+    expect(early.status).toBe('filed');
+
+    // Nothing else may stop the clock during the notice; an objection rejects.
+    const supplement = await call('officer-market-regulation', 'POST', `/cases/${caseId}/items/enterprise-deregistration/supplement-requests`, {
+      reason: '补充清算报告',
+      materials: [{ material: 'liquidation-report', description: '签字页' }],
+    });
+    expect(supplement.status, JSON.stringify(supplement.body)).toBe(409);
+    await ok(call('officer-market-regulation', 'POST', `/cases/${caseId}/items/enterprise-deregistration/reject`, { reason: '公告期内债权人提出异议' }));
+    const ended = await until(caseId, (x) => x.status === 'rejected' && item(x, 'tax-deregistration').status === 'cancelled', 'the case to end');
+    expect(ended.rejection).toMatchObject({ item: 'enterprise-deregistration', reason: '公告期内债权人提出异议' });
+    expect(ended.results).toEqual([]);
+  });
+});
+
 describe('二手房转移登记及水电气网联动过户 (property-transfer-utilities)', () => {
   it('completes a household\'s case over HTTP: the register search decided at the window, utilities filed, gas after its check period', async () => {
     const started = await ok(call('integrator', 'POST', '/cases', propertyTransferApplication(), { 'idempotency-key': `home-${Math.random()}` }), 201);
@@ -181,8 +225,12 @@ describe('二手房转移登记及水电气网联动过户 (property-transfer-ut
     await ok(approve('taxation', caseId, 'transaction-tax'));
     await until(caseId, (p) => item(p, 'transfer-registration').status === 'in-review', 'the transfer');
     await ok(approve('real-estate-registration', caseId, 'transfer-registration'));
-    const linked = await until(caseId, (p) => item(p, 'water-transfer').status === 'in-review' && item(p, 'power-transfer').status === 'in-review', 'the approvals');
-    expect(item(linked, 'network-transfer').status).toBe('filed');
+    // Water and power wait for their departments; the network transfer is still a filing, registered at once.
+    const linked = await until(
+      caseId,
+      (p) => item(p, 'water-transfer').status === 'in-review' && item(p, 'power-transfer').status === 'in-review' && item(p, 'network-transfer').status === 'filed',
+      'the approvals',
+    );
     await ok(approve('water', caseId, 'water-transfer'));
     await ok(approve('power', caseId, 'power-transfer'));
     await sleepUntil(item(linked, 'gas-transfer').clock!.deadline!, 1000);
