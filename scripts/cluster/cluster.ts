@@ -7,13 +7,12 @@
  * lets the drills kill, restart and stop single parts.
  */
 import { randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PostgresApiKeyStore } from '../../adapters/db/api-keys';
 import { PROJECT_ROOT } from '../../runtime/config';
-import { openDatabase } from '../../runtime/database';
 import { allPorts, busyPorts, clusterPorts, type ClusterPorts } from './ports';
 import { openClusterPostgres, type ClusterPostgres } from './postgres';
 import { isAlive, readState, sleep, startProcess, stopProcess, tail, writeState, type ClusterState, type ProcessRecord, type ProcessSpec } from './processes';
@@ -43,6 +42,12 @@ export interface ClusterOptions {
   retentionDays?: number;
   /** More variables for the four app processes (the test clock, outside services' URLs…). */
   appEnv?: Record<string, string>;
+  /**
+   * The app's source tree the four processes (and the key's minting) run from: this repository by
+   * default; the drills give a snapshot of the commit they test, so that edits made meanwhile in the
+   * working tree do not reach a process restarted mid-drill.
+   */
+  appRoot?: string;
   /** Build the Temporal binaries when missing (default true); false: fail saying how. */
   build?: boolean;
   log?: (line: string) => void;
@@ -188,17 +193,18 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   if (ui && !running(ui.name)) launch(ui);
   const uiUrl = ui ? `http://127.0.0.1:${ports.ui}` : undefined;
 
-  // The app's database, migrated once here (the four processes would race to, under the migrator's
-  // lock), and the operator's first key: api-main refuses to start without one.
+  // The operator's first key, as an operator mints it (the command migrates the app's database first,
+  // once, rather than the four processes racing to under the migrator's lock): api-main refuses to
+  // start without one.
+  const appRoot = options.appRoot ?? PROJECT_ROOT;
   const adminKeyFile = join(dir, 'admin-key');
-  const database = await openDatabase({ url: databaseUrl, pgliteDir: '/nonexistent', poolSize: 2 });
-  try {
-    if (!existsSync(adminKeyFile)) {
-      const minted = await new PostgresApiKeyStore(database.db).create({ id: `cluster-admin-${Date.now()}`, roles: ['admin'] });
-      await writeFile(adminKeyFile, `${minted.token}\n`, { mode: 0o600 });
-    }
-  } finally {
-    await database.close();
+  if (!existsSync(adminKeyFile)) {
+    const { stdout } = await promisify(execFile)(process.execPath, [join(appRoot, 'bin', 'yijianshi.mjs'), 'keys', 'create', '--role', 'admin', '--id', `cluster-admin-${Date.now()}`], {
+      cwd: appRoot,
+      env: { ...process.env, DATABASE_URL: databaseUrl, YJS_API_KEYS_FILE: '' },
+      timeout: 180_000,
+    });
+    await writeFile(adminKeyFile, `${stdout.trim()}\n`, { mode: 0o600 });
   }
   const adminKey = (await readFile(adminKeyFile, 'utf8')).trim();
 
@@ -215,14 +221,14 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     ...options.appEnv,
     ...extra,
   });
-  const node = (entry: string) => [process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'runtime', entry)]] as const;
+  const node = (entry: string) => [process.execPath, ['--import', 'tsx', join(appRoot, 'runtime', entry)]] as const;
   const workerSpec = (name: string): ProcessSpec => {
     const [command, args] = node('worker-main.ts');
-    return { name, command, args: [...args], env: appEnv({}), cwd: PROJECT_ROOT };
+    return { name, command, args: [...args], env: appEnv({}), cwd: appRoot };
   };
   const apiSpec = (name: string, port: number): ProcessSpec => {
     const [command, args] = node('api-main.ts');
-    return { name, command, args: [...args], env: appEnv({ HOST: '127.0.0.1', PORT: String(port) }), cwd: PROJECT_ROOT };
+    return { name, command, args: [...args], env: appEnv({ HOST: '127.0.0.1', PORT: String(port) }), cwd: appRoot };
   };
   const apiUrls: [string, string] = [`http://127.0.0.1:${ports.api[0]}`, `http://127.0.0.1:${ports.api[1]}`];
   const specs = new Map<string, ProcessSpec>([

@@ -7,12 +7,12 @@
  *
  * Drills run one at a time: each starts PostgreSQL, four Temporal services and four app processes.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { execFileSync, execSync } from 'node:child_process';
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../runtime/config';
-import { startCluster, type Cluster } from './cluster';
+import { startCluster, stopCluster, type Cluster } from './cluster';
 import { DRILLS } from './drills';
 import { freeOffset } from './ports';
 import { clusterVersions } from './versions';
@@ -34,6 +34,15 @@ if (!name || name === 'list' || !DRILLS[name]) {
 const drill = DRILLS[name]!;
 const cases = Number(flag('--cases') ?? drill.defaultCases);
 const keep = args.includes('--keep');
+/** `--working-tree`: the app runs from this working tree as it is, not from a snapshot of HEAD. */
+const workingTree = args.includes('--working-tree');
+const commit = (() => {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+})();
 const dir = await mkdtemp(join(tmpdir(), `yjs-drill-${name}-`));
 const startedAt = new Date();
 const log = (line: string) => console.log(`[${((Date.now() - startedAt.getTime()) / 1000).toFixed(1).padStart(6)} s] ${line}`);
@@ -42,11 +51,31 @@ let outcome: { problems: string[]; numbers: Record<string, unknown> } = { proble
 let crashed: Error | undefined;
 const load: number[] = [loadavg()[0]!];
 
+// Ctrl-C or a kill: the cluster's processes are detached, so stop them before going.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping the drill's cluster`);
+    void stopCluster(dir, log)
+      .catch(() => undefined)
+      .finally(() => process.exit(130));
+  });
+}
+
 try {
   log(`drill ${name}: ${drill.title}; ${cases} cases; cluster in ${dir}`);
   const clusterStarted = Date.now();
   const appEnv = { ...drill.appEnv, ...(await drill.before?.()) };
-  cluster = await startCluster({ dir, portOffset: await freeOffset(), appEnv, build: false, log });
+  // The commit tested, as committed: several people edit this working tree, and a process restarted
+  // mid-drill must run the code the others run. node_modules is the working tree's.
+  let appRoot: string | undefined;
+  if (!workingTree) {
+    appRoot = join(dir, 'app');
+    await mkdir(appRoot);
+    execSync(`git -C ${JSON.stringify(PROJECT_ROOT)} archive --format=tar HEAD | tar -x -C ${JSON.stringify(appRoot)}`);
+    await symlink(join(PROJECT_ROOT, 'node_modules'), join(appRoot, 'node_modules'));
+    log(`app: a snapshot of HEAD (${commit}) in ${appRoot}`);
+  }
+  cluster = await startCluster({ dir, portOffset: await freeOffset(), appEnv, appRoot, build: false, log });
   log(`cluster up in ${((Date.now() - clusterStarted) / 1000).toFixed(1)} s: API ${cluster.apiUrls.join(' ')}, Temporal ${cluster.temporalAddress}`);
   const sampler = setInterval(() => load.push(loadavg()[0]!), 5_000);
   try {
@@ -60,13 +89,6 @@ try {
 }
 
 const verdict = !crashed && outcome.problems.length === 0 ? 'PASS' : 'FAIL';
-const commit = (() => {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-})();
 const result = {
   drill: name,
   title: drill.title,
@@ -76,7 +98,7 @@ const result = {
   cases,
   date: startedAt.toISOString(),
   durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
-  commit,
+  commit: workingTree ? `${commit} + working tree` : commit,
   versions: { ...clusterVersions(), node: process.version },
   machine: { cores: cpus().length, loadAverage1m: { min: Math.min(...load), max: Math.max(...load) } },
 };

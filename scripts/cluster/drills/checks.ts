@@ -52,7 +52,8 @@ export async function verifyCases(
   }
 
   // The app's database: one sealed result per (case, item), the one the case shows.
-  const database = await openDatabase({ url: cluster.databaseUrl, pgliteDir: '/nonexistent', poolSize: 2 });
+  // Not migrated from here: the schema is the one of the tree the cluster runs (it may be a snapshot).
+  const database = await openDatabase({ url: cluster.databaseUrl, pgliteDir: '/nonexistent', poolSize: 2, migrate: false });
   let resultDocuments = 0;
   let timeoutNotices = 0;
   let outboxDuplicates = 0;

@@ -3,7 +3,7 @@
  * against the cluster's two API nodes, as a province's systems make them. Every request that changes
  * something carries an Idempotency-Key; on a network error (a node killed) or a 502/503/504 the same
  * request goes again with the same key, alternating nodes, until it has an answer or its deadline
- * passes. Every status any node answered is counted, so a drill can say that none was a 500.
+ * passes; so does a 500, which is also kept for the verdict. Every status any node answered is counted, so a drill can say that none was a 500.
  */
 import type { Cluster } from '../cluster';
 
@@ -29,14 +29,18 @@ export interface Tally {
   statuses: Record<string, number>;
   /** Requests sent again with the same key after a network error or a 502/503/504. */
   retries: number;
-  /** Requests that change something (not GET) whose connection broke off before an answer. */
+  /** Requests that change something (not GET) whose connection broke off after it was made, before an answer (not refused). */
   cutWrites: number;
   /** The first few 500s, for the report. */
   errors: Array<{ method: string; path: string; status: number; body: unknown }>;
+  /** 500s per route (`POST /cases/:caseId/accept`). */
+  fiveHundredsByRoute: Record<string, number>;
+  /** When the last 500 was answered (epoch ms), 0 if none. */
+  lastFiveHundredAt: number;
 }
 
 export class DrillClient {
-  readonly tally: Tally = { statuses: {}, retries: 0, cutWrites: 0, errors: [] };
+  readonly tally: Tally = { statuses: {}, retries: 0, cutWrites: 0, errors: [], fiveHundredsByRoute: {}, lastFiveHundredAt: 0 };
   /** Requests that change something, in flight now, per node. */
   readonly writesInFlight = [0, 0];
   private readonly tokens: Record<string, string> = {};
@@ -80,7 +84,9 @@ export class DrillClient {
     options: { json?: unknown; key?: string; node?: number; deadlineMs?: number; retryOn?: number[] } = {},
   ): Promise<Answer> {
     const deadline = Date.now() + (options.deadlineMs ?? 120_000);
-    const retryOn = options.retryOn ?? [502, 503, 504];
+    // A 500 is sent again too, as a client would after a while, so the drill goes on to its verdict;
+    // it is counted, and the verdict fails on it.
+    const retryOn = options.retryOn ?? [500, 502, 503, 504];
     let node = options.node ?? 0;
     for (let attempt = 1; ; attempt++) {
       const headers: Record<string, string> = { authorization: `Bearer ${token}` };
@@ -106,12 +112,18 @@ export class DrillClient {
         answer = { status: response.status, body, node };
         this.count(String(response.status));
         const unexpected = response.status === 500 || (response.status > 500 && !retryOn.includes(response.status));
+        if (response.status === 500) {
+          this.tally.lastFiveHundredAt = Date.now();
+          const route = `${method} ${path.replace(/\/[0-9a-f]{24}(?=\/|$)/g, '/:caseId')}`;
+          this.tally.fiveHundredsByRoute[route] = (this.tally.fiveHundredsByRoute[route] ?? 0) + 1;
+        }
         if (unexpected && this.tally.errors.length < 20) {
           this.tally.errors.push({ method, path, status: response.status, body });
         }
-      } catch {
-        this.count('network');
-        if (write) this.tally.cutWrites++;
+      } catch (err) {
+        const refused = (err as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED';
+        this.count(refused ? 'refused' : 'network');
+        if (write && !refused) this.tally.cutWrites++;
       } finally {
         if (write) this.writesInFlight[node]!--;
       }
@@ -231,6 +243,14 @@ export async function pool<T, R>(inputs: T[], limit: number, task: (input: T, in
     }),
   );
   return results;
+}
+
+/** The verdict's line on 5xx answers other than 502/503/504 (which say "try again"), or undefined when there were none. */
+export function serverErrors(tally: Tally): string | undefined {
+  const counted = Object.entries(tally.statuses).filter(([s]) => /^5/.test(s) && !['502', '503', '504'].includes(s));
+  if (counted.length === 0) return undefined;
+  const routes = Object.entries(tally.fiveHundredsByRoute).map(([route, n]) => `${n} × ${route}`).join(', ');
+  return `nodes answered ${counted.map(([s, n]) => `${n} × ${s}`).join(', ')} (${routes}); the first: ${JSON.stringify(tally.errors[0]?.body)}`;
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

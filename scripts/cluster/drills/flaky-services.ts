@@ -11,10 +11,13 @@
  * broken commitment recorded once, each SMS and each webhook message accepted once (nothing sent
  * twice) and every case's events delivered, and no node answered a 500.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { WEBHOOK_EVENT_TYPES } from '../../../domain/webhooks';
+import { PROJECT_ROOT } from '../../../runtime/config';
 import { TEST_CLOCK_CONSENT } from '../../../runtime/test-clock';
 import { verifyCases } from './checks';
-import { AFTER_LICENCE, DrillClient, pool, restaurantApplication, sleep } from './client';
+import { AFTER_LICENCE, DrillClient, pool, restaurantApplication, serverErrors, sleep } from './client';
 import type { Drill } from './drill';
 import { startOutsideServices, type OutsideServices } from './outside-services';
 
@@ -85,6 +88,11 @@ export const flakyServices: Drill = {
       return { caseId, progress, kept: false };
     });
 
+    // A broken commitment is told to the applicant, the window and the departments whose results it
+    // revokes (the licence's): by SMS to those of them the sample contacts give a phone number.
+    const contacts = JSON.parse(await readFile(join(PROJECT_ROOT, 'adapters', 'data', 'contacts.json'), 'utf8')).contacts as Record<string, { phone?: string }>;
+    const told = ['applicant:420104199003071234', 'department:gov-service', 'department:market-regulation'];
+    const smsPerBroken = told.filter((recipient) => contacts[recipient]?.phone).length;
     const kept = outcomes.filter((o) => o.kept);
     const broken = outcomes.filter((o) => !o.kept);
     const verification = await verifyCases(cluster, kept);
@@ -92,23 +100,29 @@ export const flakyServices: Drill = {
     problems.push(...verification.problems.filter((p) => !/case workflows for|item workflows for/.test(p)));
     if (verification.counts.caseWorkflows !== cases) problems.push(`${verification.counts.caseWorkflows} case workflows for ${cases} case keys`);
 
+    // What follows a case's last step comes after it, retried with backoff (an SMS's third attempt 30 s
+    // after its first): wait for all of it, up to three minutes.
+    const lastEvent = (o: (typeof outcomes)[number]) => (o.kept ? 'case.completed' : 'commitment.broken');
+    const missing = () => outcomes.filter((o) => ![...outside.accepted.webhooks.values()].some((w) => w.caseId === o.caseId && w.type === lastEvent(o)));
+    const settled = () => missing().length === 0 && outside.accepted.sms.size >= broken.length * smsPerBroken && broken.every((b) => outside.accepted.brokenCommitments.has(b.caseId));
+    const waitStarted = Date.now();
+    while (!settled() && Date.now() - waitStarted < 180_000) await sleep(1_000);
+    const settledMs = Date.now() - waitStarted;
+    log(`outside services ${settled() ? 'settled' : 'not settled'} ${(settledMs / 1000).toFixed(1)} s after the last case ended`);
+
     // Broken commitments: one record each at the credit platform, one SMS each to the applicant.
     for (const { caseId } of broken) {
       const records = outside.accepted.brokenCommitments.get(caseId) ?? 0;
       if (records !== 1) problems.push(`${caseId}: the credit platform accepted ${records} broken-commitment records, not 1`);
     }
     for (const [id, sms] of outside.accepted.sms) if (sms.count !== 1) problems.push(`SMS ${id} accepted ${sms.count} times`);
-    if (outside.accepted.sms.size !== broken.length) problems.push(`${outside.accepted.sms.size} SMS accepted for ${broken.length} broken commitments`);
+    if (outside.accepted.sms.size !== broken.length * smsPerBroken) problems.push(`${outside.accepted.sms.size} SMS accepted for ${broken.length} broken commitments told to ${smsPerBroken} phones each`);
 
     // Webhooks: every message acknowledged once; every case's last event delivered.
-    const deadline = Date.now() + 120_000;
-    const lastEvent = (o: (typeof outcomes)[number]) => (o.kept ? 'case.completed' : 'commitment.broken');
-    const missing = () => outcomes.filter((o) => ![...outside.accepted.webhooks.values()].some((w) => w.caseId === o.caseId && w.type === lastEvent(o)));
-    while (missing().length > 0 && Date.now() < deadline) await sleep(1_000);
-    for (const o of missing()) problems.push(`${o.caseId}: no ${lastEvent(o)} webhook acknowledged within 2 minutes`);
+    for (const o of missing()) problems.push(`${o.caseId}: no ${lastEvent(o)} webhook acknowledged within 3 minutes`);
     for (const [id, message] of outside.accepted.webhooks) if (message.count !== 1) problems.push(`webhook message ${id} (${message.type}) acknowledged ${message.count} times`);
-    const fiveHundreds = Object.entries(client.tally.statuses).filter(([s]) => /^5/.test(s) && !['502', '503', '504'].includes(s));
-    if (fiveHundreds.length > 0) problems.push(`nodes answered ${fiveHundreds.map(([s, n]) => `${n} × ${s}`).join(', ')}: ${JSON.stringify(client.tally.errors.slice(0, 3))}`);
+    const errors = serverErrors(client.tally);
+    if (errors) problems.push(errors);
 
     return {
       problems,
@@ -121,7 +135,10 @@ export const flakyServices: Drill = {
         licenceLookupsAnswered: outside.accepted.licenceLookups,
         standingsAnswered: outside.accepted.standings,
         smsAccepted: outside.accepted.sms.size,
+        smsExpected: broken.length * smsPerBroken,
         webhookMessagesAcknowledged: outside.accepted.webhooks.size,
+        settledAfterLastCaseMs: settledMs,
+        fiveHundredsByRoute: client.tally.fiveHundredsByRoute,
         statuses: client.tally.statuses,
         retriedRequests: client.tally.retries,
         ...verification.counts,

@@ -10,7 +10,7 @@ import { APIS, WORKERS } from '../cluster';
 import { isAlive } from '../processes';
 import { TEMPORAL_SERVICES } from '../temporal-server';
 import { verifyCases } from './checks';
-import { DrillClient, percentiles, pool, sleep } from './client';
+import { DrillClient, percentiles, serverErrors, sleep } from './client';
 import type { Drill } from './drill';
 
 const DOWN_SECONDS = 15;
@@ -28,6 +28,7 @@ export const postgresRestart: Drill = {
     let downAt = 0;
     let upAt = 0;
 
+    let faultOver = false;
     const fault = (async () => {
       while (completed < Math.floor(cases / 4)) await sleep(100);
       downAt = Date.now();
@@ -47,17 +48,26 @@ export const postgresRestart: Drill = {
           await cluster.restart(name);
         }
       }
+      faultOver = true;
     })();
 
     const started = Date.now();
-    const outcomes = await pool([...Array(cases).keys()], 6, async (i) => {
-      const t = Date.now();
-      const outcome = await client.wholeCase(i);
-      caseMs.push(Date.now() - t);
-      completed++;
-      log(`case ${completed}/${cases} completed (${outcome.caseId})`);
-      return outcome;
-    });
+    // Six clients, each starting its next case as soon as its last one completed, until the fault is over.
+    const outcomes: Array<{ caseId: string; progress: unknown }> = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        while (next < cases || !faultOver) {
+          const i = next++;
+          const t = Date.now();
+          const outcome = await client.wholeCase(i);
+          caseMs.push(Date.now() - t);
+          outcomes[i] = outcome;
+          completed++;
+          log(`case ${i + 1} completed (${outcome.caseId}); ${completed} so far`);
+        }
+      }),
+    );
     await fault;
     const elapsed = (Date.now() - started) / 1000;
 
@@ -67,15 +77,17 @@ export const postgresRestart: Drill = {
       if (cluster.process(name).pid !== pid) problems.push(`${name} was restarted`);
       else if (!isAlive(pid)) problems.push(`${name} (pid ${pid}) exited`);
     }
-    const fiveHundreds = Object.entries(client.tally.statuses).filter(([s]) => /^5/.test(s) && !['502', '503', '504'].includes(s));
-    if (fiveHundreds.length > 0) problems.push(`nodes answered ${fiveHundreds.map(([s, n]) => `${n} × ${s}`).join(', ')}: ${JSON.stringify(client.tally.errors.slice(0, 3))}`);
+    const errors = serverErrors(client.tally);
+    if (errors) problems.push(errors);
     return {
       problems,
       numbers: {
         postgresDownSeconds: Math.round((upAt - downAt) / 100) / 10,
         temporalServicesThatExited: temporalExited,
         caseMs: percentiles(caseMs),
-        casesPerMinute: Math.round((cases / elapsed) * 60 * 10) / 10,
+        casesPerMinute: Math.round((outcomes.length / elapsed) * 60 * 10) / 10,
+        fiveHundredsByRoute: client.tally.fiveHundredsByRoute,
+        lastFiveHundredAfterPostgresUpMs: client.tally.lastFiveHundredAt ? client.tally.lastFiveHundredAt - upAt : null,
         statuses: client.tally.statuses,
         retriedRequests: client.tally.retries,
         ...verification.counts,

@@ -5,7 +5,7 @@
  * Verdict as the drills': completed, one sealed result per item, one decision each, no 500.
  */
 import { verifyCases } from './checks';
-import { AFTER_LICENCE, DrillClient } from './client';
+import { AFTER_LICENCE, DrillClient, serverErrors } from './client';
 import type { Drill } from './drill';
 
 export const smoke: Drill = {
@@ -29,8 +29,8 @@ export const smoke: Drill = {
     }
     const verification = await verifyCases(cluster, outcomes);
     const problems = [...verification.problems];
-    const fiveHundreds = Object.entries(client.tally.statuses).filter(([s]) => /^5/.test(s) && !['502', '503', '504'].includes(s));
-    if (fiveHundreds.length > 0) problems.push(`nodes answered ${fiveHundreds.map(([s, n]) => `${n} × ${s}`).join(', ')}: ${JSON.stringify(client.tally.errors.slice(0, 3))}`);
+    const errors = serverErrors(client.tally);
+    if (errors) problems.push(errors);
     return { problems, numbers: { statuses: client.tally.statuses, retriedRequests: client.tally.retries, ...verification.counts } };
   },
 };

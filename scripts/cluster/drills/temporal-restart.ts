@@ -11,7 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { TEST_CLOCK_CONSENT } from '../../../runtime/test-clock';
 import { verifyCases } from './checks';
 import { timersBundle, publish } from './bundles';
-import { DrillClient, percentiles, pool, sleep } from './client';
+import { DrillClient, percentiles, pool, serverErrors, sleep } from './client';
 import type { Drill } from './drill';
 
 /** Long enough for every case to be accepted (and its clock read) before its first card is due. */
@@ -84,8 +84,8 @@ export const temporalRestart: Drill = {
     }
     if (overdueInVisibility !== cases * items.length) problems.push(`visibility shows ${overdueInVisibility} items with Card = 'overdue', not ${cases * items.length}`);
     if (dueWhileDown < cases) problems.push(`only ${dueWhileDown} timers fell due while Temporal was down`);
-    const fiveHundreds = Object.entries(client.tally.statuses).filter(([s]) => /^5/.test(s) && !['502', '503', '504'].includes(s));
-    if (fiveHundreds.length > 0) problems.push(`nodes answered ${fiveHundreds.map(([s, n]) => `${n} × ${s}`).join(', ')}: ${JSON.stringify(client.tally.errors.slice(0, 3))}`);
+    const errors = serverErrors(client.tally);
+    if (errors) problems.push(errors);
 
     return {
       problems,
