@@ -89,6 +89,12 @@ async function openServer(url: string, poolSize: number): Promise<Omit<AppDataba
   // An idle client that loses its server (a restart) is dropped from the pool; without a listener the
   // error would end the process.
   pool.on('error', (err) => console.error(`database ${location}: idle connection lost: ${err.message}`));
+  // So would one lost while checked out (a query or transaction under way): the pool listens to idle
+  // clients only (brianc/node-postgres#2439). The query itself fails, and its client is dropped when
+  // it is released; the process goes on (found by `npm run drill -- postgres-restart`).
+  pool.on('connect', (client) => {
+    client.on('error', (err) => console.error(`database ${location}: connection lost in use: ${err.message}`));
+  });
   try {
     await pool.query('SELECT 1');
   } catch (err) {
