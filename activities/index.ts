@@ -93,6 +93,8 @@ export function createActivities(deps: ActivityDeps) {
     },
     /** When a timed step's period ends (edition 2): working or calendar days of the plan's calendar, from `start`. */
     async periodEnd(input: { calendar: string; start: string; days: number; unit: PeriodUnit }): Promise<{ endsAt: string; estimated: boolean }> {
+      // The test clock has no calendar days apart from working days: every day is one.
+      if (deps.testClock) return { endsAt: testDeadline(deps.testClock, input.start, input.days), estimated: false };
       const calendar = await loadCalendar(input.calendar, {
         unknownYears: 'weekends-only',
         ...(deps.calendarDataDir ? { dataDir: deps.calendarDataDir } : {}),
