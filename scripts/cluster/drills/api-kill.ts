@@ -87,6 +87,7 @@ export const apiKill: Drill = {
         retriedRequests: client.tally.retries,
         cutWrites: client.tally.cutWrites,
         ...verification.counts,
+        storage: verification.storage,
       },
     };
   },

@@ -28,6 +28,8 @@ export interface Verification {
     acceptedApprovals: number;
     outboxDuplicates: number;
   };
+  /** Bytes stored per case (rows only, indexes not counted), for the scale notes. */
+  storage: { historyBytesPerCase: number; visibilityBytesPerCase: number; appBytesPerCase: number };
 }
 
 export async function verifyCases(
@@ -101,8 +103,24 @@ export async function verifyCases(
     await connection.close();
   }
 
+  // What a case costs in each database: Temporal's histories (the events' blobs), its visibility rows
+  // (the case and its items), the app's rows (sealed documents, the read model).
+  const bytes = async (query: string, database: string) => Number((await cluster.postgres.psql(query, database)) || 0);
+  const perCase = (total: number) => Math.round(total / Math.max(1, caseWorkflows));
+  const storage = {
+    historyBytesPerCase: perCase(await bytes('SELECT coalesce(sum(octet_length(data)), 0) FROM history_node', 'temporal')),
+    visibilityBytesPerCase: perCase(await bytes('SELECT coalesce(sum(pg_column_size(v.*)), 0) FROM executions_visibility v', 'temporal_visibility')),
+    appBytesPerCase: perCase(
+      await bytes(
+        `SELECT (SELECT coalesce(sum(pg_column_size(d.*)), 0) FROM documents d) + (SELECT coalesce(sum(pg_column_size(c.*)), 0) FROM read_cases c) + (SELECT coalesce(sum(pg_column_size(i.*)), 0) FROM read_items i)`,
+        'yijianshi',
+      ),
+    ),
+  };
+
   return {
     problems,
+    storage,
     counts: { cases: outcomes.length, completed, resultDocuments, timeoutNotices, caseWorkflows, itemWorkflows, acceptedApprovals, outboxDuplicates },
   };
 }

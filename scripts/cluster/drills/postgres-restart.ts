@@ -91,6 +91,7 @@ export const postgresRestart: Drill = {
         statuses: client.tally.statuses,
         retriedRequests: client.tally.retries,
         ...verification.counts,
+        storage: verification.storage,
       },
     };
   },

@@ -98,6 +98,7 @@ export const temporalRestart: Drill = {
         overdueInVisibility,
         statuses: client.tally.statuses,
         ...verification.counts,
+        storage: verification.storage,
       },
     };
   },

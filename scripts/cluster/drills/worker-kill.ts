@@ -82,6 +82,7 @@ export const workerKill: Drill = {
         statuses: client.tally.statuses,
         retriedRequests: client.tally.retries,
         ...verification.counts,
+        storage: verification.storage,
       },
     };
   },
