@@ -30,7 +30,7 @@ const Definition = z.record(z.string(), z.unknown()).meta({ description: 'A bund
  * Bodies of definitions: twice the definition limit, room for any indentation. The definition itself
  * is measured by lint (compact JSON, `definition-too-large`); a body past this is a 413.
  */
-const DEFINITION_BODY_LIMIT = 2 * LIMITS.definitionBytes;
+export const DEFINITION_BODY_LIMIT = 2 * LIMITS.definitionBytes;
 
 export const definitionRoutes: FastifyPluginAsyncZod<{ registry: DefinitionRegistry }> = async (app, { registry }) => {
   app.get(

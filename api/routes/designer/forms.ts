@@ -4,12 +4,15 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { parseAndCompile } from '../../../definitions/compile';
 import type { DefinitionRegistry } from '../../../definitions/registry';
 import { reductions } from '../../../domain/reductions';
 import { mergeForm } from '../../../forms/merge';
 import { formTypes } from '../../../forms/typegen';
+import { requireRole } from '../../auth';
 import { ProblemSchema } from '../../problems';
 import { BundleIdParams } from '../../schemas';
+import { DEFINITION_BODY_LIMIT } from './definitions';
 
 export const VersionQuery = z.object({ version: z.coerce.number().int().min(1).optional() });
 const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
@@ -31,6 +34,26 @@ export const formRoutes: FastifyPluginAsyncZod<{ registry: DefinitionRegistry }>
       await registry.refresh(request.params.id, request.query.version);
       const { plan } = registry.get(request.params.id, request.query.version);
       return reply.type('application/schema+json').send(mergeForm(plan));
+    },
+  );
+
+  // The studio's live preview: the form of a draft nobody has published, merged as publishing would.
+  app.post(
+    '/definitions/form-preview',
+    {
+      bodyLimit: DEFINITION_BODY_LIMIT,
+      schema: {
+        tags: ['forms'],
+        operationId: 'previewForm',
+        summary: 'The one form a draft definition would produce (designers; nothing is published)',
+        description: 'The draft is linted and compiled as publishing does; a draft with errors is a 422 listing every issue at its JSON path.',
+        body: z.record(z.string(), z.unknown()).meta({ description: 'A draft bundle definition (see /definitions/schema).' }),
+        response: { 200: z.record(z.string(), z.unknown()), ...problems, 413: ProblemSchema, 422: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, 'designer');
+      return reply.type('application/schema+json').send(mergeForm(parseAndCompile(request.body)));
     },
   );
 
