@@ -48,6 +48,7 @@ import { caseRoutes } from './routes/applicant/cases';
 import { materialRoutes } from './routes/applicant/materials';
 import { supplementRoutes } from './routes/applicant/supplements';
 import { withdrawalRoutes } from './routes/applicant/withdrawal';
+import { caseFileRoutes } from './routes/department/case-files';
 import { commitmentRoutes } from './routes/department/commitments';
 import { inboxRoutes } from './routes/department/inbox';
 import { itemRoutes } from './routes/department/items';
@@ -169,6 +170,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await secured.register(formRoutes, { registry: options.registry });
     await secured.register(materialRoutes, { registry: options.registry, blobs: options.blobs, certificates: options.certificates });
     await secured.register(caseRoutes, { registry: options.registry });
+    await secured.register(caseFileRoutes, { registry: options.registry, blobs: options.blobs, certificates: options.certificates });
     await secured.register(supplementRoutes);
     await secured.register(withdrawalRoutes);
     await secured.register(acceptanceRoutes);

@@ -8,7 +8,7 @@
  *   input, 413/415 with a body, 429, 500, 503 where a backing service is needed) are declared;
  * - public routes say `security: []`;
  * - responses have descriptions and their headers (`Location`, `Idempotent-Replayed`, `Retry-After`);
- * - the raw upload route has its binary request body;
+ * - the upload route has its request bodies: raw binary, or a multipart form with one file;
  * - components no operation uses are left out.
  */
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
@@ -60,6 +60,12 @@ const SUCCESS: Record<string, Record<string, { description: string; headers?: Re
   uploadMaterial: { '201': { description: 'Stored once (content-addressed); reference it by sha256 or ref in POST /cases.' } },
   verifySeal: { '200': { description: 'The verdict: valid, invalid (with a reason) or revoked. An invalid seal is not an error of the request.' } },
   health: { '200': { description: 'The API process answers.' } },
+  getCaseMaterialContent: {
+    '200': {
+      description: "The bytes, as their upload's media type; inline, sandboxed (Content-Security-Policy: sandbox), never sniffed.",
+      headers: { ETag: header('The sha256 of the bytes, quoted.'), 'Content-Disposition': header('inline, with the material\'s name as filename*.') },
+    },
+  },
 };
 
 /** Operations that produce another media type than JSON. */
@@ -67,6 +73,7 @@ const MEDIA_TYPES: Record<string, string> = {
   getForm: 'application/schema+json',
   getDefinitionSchema: 'application/schema+json',
   getFormTypes: 'application/typescript',
+  getCaseMaterialContent: 'application/octet-stream', // in truth the upload's own media type (PDF, JPEG, PNG…)
 };
 
 /** Summaries for operations whose route declares none. */
@@ -184,9 +191,21 @@ function uploadBody(): Json {
   return {
     required: true,
     description:
-      "The material's bytes, with their media type as Content-Type: one the material's definition lists (PDF, JPEG or PNG when it lists none), " +
+      "The material's bytes, with their media type as Content-Type, or a multipart/form-data form with one file in field \"file\": " +
+      "a media type the material's definition lists (PDF, JPEG or PNG when it lists none), " +
       "and no larger than its maxBytes (10 MiB by default). The bytes are checked against the declared type.",
-    content: Object.fromEntries(UPLOAD_MEDIA_TYPES.map((type) => [type, { schema: { type: 'string', contentMediaType: type === '*/*' ? 'application/octet-stream' : type } }])),
+    content: {
+      // Browsers send a form: the same rules apply to its one file (its part's Content-Type is the declared type).
+      'multipart/form-data': {
+        schema: {
+          type: 'object',
+          required: ['file'],
+          properties: { file: { type: 'string', contentMediaType: 'application/octet-stream', description: 'The one file; its part declares its media type.' } },
+        },
+        encoding: { file: { contentType: UPLOAD_MEDIA_TYPES.join(', ') } },
+      },
+      ...Object.fromEntries(UPLOAD_MEDIA_TYPES.map((type) => [type, { schema: { type: 'string', contentMediaType: type === '*/*' ? 'application/octet-stream' : type } }])),
+    },
   };
 }
 
