@@ -3,6 +3,7 @@
  * the state already holds (数据预填充), and materials uploaded once, checked against the definition,
  * then referenced by every item that needs them.
  */
+import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { BlobStore } from '../../../adapters/blobs';
@@ -14,6 +15,7 @@ import { requireRoleOrApplicant } from '../../auth';
 import { HttpProblem, ProblemSchema } from '../../problems';
 import { BundleIdParams, SubjectId } from '../../schemas';
 import { VersionQuery } from '../designer/forms';
+import { readMultipartUpload } from './multipart-upload';
 
 const MaterialParams = z.object({ id: BundleIdParams.shape.id, material: BundleIdParams.shape.id });
 const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
@@ -28,8 +30,10 @@ export interface MaterialRoutesOptions {
 }
 
 export const materialRoutes: FastifyPluginAsyncZod<MaterialRoutesOptions> = async (app, { registry, blobs, certificates }) => {
-  // Uploads are raw bytes of any media type; only this plugin reads bodies that way.
+  // Uploads are raw bytes of any media type, or a multipart form with one file (browsers); only this
+  // plugin reads bodies those ways. Multipart bodies are streamed by the route, with the material's limit.
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: UPLOAD_BODY_LIMIT }, (_request, body, done) => done(null, body));
+  await app.register(multipart, { limits: { fileSize: UPLOAD_BODY_LIMIT } });
 
   app.get(
     '/definitions/:id/prefill',
@@ -59,7 +63,8 @@ export const materialRoutes: FastifyPluginAsyncZod<MaterialRoutesOptions> = asyn
       schema: {
         tags: ['forms'],
         operationId: 'uploadMaterial',
-        summary: 'Upload a material once (raw body, its media type as Content-Type); reference it by sha256 in every item that needs it',
+        summary:
+          'Upload a material once (raw body with its media type as Content-Type, or multipart/form-data with one file in field "file"); reference it by sha256 in every item that needs it',
         params: MaterialParams,
         querystring: VersionQuery,
         response: {
@@ -78,9 +83,10 @@ export const materialRoutes: FastifyPluginAsyncZod<MaterialRoutesOptions> = asyn
       const { plan } = registry.get(request.params.id, request.query.version);
       const material = plan.materials.find((m) => m.id === request.params.material);
       if (!material) throw new HttpProblem('not-found', `Bundle "${plan.bundleId}" has no material "${request.params.material}".`);
-      const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const { bytes, mediaType } = request.isMultipart()
+        ? await readMultipartUpload(request, material)
+        : { bytes: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0), mediaType: (request.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase() };
       if (bytes.length === 0) throw new HttpProblem('malformed-request', 'The upload is empty.');
-      const mediaType = (request.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase();
       const verdict = checkUpload(material, { size: bytes.length, mediaType });
       if (!verdict.ok) throw new HttpProblem(verdict.status === 413 ? 'payload-too-large' : 'unsupported-media-type', verdict.message);
       const sniffed = sniffMediaType(bytes);

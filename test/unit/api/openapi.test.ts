@@ -112,10 +112,11 @@ describe('GET /openapi.json', () => {
     for (const { op } of operations()) expect(op.responses['429'].headers['Retry-After']).toBeDefined();
   });
 
-  it('declares the raw upload body with binary media types', () => {
+  it('declares the upload body: binary media types, and a multipart form with one file', () => {
     const body = spec.paths['/definitions/{id}/materials/{material}/uploads'].post.requestBody;
     expect(body.required).toBe(true);
-    expect(Object.keys(body.content)).toEqual(expect.arrayContaining(['application/pdf', 'image/jpeg', 'image/png']));
+    expect(Object.keys(body.content)).toEqual(expect.arrayContaining(['multipart/form-data', 'application/pdf', 'image/jpeg', 'image/png']));
+    expect(body.content['multipart/form-data'].schema.required).toEqual(['file']);
   });
 
   it('declares security: [] exactly on the routes that answer without a key', async () => {
