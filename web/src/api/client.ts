@@ -52,8 +52,10 @@ function isProblem(value: unknown): value is Problem {
 }
 
 /**
- * Sends raw bytes (an upload) with progress: fetch cannot report upload progress, XMLHttpRequest can.
- * The path is one of the API's; the answer is parsed as JSON, a problem thrown.
+ * Uploads a file as multipart/form-data (field `file`, as the API's upload route takes it from
+ * browsers) with progress: fetch cannot report upload progress, XMLHttpRequest can. The browser sets
+ * the boundary and the part's media type from the file. The path is one of the API's; the answer is
+ * parsed as JSON, a problem thrown.
  */
 export function uploadWithProgress<T>(path: string, file: File, onProgress: (fraction: number) => void): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -61,16 +63,23 @@ export function uploadWithProgress<T>(path: string, file: File, onProgress: (fra
     request.open('POST', path);
     const session = currentSession();
     if (session) request.setRequestHeader('authorization', `Bearer ${session.accessToken}`);
-    request.setRequestHeader('content-type', file.type || 'application/octet-stream');
     request.upload.onprogress = (event) => {
       if (event.lengthComputable) onProgress(event.loaded / event.total);
     };
     request.onload = () => {
-      const body = request.responseText ? (JSON.parse(request.responseText) as unknown) : undefined;
+      let body: unknown;
+      try {
+        body = request.responseText ? (JSON.parse(request.responseText) as unknown) : undefined;
+      } catch {
+        body = undefined; // a proxy's HTML error page, say: the status still tells what happened
+      }
       if (request.status >= 200 && request.status < 300) return resolve(body as T);
-      reject(new ApiProblem(isProblem(body) ? body : { type: 'about:blank', title: request.statusText, status: request.status }));
+      if (request.status === 401 && currentSession()) clearSession();
+      reject(new ApiProblem(isProblem(body) ? body : { type: 'about:blank', title: request.statusText || String(request.status), status: request.status }));
     };
     request.onerror = () => reject(new ApiProblem({ type: 'about:blank', title: 'network error', status: 0 }));
-    request.send(file);
+    const form = new FormData();
+    form.append('file', file, file.name);
+    request.send(form);
   });
 }
