@@ -13,6 +13,8 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { isDatabaseOutage } from '../adapters/db/outage';
+import { ProviderError } from '../adapters/provider-http';
 import { DefinitionError, DefinitionNotFoundError, VersionConflictError } from '../definitions/errors';
 import { DomainRuleError, FailureType } from '../domain/errors';
 import {
@@ -46,6 +48,7 @@ export const ProblemTypes = {
   unavailable: { status: 503, title: 'A backing service is unavailable' },
   'temporal-unavailable': { status: 503, title: 'The workflow service (Temporal) is not answering; retry later' },
   'worker-unavailable': { status: 503, title: 'No workflow worker is answering; retry later' },
+  'database-unavailable': { status: 503, title: 'The application database is not answering; retry later' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 export type ProblemSlug = keyof typeof ProblemTypes;
@@ -132,8 +135,16 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
   if (isGrpcServiceError(error) && error.code === 3 /* INVALID_ARGUMENT, e.g. a forged page token */) {
     return problem('malformed-request', 'The request was refused by the workflow service as invalid.', undefined, instance);
   }
+  if (isDatabaseOutage(error)) {
+    return problem('database-unavailable', 'The database did not answer (restarting, or out of connections); retry later with the same Idempotency-Key.', undefined, instance);
+  }
   const outage = temporalOutage(error);
   if (outage) return problem(outage === 'no-worker' ? 'worker-unavailable' : 'temporal-unavailable', undefined, undefined, instance);
+  // An outside platform the request asks (the electronic-licence library when a case starts) failed
+  // in a way that may pass (5xx, 429, timeout, cut connection): the client retries, not a 500.
+  if (error instanceof ProviderError && error.retryable) {
+    return problem('unavailable', `An outside service did not answer (${error.name}); retry later with the same Idempotency-Key.`, undefined, instance);
+  }
   return problem('internal', undefined, undefined, instance);
 }
 

@@ -312,7 +312,7 @@ describe('two API nodes and two workers on one database and one Temporal', () =>
     const keyIds = new Map<string, Set<string>>();
     await pool([...documentIdsByCase.keys()], 4, async (caseId, i) => {
       const sealed = await call(i % 2, tokensA.integrator!, 'GET', `/cases/${caseId}/documents`);
-      expect(sealed.status).toBe(200);
+      expect(sealed.status, `${JSON.stringify(sealed.body)}\n${apis[i % 2]!.output().slice(-4000)}`).toBe(200);
       expect(sealed.body.map((d: { documentId: string }) => d.documentId).sort()).toEqual(documentIdsByCase.get(caseId));
       for (const { document, seal } of sealed.body) {
         const report = await call((i + 1) % 2, tokensA.integrator!, 'POST', '/seals/verify', { json: { document, seal } });

@@ -5,8 +5,10 @@
  * listener and ended the process (found by `npm run drill -- postgres-restart`, which saw an API node
  * exit while PostgreSQL restarted).
  */
-import { sql } from 'kysely';
+import Fastify from 'fastify';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { installProblemHandlers } from '../../../api/problems';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type AppDatabase } from '../../../runtime/database';
 import { startPostgres, type PostgresServer } from '../../helpers/postgres';
@@ -44,5 +46,47 @@ describe('openDatabase on a server', () => {
     expect(terminated).toBe(true);
     const { rows } = await sql<{ one: number }>`SELECT 1 AS one`.execute(database.db);
     expect(rows).toEqual([{ one: 1 }]);
+  });
+
+  it('answers a request whose connection is lost with a 503 database-unavailable and Retry-After, never a 500; the next request answers', async () => {
+    const app = Fastify();
+    installProblemHandlers(app);
+    app.get('/lost', async () =>
+      database.db.transaction().execute(async (trx) => {
+        const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(trx);
+        await admin.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await sql`SELECT 1`.execute(trx);
+        return { reached: true };
+      }),
+    );
+    app.get('/fine', async () => (await sql<{ one: number }>`SELECT 1 AS one`.execute(database.db)).rows[0]);
+    try {
+      const lost = await app.inject('/lost');
+      expect(lost.statusCode, lost.body).toBe(503);
+      expect(lost.json().type).toBe('/problems/database-unavailable');
+      expect(lost.headers['retry-after']).toBe('5');
+      const fine = await app.inject('/fine');
+      expect(fine.json()).toEqual({ one: 1 });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers a request with a 503 database-unavailable while nothing listens at the database address', async () => {
+    const away = new Kysely<Record<string, never>>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ host: '127.0.0.1', port: 1, user: 'nobody', database: 'none', connectionTimeoutMillis: 2000 }) }),
+    });
+    const app = Fastify();
+    installProblemHandlers(app);
+    app.get('/away', async () => (await sql`SELECT 1`.execute(away)).rows);
+    try {
+      const answer = await app.inject('/away');
+      expect(answer.statusCode, answer.body).toBe(503);
+      expect(answer.json().type).toBe('/problems/database-unavailable');
+    } finally {
+      await app.close();
+      await away.destroy();
+    }
   });
 });

@@ -6,6 +6,7 @@
 import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
+import { isDatabaseOutage } from '../../../adapters/db/outage';
 import { temporalOutage, toProblem } from '../../../api/problems';
 
 /** A gRPC error as @grpc/grpc-js makes it. */
@@ -43,6 +44,29 @@ describe('temporalOutage', () => {
   it('leaves other errors alone: they stay 4xx or an opaque 500', () => {
     expect(temporalOutage(grpcError(3, 'INVALID_ARGUMENT', 'bad page token'))).toBeUndefined();
     expect(temporalOutage(new Error('boom'))).toBeUndefined();
+    expect(typeOf(new Error('boom'))).toBe('/problems/internal');
+  });
+});
+
+describe('isDatabaseOutage', () => {
+  const pgError = (code: string, message: string) => Object.assign(new Error(message), { code });
+  it('reads a database that is away as a 503 database-unavailable', () => {
+    for (const error of [
+      pgError('53300', 'sorry, too many clients already'),
+      pgError('57P01', 'terminating connection due to administrator command'),
+      pgError('57P03', 'the database system is starting up'),
+      pgError('08006', 'connection failure'),
+      pgError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432'),
+      new Error('timeout exceeded when trying to connect'),
+      new Error('Connection terminated unexpectedly'),
+    ]) {
+      expect(isDatabaseOutage(error), error.message).toBe(true);
+      expect(typeOf(error)).toBe('/problems/database-unavailable');
+    }
+  });
+  it('leaves the request’s own faults and unknown errors alone', () => {
+    expect(isDatabaseOutage(pgError('23505', 'duplicate key value violates unique constraint'))).toBe(false);
+    expect(isDatabaseOutage(pgError('42P01', 'relation "x" does not exist'))).toBe(false);
     expect(typeOf(new Error('boom'))).toBe('/problems/internal');
   });
 });
