@@ -49,6 +49,37 @@ export interface ItemPage {
   next?: PageKey;
 }
 
+/** A row of an applicant's own cases. */
+export interface ReadCase {
+  caseId: string;
+  /** 办件编号, when the bundle gives one. */
+  caseNumber?: string;
+  bundleId: string;
+  title: { zh: string; en: string };
+  status: string;
+  submittedAt: string;
+  /** When the read model last wrote the case (its last change, as far as the read model has it). */
+  updatedAt: string;
+}
+
+export interface CaseQuery {
+  /** The applicant's subject (ID number or credit code) the cases were applied for. */
+  subjectId: string;
+  pageSize: number;
+  after?: CasePageKey;
+}
+
+/** The last row of a page of cases, newest first: submission, then workflow id. */
+export interface CasePageKey {
+  submittedAt: string;
+  workflowId: string;
+}
+
+export interface CasePage {
+  cases: ReadCase[];
+  next?: CasePageKey;
+}
+
 /** A case's progress as last written, and when. */
 export interface StoredProgress {
   progress: unknown;
@@ -85,6 +116,8 @@ export interface ReadModelStore {
   /** Writes the case and its items unless a newer revision is there; whether it wrote. */
   write(projection: CaseProjection, measures: ReadonlyMap<string, ItemMeasures>, options?: WriteOptions): Promise<boolean>;
   listItems(query: ItemQuery): Promise<ItemPage>;
+  /** An applicant's cases, newest first, a keyset page at a time. */
+  listCases(query: CaseQuery): Promise<CasePage>;
   caseProgress(caseId: string): Promise<StoredProgress | undefined>;
   aggregates(options?: { bundleId?: string }): Promise<ReadModelAggregates>;
 }

@@ -46,6 +46,7 @@ import type { WebhookDispatch } from '../adapters/webhooks';
 import type { NoticeDispatch } from '../adapters/notices';
 import { caseRoutes } from './routes/applicant/cases';
 import { materialRoutes } from './routes/applicant/materials';
+import { myCaseRoutes } from './routes/applicant/my-cases';
 import { supplementRoutes } from './routes/applicant/supplements';
 import { withdrawalRoutes } from './routes/applicant/withdrawal';
 import { caseFileRoutes } from './routes/department/case-files';
@@ -183,6 +184,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await secured.register(statisticsRoutes);
     if (options.apiKeys) await secured.register(apiKeyRoutes, { store: options.apiKeys });
     if (options.readModel) await secured.register(readModelRoutes, { readModel: options.readModel });
+    if (options.readModel) await secured.register(myCaseRoutes, { readModel: options.readModel });
     if (options.reviews) await secured.register(reviewRoutes);
     if (options.reviews) await secured.register(rectificationRoutes);
     if (options.webhooks) await secured.register(webhookRoutes, { webhooks: options.webhooks });

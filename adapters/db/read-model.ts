@@ -6,7 +6,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CaseProjection, ItemMeasures, ItemProjection } from '../../domain/read-model';
 import { DECIDED_ITEM_STATUSES } from '../../domain/read-model';
-import type { ItemPage, ItemQuery, ReadItem, ReadModelAggregates, ReadModelStore, StoredProgress, WriteOptions } from '../read-model';
+import type { CasePage, CaseQuery, ItemPage, ItemQuery, ReadCase, ReadItem, ReadModelAggregates, ReadModelStore, StoredProgress, WriteOptions } from '../read-model';
 import type { Database, ReadItemsTable } from './schema';
 
 /** The inbox's sort key: items without a deadline last. */
@@ -102,6 +102,37 @@ export class PostgresReadModel implements ReadModelStore {
     return {
       items: page.map(toReadItem),
       ...(rows.length > query.pageSize && last ? { next: { deadline: last.deadline?.toISOString() ?? null, dispatchedAt: last.dispatched_at!.toISOString(), workflowId: last.workflow_id } } : {}),
+    };
+  }
+
+  async listCases(query: CaseQuery): Promise<CasePage> {
+    let select = this.db
+      .selectFrom('read_cases')
+      .select(['workflow_id', 'case_id', 'bundle_id', 'title', 'status', 'started_at', 'updated_at', sql<string | null>`progress->>'caseNumber'`.as('case_number')])
+      .where('subject_id', '=', query.subjectId);
+    if (query.after) {
+      const { submittedAt, workflowId } = query.after;
+      select = select.where(sql<boolean>`(started_at, workflow_id) < (${submittedAt}::timestamptz, ${workflowId})`);
+    }
+    // Newest first; index read_cases_subject (subject_id, started_at) finds them (migration 0003).
+    const rows = await select
+      .orderBy('started_at', 'desc')
+      .orderBy('workflow_id', 'desc')
+      .limit(query.pageSize + 1)
+      .execute();
+    const page = rows.slice(0, query.pageSize);
+    const last = page[page.length - 1];
+    return {
+      cases: page.map((row) => ({
+        caseId: row.case_id,
+        ...(row.case_number ? { caseNumber: row.case_number } : {}),
+        bundleId: row.bundle_id,
+        title: row.title as ReadCase['title'],
+        status: row.status,
+        submittedAt: row.started_at.toISOString(),
+        updatedAt: row.updated_at.toISOString(),
+      })),
+      ...(rows.length > query.pageSize && last ? { next: { submittedAt: last.started_at.toISOString(), workflowId: last.workflow_id } } : {}),
     };
   }
 
