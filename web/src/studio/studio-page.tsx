@@ -6,6 +6,7 @@ import { useBundles, type BundleDefinition } from '../api/definitions';
 import { localized } from '../i18n';
 import { ErrorMessage } from '../shared/error-message';
 import { FlowDiagram } from './flow-diagram';
+import { FormPreview } from './form-preview';
 import { JsonEditor, type Issue, type JsonEditorHandle } from './json-editor';
 import { ReductionsTable } from './reductions-table';
 
@@ -22,7 +23,7 @@ function parse(text: string): { value?: BundleDefinition; error?: string } {
 /**
  * 设计器: open a published bundle (or a draft of its next version), edit its JSON with completion from
  * the definition schema, see every lint issue at its path as you type, the flow as a diagram, the four
- * reductions, and publish (409 and 422 explained).
+ * reductions, the one form the draft would produce (live), and publish (409 and 422 explained).
  */
 export default function StudioPage() {
   const { t } = useTranslation();
@@ -121,6 +122,7 @@ export default function StudioPage() {
             <h2 id="diagram-title">{t('studio.diagram')}</h2>
             <FlowDiagram definition={errors.length === 0 ? draft : undefined} />
             {bundleId && <ReductionsTable bundleId={bundleId} />}
+            <FormPreview draft={draft} delayMs={LINT_DELAY_MS} />
           </section>
         </div>
       )}
