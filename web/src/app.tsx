@@ -21,6 +21,7 @@ import { WindowCasePage } from './window/window-case-page';
 import { InboxPage } from './workbench/inbox-page';
 import { ItemPage } from './workbench/item-page';
 import { SupervisionPage } from './supervision/supervision-page';
+import { NoticesPage } from './notices/notices-page';
 
 const StudioPage = lazy(() => import('./studio/studio-page'));
 
@@ -41,6 +42,7 @@ export function App() {
             <Route path="/apply/:bundleId">
               {(params) => <RequirePerson allow={['applicant']}>{(s) => <ApplyPage session={s} bundleId={params.bundleId} />}</RequirePerson>}
             </Route>
+            <Route path="/notices">{() => <RequirePerson allow={['applicant']}>{() => <NoticesPage />}</RequirePerson>}</Route>
             <Route path="/my-cases">{() => <RequirePerson allow={['applicant']}>{(s) => <MyCasesPage session={s} />}</RequirePerson>}</Route>
             <Route path="/progress/:caseId">
               {(params) => <RequirePerson allow={['applicant', 'window', 'supervisor', 'integrator']}>{() => <ProgressPage caseId={params.caseId} />}</RequirePerson>}

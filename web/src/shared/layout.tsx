@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { signIn, signOut } from '../auth/oidc';
 import { hasRole, isApplicant, useSession } from '../auth/use-session';
+import { useNotices } from '../notices/use-notices';
 import { ErrorBoundary } from './error-boundary';
 import { LanguageSwitch } from './language-switch';
 import { PATHS } from './paths';
@@ -11,8 +12,14 @@ import { PATHS } from './paths';
 export function Layout({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   const session = useSession();
+  // The applicant's unread in-app notices, counted in the navigation.
+  const notices = useNotices(isApplicant(session));
+  const unread = notices.data?.unread ?? 0;
   const links: Array<{ href: string; label: string }> = [];
-  if (isApplicant(session)) links.push({ href: PATHS.bundles, label: t('nav.apply') }, { href: PATHS.myCases, label: t('nav.myCases') });
+  if (isApplicant(session)) {
+    links.push({ href: PATHS.bundles, label: t('nav.apply') }, { href: PATHS.myCases, label: t('nav.myCases') });
+    links.push({ href: PATHS.notices, label: unread > 0 ? t('nav.noticesUnread', { count: unread }) : t('nav.notices') });
+  }
   if (hasRole(session, 'window')) links.push({ href: PATHS.window, label: t('nav.window') });
   if (hasRole(session, 'department')) links.push({ href: PATHS.workbench, label: t('nav.workbench') });
   if (hasRole(session, 'supervisor')) links.push({ href: PATHS.supervision, label: t('nav.supervision') });

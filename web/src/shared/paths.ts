@@ -4,6 +4,7 @@ export const PATHS = {
   bundles: '/apply',
   apply: (bundleId: string) => `/apply/${encodeURIComponent(bundleId)}`,
   myCases: '/my-cases',
+  notices: '/notices',
   progress: (caseId: string) => `/progress/${encodeURIComponent(caseId)}`,
   window: '/window',
   windowCase: (caseId: string) => `/window/${encodeURIComponent(caseId)}`,
