@@ -12,7 +12,6 @@ import { OneForm } from '../shared/form/one-form';
 import type { FormValues } from '../shared/form/form-schema';
 import { PATHS } from '../shared/paths';
 import { MaterialUploads, type Uploaded } from './material-uploads';
-import { rememberCase } from './my-cases';
 import { Notice } from './notice';
 
 /** An ID number of a person (18 characters, the last a digit or X); anything else is a credit code. */
@@ -78,7 +77,6 @@ export function ApplyPage({ session, bundleId }: { session: Session; bundleId: s
         }),
       ),
     onSuccess: (startedCase) => {
-      rememberCase(subject, { caseId: startedCase.caseId, bundleId, title: definition!.title, submittedAt: new Date().toISOString() });
       navigate(PATHS.progress(startedCase.caseId));
     },
     onError: (error) => setServerErrors(formErrors(error)),

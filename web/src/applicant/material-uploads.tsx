@@ -21,32 +21,44 @@ interface Props {
   onRemoved(material: string): void;
 }
 
+/** Why an upload was refused: the status's own words, and the API's detail (the limit, the accepted types). */
+interface Refusal {
+  reason: string;
+  detail?: string;
+}
+
 /**
- * One upload per material asked of the applicant, each with its progress; the API checks the size
- * (413) and the media type and bytes (415) as for any client, and a refusal is shown at its material.
+ * One upload per material asked of the applicant, sent as a multipart form with a progress bar; the
+ * API checks the size (413) and the media type and bytes (415) as for any client, and a refusal is
+ * shown at its material with the API's detail.
  */
 export function MaterialUploads({ bundleId, version, materials, uploads, onUploaded, onRemoved }: Props) {
   const { t } = useTranslation();
   const [progress, setProgress] = useState<Record<string, number>>({});
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Record<string, Refusal | undefined>>({});
 
   async function upload(material: Material, file: File) {
-    setErrors((e) => ({ ...e, [material.id]: '' }));
+    setErrors((e) => ({ ...e, [material.id]: undefined }));
     setProgress((p) => ({ ...p, [material.id]: 0 }));
     try {
       const path = `/definitions/${encodeURIComponent(bundleId)}/materials/${encodeURIComponent(material.id)}/uploads?version=${version}`;
       const stored = await uploadWithProgress<Omit<Uploaded, 'fileName'>>(path, file, (fraction) => setProgress((p) => ({ ...p, [material.id]: fraction })));
       onUploaded({ ...stored, fileName: file.name });
     } catch (err) {
-      const problem = err instanceof ApiProblem ? err : undefined;
-      const reason = problem ? t(`upload.status.${problem.status}`, { defaultValue: problem.problem.detail ?? problem.problem.title }) : t('common.unknownError');
-      setErrors((e) => ({ ...e, [material.id]: reason }));
+      setErrors((e) => ({ ...e, [material.id]: refusalOf(err) }));
     } finally {
       setProgress((p) => {
         const { [material.id]: _done, ...rest } = p;
         return rest;
       });
     }
+  }
+
+  function refusalOf(err: unknown): Refusal {
+    if (!(err instanceof ApiProblem)) return { reason: t('common.unknownError') };
+    const { detail, title } = err.problem;
+    const known = t(`upload.status.${err.status}`, { defaultValue: '' });
+    return known ? { reason: known, ...(detail ? { detail } : {}) } : { reason: detail ?? title };
   }
 
   return (
@@ -77,9 +89,19 @@ export function MaterialUploads({ bundleId, version, materials, uploads, onUploa
               />
               <div id={`${id}-status`} className="upload-status" aria-live="polite">
                 {running !== undefined && (
-                  <progress max={1} value={running} aria-label={t('upload.progress', { name: localized(material.name) })}>
-                    {Math.round(running * 100)}%
-                  </progress>
+                  <span className="upload-progress">
+                    <progress
+                      max={100}
+                      value={Math.round(running * 100)}
+                      aria-label={t('upload.progress', { name: localized(material.name) })}
+                      aria-valuemin={0}
+                      aria-valuemax={100}
+                      aria-valuenow={Math.round(running * 100)}
+                    >
+                      {Math.round(running * 100)}%
+                    </progress>{' '}
+                    <span aria-hidden="true">{Math.round(running * 100)}%</span>
+                  </span>
                 )}
                 {done && (
                   <span className="ok">
@@ -90,8 +112,9 @@ export function MaterialUploads({ bundleId, version, materials, uploads, onUploa
                   </span>
                 )}
                 {errors[material.id] && (
-                  <span role="alert" className="error">
-                    {errors[material.id]}
+                  <span role="alert" className="error" data-testid={`upload-error-${material.id}`}>
+                    {errors[material.id]!.reason}
+                    {errors[material.id]!.detail && <span className="problem-detail"> {errors[material.id]!.detail}</span>}
                   </span>
                 )}
               </div>

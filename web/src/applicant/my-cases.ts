@@ -1,25 +1,21 @@
 /**
- * The cases this applicant started in this browser (the API has no "my cases" listing yet): ids kept
- * in localStorage per subject, newest first.
+ * 我的办件: the signed-in applicant's own cases from the API (`GET /me/cases`, the read model), newest
+ * first, a page at a time; every page is the same list in any browser the applicant signs in from.
  */
-const key = (subjectId: string) => `yjs.cases.${subjectId}`;
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { api, data, type Schemas } from '../api/client';
 
-export interface MyCase {
-  caseId: string;
-  bundleId: string;
-  title: { zh: string; en: string };
-  submittedAt: string;
-}
+export type MyCase = Schemas['MyCase'];
 
-export function myCases(subjectId: string): MyCase[] {
-  try {
-    return JSON.parse(localStorage.getItem(key(subjectId)) ?? '[]') as MyCase[];
-  } catch {
-    return [];
-  }
-}
+const PAGE_SIZE = 20;
 
-export function rememberCase(subjectId: string, started: MyCase): void {
-  const others = myCases(subjectId).filter((c) => c.caseId !== started.caseId);
-  localStorage.setItem(key(subjectId), JSON.stringify([started, ...others].slice(0, 50)));
+/** The applicant's cases, loaded a page at a time (`fetchNextPage` for older ones), kept fresh. */
+export function useMyCases(subjectId: string) {
+  return useInfiniteQuery({
+    queryKey: ['my-cases', subjectId],
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) => data(api.GET('/me/cases', { params: { query: { pageSize: PAGE_SIZE, ...(pageParam ? { pageToken: pageParam } : {}) } } })),
+    getNextPageParam: (last) => last.nextPageToken,
+    refetchInterval: 10_000,
+  });
 }

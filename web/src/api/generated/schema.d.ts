@@ -289,7 +289,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Upload a material once (raw body, its media type as Content-Type); reference it by sha256 in every item that needs it */
+        /** Upload a material once (raw body with its media type as Content-Type, or multipart/form-data with one file in field "file"); reference it by sha256 in every item that needs it */
         post: operations["uploadMaterial"];
         delete?: never;
         options?: never;
@@ -357,6 +357,40 @@ export interface paths {
         };
         /** The sealed documents of a case: results and timeout-default notices, verifiable at /seals/verify */
         get: operations["listCaseDocuments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{caseId}/form": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The one form as the applicant submitted it, with the fields pre-filled from electronic licences marked */
+        get: operations["getCaseForm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{caseId}/materials/{material}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The uploaded bytes of one of the case's materials (the last supplied), to view: sandboxed, ETag the sha256 */
+        get: operations["getCaseMaterialContent"];
         put?: never;
         post?: never;
         delete?: never;
@@ -823,6 +857,23 @@ export interface paths {
         put?: never;
         /** Rebuild the read model from Temporal, in the background (one at a time); follow it with GET */
         post: operations["rebuildReadModel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in applicant's own cases, newest first, paginated */
+        get: operations["listMyCases"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2147,6 +2198,44 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** @description One of the signed-in applicant's cases. */
+        MyCase: {
+            caseId: string;
+            /** @description 办件编号, when the bundle gives one. */
+            caseNumber?: string;
+            bundleId: string;
+            title: {
+                zh: string;
+                en: string;
+            };
+            status: string;
+            submittedAt: string;
+            /** @description When the case last changed, as far as the read model has it. */
+            updatedAt: string;
+        };
+        MyCasesPage: {
+            cases: components["schemas"]["MyCase"][];
+            /** @description Pass as pageToken for the next (older) page; absent on the last page. */
+            nextPageToken?: string;
+        };
+        CaseForm: {
+            caseId: string;
+            bundleId: string;
+            bundleVersion: number;
+            /** @description The one form as the case holds it: values by field id. */
+            values: {
+                [key: string]: unknown;
+            };
+            /** @description Ids of the fields whose value is what the electronic-licence library holds for the applicant (数据预填充), in plan field order. Read now from the library: a value the applicant typed that equals the licence counts as pre-filled; none when the library is not configured or not answering. */
+            prefilled: string[];
+            /** @description For each pre-filled field: the licence type and attribute it comes from. */
+            prefilledFrom: {
+                [key: string]: {
+                    licenceType: string;
+                    attribute: string;
+                };
+            };
+        };
         /** @description The verdict; department, time, appliedBy and key as the seal states them. */
         SealVerificationReport: {
             /** @enum {string} */
@@ -3429,7 +3518,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -3454,9 +3543,13 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description The material's bytes, with their media type as Content-Type: one the material's definition lists (PDF, JPEG or PNG when it lists none), and no larger than its maxBytes (10 MiB by default). The bytes are checked against the declared type. */
+        /** @description The material's bytes, with their media type as Content-Type, or a multipart/form-data form with one file in field "file": a media type the material's definition lists (PDF, JPEG or PNG when it lists none), and no larger than its maxBytes (10 MiB by default). The bytes are checked against the declared type. */
         requestBody: {
             content: {
+                "multipart/form-data": {
+                    /** @description The one file; its part declares its media type. */
+                    file: string;
+                };
                 "application/pdf": string;
                 "image/jpeg": string;
                 "image/png": string;
@@ -3553,7 +3646,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -3698,7 +3791,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -3805,7 +3898,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -3917,7 +4010,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -4024,7 +4117,201 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCaseForm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The one form as the applicant submitted it, with the fields pre-filled from electronic licences marked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseForm"];
+                };
+            };
+            /** @description The request is malformed (/problems/malformed-request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required (/problems/unauthenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this principal (/problems/forbidden); Another department is responsible (/problems/wrong-department). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (/problems/not-found); The case has no such item (/problems/unknown-item). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (/problems/internal). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCaseMaterialContent: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-none-match"?: string;
+            };
+            path: {
+                caseId: string;
+                material: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bytes, as their upload's media type; inline, sandboxed (Content-Security-Policy: sandbox), never sniffed. */
+            200: {
+                headers: {
+                    /** @description The sha256 of the bytes, quoted. */
+                    ETag?: string;
+                    /** @description inline, with the material's name as filename*. */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description The client holds these bytes (If-None-Match). */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description The request is malformed (/problems/malformed-request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required (/problems/unauthenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this principal (/problems/forbidden); Another department is responsible (/problems/wrong-department). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (/problems/not-found); The case has no such item (/problems/unknown-item). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (/problems/internal). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -4158,7 +4445,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -4298,7 +4585,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -4434,7 +4721,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -4572,7 +4859,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -4708,7 +4995,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -4791,7 +5078,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -4928,7 +5215,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -5065,7 +5352,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -5206,7 +5493,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -5343,7 +5630,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -5456,7 +5743,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -5592,7 +5879,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -5728,7 +6015,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -5869,7 +6156,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -6009,7 +6296,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -6148,7 +6435,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -6290,7 +6577,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -6429,7 +6716,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -6570,7 +6857,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -6707,7 +6994,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -6844,7 +7131,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -6931,7 +7218,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -7015,7 +7302,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -7095,7 +7382,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -7467,6 +7754,87 @@ export interface operations {
             };
         };
     };
+    listMyCases: {
+        parameters: {
+            query?: {
+                pageSize?: number;
+                pageToken?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signed-in applicant's own cases, newest first, paginated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyCasesPage"];
+                };
+            };
+            /** @description The request is malformed (/problems/malformed-request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required (/problems/unauthenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this principal (/problems/forbidden); Another department is responsible (/problems/wrong-department). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (/problems/internal). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listCaseReviews: {
         parameters: {
             query?: never;
@@ -7543,7 +7911,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -7681,7 +8049,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -7765,7 +8133,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -7850,7 +8218,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -7939,7 +8307,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -8073,7 +8441,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable). */
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
