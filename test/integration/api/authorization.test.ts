@@ -39,10 +39,11 @@ function variantDefinition(): Record<string, unknown> {
   return { ...base, id: BUNDLE };
 }
 
-/** A case without tobacco: the tobacco department's conditional item is skipped. */
-function application(options: { without?: string[] } = {}) {
+/** A case without tobacco: the tobacco department's conditional item is skipped. Materials are declared, or uploaded (`uploads`: sha256 by id). */
+function application(options: { without?: string[]; uploads?: Record<string, string> } = {}) {
   const app = restaurantApplication({ sellsTobacco: false, subjectId: SUBJECT });
-  return { ...app, bundleId: BUNDLE, materials: app.materials.filter((m) => !(options.without ?? []).includes(m.id)) };
+  const materials = app.materials.filter((m) => !(options.without ?? []).includes(m.id)).map((m) => (options.uploads?.[m.id] ? { id: m.id, sha256: options.uploads[m.id] } : m));
+  return { ...app, bundleId: BUNDLE, materials };
 }
 
 // --- principals --------------------------------------------------------------------------------
@@ -93,6 +94,7 @@ const EXPECTED: Record<string, number[]> = {
   validateDefinition: KEYED,
   publishDefinition: /*         */ [401, 403, 403, 200, 403, 200, 403, 403, 403],
   getForm: KEYED,
+  previewForm: /*               */ [401, 403, 403, 200, 403, 200, 403, 403, 403],
   getFormTypes: KEYED,
   getReductions: KEYED,
   getPrefill: APPLICANT_SIDE,
@@ -101,6 +103,8 @@ const EXPECTED: Record<string, number[]> = {
   getCaseProgress: CASE_READ,
   listCaseMaterials: CASE_READ,
   listCaseDocuments: CASE_READ,
+  getCaseForm: CASE_READ,
+  getCaseMaterialContent: CASE_READ,
   acceptCase: WINDOW_ACT,
   refuseCase: WINDOW_ACT,
   withdrawCase: APPLICANT_SIDE, // and the applicant themself: test/integration/api/withdrawal.test.ts
@@ -148,6 +152,7 @@ const EXPECTED: Record<string, number[]> = {
   replayWebhookDeadLetters: /*  */ [401, 202, 403, 403, 403, 202, 403, 403, 403],
   // In-app notices are the signed-in applicant's (test/integration/api/notices.test.ts signs in as one).
   listMyNotices: PEOPLE_ONLY,
+  listMyCases: PEOPLE_ONLY, // a signed-in applicant's own (by their token's subject): no API key has cases of its own
   markNoticeRead: PEOPLE_ONLY,
   listNotificationFailures: /*  */ [401, 403, 403, 403, 403, 200, 403, 403, 403],
   // The admin gets past authorization to the lookup: no failed delivery has this id (notices.test.ts retries a real one).
@@ -156,7 +161,7 @@ const EXPECTED: Record<string, number[]> = {
 
 // --- what each operation is sent -----------------------------------------------------------------
 
-type Fixture = 'none' | 'submitted' | 'in-review' | 'supplementing' | 'special-step' | 'commitment' | 'commitment-supplied' | 'api-key' | 'ended' | 'rectification' | 'subscription';
+type Fixture = 'none' | 'submitted' | 'in-review' | 'uploaded' | 'supplementing' | 'special-step' | 'commitment' | 'commitment-supplied' | 'api-key' | 'ended' | 'rectification' | 'subscription';
 
 /** What a fixture made: the case, or path parameters (an API key's id). */
 interface Target {
@@ -195,6 +200,7 @@ const CALLS: Record<string, Call> = {
   validateDefinition: { fixture: 'none', payload: 'definition' },
   publishDefinition: { fixture: 'none', payload: 'definition' }, // identical content: 200, nothing changes
   getForm: none,
+  previewForm: { fixture: 'none', payload: 'definition' },
   getFormTypes: none,
   getReductions: none,
   getPrefill: { fixture: 'none', query: { subject: SUBJECT } },
@@ -205,6 +211,8 @@ const CALLS: Record<string, Call> = {
   listCaseDocuments: { fixture: 'in-review' },
   acceptCase: { fixture: 'submitted', mutates: true, payload: {} },
   refuseCase: { fixture: 'submitted', mutates: true, payload: { reasons: ['经营场所与营业执照地址不一致'] } },
+  getCaseForm: { fixture: 'in-review' },
+  getCaseMaterialContent: { fixture: 'uploaded', params: { material: 'premises-proof' } },
   withdrawCase: { fixture: 'in-review', mutates: true, payload: { reason: '不再开店' } },
   approveItem: { fixture: 'in-review', mutates: true, payload: {} },
   rejectItem: { fixture: 'in-review', mutates: true, payload: { reason: '材料不全' } },
@@ -252,6 +260,7 @@ const CALLS: Record<string, Call> = {
   listWebhookDeadLetters: { fixture: 'subscription' },
   replayWebhookDeadLetters: { fixture: 'subscription', payload: {} }, // nothing dead: nothing changes
   listMyNotices: none,
+  listMyCases: none,
   markNoticeRead: { fixture: 'none', params: { noticeId: 'a'.repeat(32) } },
   listNotificationFailures: none,
   retryNotification: { fixture: 'none', params: { notificationId: 'a'.repeat(32) } },
@@ -293,7 +302,9 @@ async function fixture(kind: Fixture): Promise<Target> {
     return { params: { id: created.id } };
   }
   const commitment = kind === 'commitment' || kind === 'commitment-supplied';
-  const started = await ok(stack.as('integrator', { method: 'POST', url: '/cases', payload: application({ without: commitment ? ['sign-design'] : [] }) }), 201);
+  // 'uploaded': in review, its premises proof an upload with bytes (the other fixtures declare their materials).
+  const uploads = kind === 'uploaded' ? { 'premises-proof': (await ok(stack.as('integrator', { method: 'POST', url: `/definitions/${BUNDLE}/materials/premises-proof/uploads`, payload: PNG, headers: { 'content-type': 'image/png' } }), 201)).sha256 } : {};
+  const started = await ok(stack.as('integrator', { method: 'POST', url: '/cases', payload: application({ without: commitment ? ['sign-design'] : [], uploads }) }), 201);
   const caseId: string = started.caseId;
   if (kind === 'submitted') return { caseId };
   await ok(stack.as('window-gov-service', { method: 'POST', url: `/cases/${caseId}/accept`, payload: { tolerateMissing: commitment } }));
@@ -306,7 +317,7 @@ async function fixture(kind: Fixture): Promise<Target> {
   const market = 'officer-market-regulation';
   if (kind === 'supplementing') await ok(stack.as(market, { method: 'POST', url: `/cases/${caseId}/items/${ITEM}/supplement-requests`, payload: CALLS.requestSupplement!.payload as object }));
   if (kind === 'special-step') await ok(stack.as(market, { method: 'POST', url: `/cases/${caseId}/items/${ITEM}/special-step/start`, payload: { step: 'site-visit' } }));
-  if (kind !== 'in-review') await eventually(() => readProgress(caseId), (p) => p.items.find((i) => i.id === ITEM)?.status === kind, `the case to hear of ${kind}`);
+  if (kind !== 'in-review' && kind !== 'uploaded') await eventually(() => readProgress(caseId), (p) => p.items.find((i) => i.id === ITEM)?.status === kind, `the case to hear of ${kind}`);
   return { caseId };
 }
 
