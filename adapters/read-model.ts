@@ -23,6 +23,8 @@ export interface ReadItem {
   step?: string;
   stepRole?: string;
   holder?: string;
+  /** The departments the item was escalated from (电子监察 shows escalated items); absent when none. */
+  escalatedFrom?: string[];
 }
 
 export interface ItemQuery {
@@ -32,6 +34,8 @@ export interface ItemQuery {
   status?: string;
   /** `none` for items without a card yet. */
   card?: string;
+  /** Only items escalated to a supervising department. */
+  escalated?: boolean;
   pageSize: number;
   /** Where the previous page ended (from `ItemPage.next`). */
   after?: PageKey;

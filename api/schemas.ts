@@ -131,6 +131,7 @@ export const InboxResponse = z
         step: z.string().optional(),
         stepRole: z.string().optional(),
         holder: z.string().optional(),
+        escalatedFrom: z.array(z.string()).optional().meta({ description: 'The departments the item was escalated from (it is now with `department`).' }),
       }),
     ),
     nextPageToken: z.string().optional(),
@@ -151,6 +152,11 @@ export const SealedDocumentsResponse = z
 export const SupervisionQuery = z.object({
   card: CardSchema.optional(),
   status: ItemStatus.optional(),
+  escalated: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .meta({ description: 'true: only items escalated to a supervising department (超时升级).' }),
   department: Slug.optional(),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
   pageToken: z.string().max(4096).regex(/^[A-Za-z0-9_-]*$/).optional(),

@@ -84,6 +84,7 @@ export class PostgresReadModel implements ReadModelStore {
     else select = select.where(sql<boolean>`status IN ('in-review', 'supplementing', 'special-step')`);
     if (query.card === 'none') select = select.where('card', 'is', null);
     else if (query.card) select = select.where('card', '=', query.card as 'yellow' | 'red' | 'overdue');
+    if (query.escalated) select = select.where(sql<boolean>`cardinality(escalated_from) > 0`);
     if (query.after) {
       const { deadline, dispatchedAt, workflowId } = query.after;
       select = select.where(
@@ -276,5 +277,6 @@ function toReadItem(row: Selectable<ReadItemsTable>): ReadItem {
     ...(row.step ? { step: row.step } : {}),
     ...(row.step_role ? { stepRole: row.step_role } : {}),
     ...(row.holder ? { holder: row.holder } : {}),
+    ...(row.escalated_from.length > 0 ? { escalatedFrom: row.escalated_from } : {}),
   };
 }

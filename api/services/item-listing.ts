@@ -21,6 +21,8 @@ export interface ItemFilter {
   person?: { id: string; role: string };
   status?: string;
   card?: string;
+  /** Only items escalated to a supervising department (read model only). */
+  escalated?: boolean;
   pageSize: number;
   pageToken?: string;
 }
@@ -40,15 +42,15 @@ export class ReadModelItemListing implements ItemListing {
   constructor(private readonly readModel: ReadModelStore) {}
 
   async list(filter: ItemFilter): Promise<InboxPage> {
-    const { department, status, card, pageSize, person } = filter;
-    const scope = `read-model\n${department ?? ''}\n${status ?? ''}\n${card ?? ''}\n${person ? `${person.id}/${person.role}` : ''}`;
+    const { department, status, card, escalated, pageSize, person } = filter;
+    const scope = `read-model\n${department ?? ''}\n${status ?? ''}\n${card ?? ''}\n${person ? `${person.id}/${person.role}` : ''}${escalated ? '\nescalated' : ''}`;
     let after: PageKey | undefined;
     if (filter.pageToken) {
       const opened = openPageToken(scope, filter.pageToken);
       after = opened ? parseKey(opened) : undefined;
       if (!after) throw new InvalidPageTokenError('The pageToken is not one this API returned for this listing.');
     }
-    const page = await this.readModel.listItems({ department, status, card, pageSize, ...(person ? { person } : {}), ...(after ? { after } : {}) });
+    const page = await this.readModel.listItems({ department, status, card, pageSize, ...(escalated ? { escalated } : {}), ...(person ? { person } : {}), ...(after ? { after } : {}) });
     const token = page.next ? sealPageToken(scope, Buffer.from(JSON.stringify(page.next))) : undefined;
     return { items: page.items, ...(token ? { nextPageToken: token } : {}) };
   }
