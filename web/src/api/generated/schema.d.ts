@@ -1922,6 +1922,8 @@ export interface components {
                 step?: string;
                 stepRole?: string;
                 holder?: string;
+                /** @description The departments the item was escalated from (it is now with `department`). */
+                escalatedFrom?: string[];
             }[];
             nextPageToken?: string;
         };
@@ -7236,6 +7238,8 @@ export interface operations {
             query?: {
                 card?: "none" | "yellow" | "red" | "overdue";
                 status?: "pending" | "in-review" | "supplementing" | "special-step" | "approved" | "defaulted" | "filed" | "rejected" | "skipped" | "cancelled" | "revoked";
+                /** @description true: only items escalated to a supervising department (超时升级). */
+                escalated?: "true" | "false";
                 department?: string;
                 pageSize?: number;
                 pageToken?: string;
