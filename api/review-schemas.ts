@@ -23,9 +23,28 @@ export const ReviewSchema = z
     indicators: ReviewIndicators,
     comment: z.string().optional(),
     createdAt: z.string(),
-    rectificationId: z.string().optional().meta({ description: 'The rectification a bad rating (不满意, 非常不满意) opened.' }),
+    rectificationId: z.string().optional().meta({ description: 'The rectification a bad rating (不满意, 非常不满意) opened; the latest when amendments opened several.' }),
+    version: z.number().int().meta({ description: 'The current version: 1 as first given, one more per amendment. Statistics count the current one.' }),
+    amendedAt: z.string().optional().meta({ description: 'When the applicant last amended it.' }),
+    amendableUntil: z.string().optional().meta({ description: "Until when the applicant may amend it (the bundle's reviews.amendWithinHours after the first rating); absent: never." }),
   })
   .meta({ id: 'Review' });
+
+export const ReviewVersionSchema = z
+  .object({
+    reviewId: z.string(),
+    version: z.number().int(),
+    level: ReviewLevel,
+    indicators: ReviewIndicators,
+    comment: z.string().optional(),
+    ratedBy: z.string(),
+    createdAt: z.string().meta({ description: 'When this version was given.' }),
+  })
+  .meta({ id: 'ReviewVersion' });
+export const ReviewHistoryResponse = z
+  .object({ review: z.lazy(() => ReviewSchema), versions: z.array(ReviewVersionSchema).meta({ description: 'Every version, the original first.' }) })
+  .meta({ id: 'ReviewHistory' });
+export const ReviewItemParams = z.object({ caseId: CaseId, reviewId: ReviewId });
 
 export const RectificationSchema = z
   .object({
@@ -38,7 +57,9 @@ export const RectificationSchema = z
     subjectId: z.string().meta({ description: 'The applicant to call back (回访).' }),
     level: ReviewLevel,
     comment: z.string().optional(),
-    status: z.enum(['open', 'closed']),
+    status: z.enum(['open', 'closed', 'withdrawn']).meta({ description: 'withdrawn: the applicant amended the rating to a good level before it was closed (counted apart).' }),
+    reviewVersion: z.number().int().meta({ description: "The rating's version that opened it." }),
+    withdrawnAt: z.string().optional(),
     calendar: z.string(),
     days: z.number().int().meta({ description: 'The limit in working days of the calendar.' }),
     openedAt: z.string().optional().meta({ description: 'When the clock started; with the deadline and cards, absent for the moment until the workflow has computed them.' }),
@@ -59,6 +80,14 @@ export const ReviewReceipt = z
   .object({ review: ReviewSchema, rectification: RectificationSchema.optional() })
   .meta({ id: 'ReviewReceipt' });
 
+export const AmendmentReceipt = z
+  .object({
+    review: ReviewSchema,
+    withdrawn: RectificationSchema.optional().meta({ description: 'The rectification the amendment withdrew (from a bad level to a good one).' }),
+    opened: RectificationSchema.optional().meta({ description: 'The rectification the amendment opened (from a good level to a bad one).' }),
+  })
+  .meta({ id: 'AmendmentReceipt' });
+
 export const CaseReviewsResponse = z.object({ reviews: z.array(ReviewSchema) }).meta({ id: 'CaseReviews' });
 export const ReviewParams = z.object({ caseId: CaseId });
 
@@ -76,7 +105,7 @@ export const ReviewPage = z.object({ items: z.array(ReviewSchema), nextPageToken
 
 export const RectificationListQuery = z.object({
   department: Slug.optional().meta({ description: "A department officer's own by default; supervisors every department's." }),
-  status: z.enum(['open', 'closed']).optional(),
+  status: z.enum(['open', 'closed', 'withdrawn']).optional(),
   card: z.enum(['none', 'yellow', 'red', 'overdue']).optional(),
   pageSize: PageSize,
   pageToken: PageToken,
@@ -86,12 +115,13 @@ export const RectificationPage = z.object({ items: z.array(RectificationSchema),
 const ByLevel = z.object({ 1: z.number(), 2: z.number(), 3: z.number(), 4: z.number(), 5: z.number() });
 const RectificationFigures = z.object({
   opened: z.number(),
+  withdrawn: z.number().meta({ description: 'Withdrawn by an amendment of the rating to a good level: neither on time nor late.' }),
   open: z.number(),
   overdue: z.number(),
   closed: z.number(),
   closedOnTime: z.number(),
   calledBack: z.number(),
-  rectificationRate: z.number().meta({ description: '差评整改率: closed / opened.' }),
+  rectificationRate: z.number().meta({ description: '差评整改率: closed / (opened − withdrawn).' }),
   onTimeRate: z.number().meta({ description: '按时整改率: closed by the deadline / (closed + open past the deadline).' }),
   callbackRate: z.number().meta({ description: '回访率: closed with the applicant reached / closed.' }),
 });

@@ -449,6 +449,17 @@ export const CaseNumber = z
   .strict()
   .meta({ id: 'CaseNumber', description: 'Edition 2: the pattern of the human-readable case number (办件编号) window officers read out.' });
 
+/** 好差评 settings of the bundle (issue 14). */
+export const ReviewSettings = z
+  .object({
+    amendWithinHours: z.number().min(0).max(168).optional().meta({
+      description:
+        'Hours after the first rating in which the applicant (only they) may change it; fractions allowed (0.5 is half an hour), 0 makes ratings final at once. Absent: 24. Every version is kept; statistics count the current one.',
+    }),
+  })
+  .strict()
+  .meta({ id: 'ReviewSettings', description: '好差评: how ratings of this bundle\'s cases may be amended (GB/T 39734).' });
+
 export const BundleDefinition = z
   .object({
     $schema: z.string().max(LIMITS.schemaRefChars).optional(),
@@ -477,6 +488,7 @@ export const BundleDefinition = z
       description: 'Edition 2: steps the applicant goes through in the bundle (1 when absent); not the items\' steps.',
     }),
     trips: z.number().int().min(0).max(1).default(1).meta({ description: 'Trips to a hall the bundle needs: 1 or 0.' }),
+    reviews: ReviewSettings.optional(),
     commitments: Commitments.optional().meta({
       description: 'Whether any item of the bundle may be granted on a commitment; "forbidden" forbids it for every item. Absent: allowed.',
     }),
@@ -540,5 +552,6 @@ export type Filing = z.output<typeof Filing>;
 export type AbsorbedItem = z.output<typeof AbsorbedItem>;
 export type TimeoutPolicy = z.output<typeof TimeoutPolicy>;
 export type Commitments = z.output<typeof Commitments>;
+export type ReviewSettings = z.output<typeof ReviewSettings>;
 export type ItemResult = z.output<typeof ItemResult>;
 export type LocalizedText = z.output<typeof LocalizedText>;

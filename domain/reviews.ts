@@ -15,8 +15,12 @@
  *   {@link RECTIFICATION_WORKING_DAYS} working days of the case's calendar, with yellow and red cards at
  *   50% and 90% like items; closing it records the measures taken and the call-back (回访) to the
  *   applicant with its outcome.
- * - Ratings are final: nobody changes or deletes one (the store has no operation for it), so the
- *   published figures can be traced to what applicants said.
+ * - Ratings are durable: nobody deletes one, and only the applicant who rated may change it, within
+ *   the short window the bundle's definition states (`reviews.amendWithinHours`, default
+ *   {@link DEFAULT_AMEND_WITHIN_HOURS} hours from the first rating: GB/T 39734 practice lets an
+ *   applicant revise a rating shortly after giving it). Every version is kept with its time; the
+ *   current one is what statistics count. An amendment from bad to good withdraws the open
+ *   rectification (counted apart: neither on time nor late); one from good to bad opens one.
  *
  * Pure: schemas and rules only; the API, the store and the rectification workflow use them.
  */
@@ -78,6 +82,10 @@ export const ReviewRequest = z
   .meta({ id: 'ReviewRequest' });
 export type ReviewRequest = z.infer<typeof ReviewRequest>;
 
+/** What the applicant sends to change their rating within the window: the item rated stays the same. */
+export const AmendReviewRequest = ReviewRequest.omit({ itemId: true }).meta({ id: 'AmendReviewRequest' });
+export type AmendReviewRequest = z.infer<typeof AmendReviewRequest>;
+
 /** 差评: 不满意 or 非常不满意. */
 export function isBadRating(level: number): boolean {
   return level <= 2;
@@ -86,6 +94,33 @@ export function isBadRating(level: number): boolean {
 /** 好评 for the published satisfaction rate: 基本满意 or better (everything that is not 差评). */
 export function isSatisfied(level: number): boolean {
   return level >= 3;
+}
+
+/**
+ * Hours after the first rating in which its applicant may change it, when the definition does not
+ * say (`reviews.amendWithinHours`): a day, long enough to correct a slip or revise a first reaction,
+ * short enough that published figures settle.
+ */
+export const DEFAULT_AMEND_WITHIN_HOURS = 24;
+
+/** When a rating given at `ratedAt` stops being amendable, for a window of `hours` (fractions allowed). */
+export function amendableUntil(ratedAt: string, hours: number = DEFAULT_AMEND_WITHIN_HOURS): string {
+  return new Date(Date.parse(ratedAt) + Math.round(hours * 3_600_000)).toISOString();
+}
+
+/** Whether a rating amendable until `until` may be changed at `now`: up to and including that instant. */
+export function withinAmendWindow(until: string | undefined, now: Date): boolean {
+  return until !== undefined && now.getTime() <= Date.parse(until);
+}
+
+/**
+ * What an amendment does to the rectification: from bad to good it withdraws the open one, from good
+ * to bad it opens one; between two bad levels, or two good ones, nothing.
+ */
+export function amendmentEffect(from: number, to: number): 'withdraw' | 'open' | 'none' {
+  if (isBadRating(from) && !isBadRating(to)) return 'withdraw';
+  if (!isBadRating(from) && isBadRating(to)) return 'open';
+  return 'none';
 }
 
 /** A bad rating is rectified within this many working days (51号, and provincial practice). */
@@ -149,8 +184,10 @@ export interface ReviewCounts {
   /** By level, 1–5. */
   byLevel: Record<ReviewLevel, number>;
   rectifications: {
-    /** One per bad rating. */
+    /** One per bad rating (and per amendment to a bad level). */
     opened: number;
+    /** Withdrawn because the applicant amended the rating to a good level: neither on time nor late. */
+    withdrawn: number;
     open: number;
     /** Open with the deadline passed (the workflow's overdue card). */
     overdue: number;
@@ -166,7 +203,8 @@ export interface ReviewCounts {
  * The published figures (GB/T 39734 附录 B asks for the rating counts and the rectification and
  * call-back rates):
  * - `satisfactionRate`: ratings 基本满意 or better / all ratings (好评率);
- * - `rectificationRate` (差评整改率): bad ratings whose rectification is closed / bad ratings;
+ * - `rectificationRate` (差评整改率): rectifications closed / those opened and not withdrawn (a
+ *   rating amended to a good level leaves nothing to rectify);
  * - `onTimeRate` (按时整改率): closed in time / rectifications whose outcome is known (closed, or open
  *   past the deadline); an open one within its limit counts neither way yet;
  * - `callbackRate` (回访率): closed with the applicant reached / closed.
@@ -179,7 +217,7 @@ export function reviewRates(counts: ReviewCounts): { satisfactionRate: number; m
   return {
     satisfactionRate: ratio(satisfied, total),
     meanLevel: total ? Math.round((levelSum / total) * 100) / 100 : 0,
-    rectificationRate: ratio(r.closed, r.opened),
+    rectificationRate: ratio(r.closed, r.opened - r.withdrawn),
     onTimeRate: ratio(r.closedOnTime, r.closed + r.overdue),
     callbackRate: ratio(r.calledBack, r.closed),
   };

@@ -27,6 +27,7 @@ export const WEBHOOK_EVENT_TYPES = {
   'case.completed': 'Every result was issued together (一次办结).',
   'case.withdrawn': 'The applicant withdrew the case (撤回申请).',
   'review.received': 'The applicant rated the case (好差评).',
+  'review.amended': "The applicant changed their rating within the bundle's window (`data.previousLevel`, `data.level`, `data.version`).",
   'rectification.due': 'A rectification opened by a bad rating is due soon or overdue.',
   'rectification.closed': 'A rectification was closed with its call-back (回访).',
 } as const;

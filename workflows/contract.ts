@@ -492,8 +492,8 @@ export const RectificationState = z.object({
   rectificationId: z.string(),
   caseId: z.string(),
   department: z.string(),
-  /** `opening` until the clock is computed and recorded. */
-  status: z.enum(['opening', 'open', 'closed']),
+  /** `opening` until the clock is computed and recorded; `withdrawn` when the applicant amended the rating to a good level. */
+  status: z.enum(['opening', 'open', 'closed', 'withdrawn']),
   openedAt: z.string().optional(),
   clock: ClockView.optional(),
   measures: z.string().optional(),
@@ -508,3 +508,11 @@ export type CloseRectificationRequest = z.infer<typeof CloseRectificationRequest
 
 export const closeRectification = defineUpdate<Echoed<RectificationState>, [Echoed<CloseRectificationRequest>]>('closeRectification');
 export const getRectification = defineQuery<RectificationState>('getRectification');
+
+/**
+ * The applicant amended the rating to a good level: the review store has already marked the
+ * rectification withdrawn (in the amendment's transaction); the workflow stops its cards and ends.
+ */
+export const RectificationWithdrawal = z.object({ withdrawnAt: z.string(), reviewVersion: z.number().int() });
+export type RectificationWithdrawal = z.infer<typeof RectificationWithdrawal>;
+export const rectificationWithdrawn = defineSignal<[RectificationWithdrawal]>('rectificationWithdrawn');

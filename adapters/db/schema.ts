@@ -29,6 +29,7 @@ export interface Database {
   outbox: OutboxTable;
   persons: PersonsTable;
   reviews: ReviewsTable;
+  review_versions: ReviewVersionsTable;
   rectifications: RectificationsTable;
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_deliveries: WebhookDeliveriesTable;
@@ -138,13 +139,31 @@ export interface ReviewsTable {
   // 0004
   /** The principal (the signed-in applicant) who rated. */
   rated_by: string;
+  // 0010
+  /** The current version's number (1: never amended). */
+  version: Generated<number>;
+  amended_at: Timestamp | null;
+  /** Until when the applicant may amend it; null: never (rated before amendments existed). */
+  amendable_until: Timestamp | null;
+}
+
+/** 0010: every version of a rating, the original (1) and each amendment. */
+export interface ReviewVersionsTable {
+  review_id: string;
+  version: number;
+  level: number;
+  indicators: ColumnType<unknown, string | undefined, string>;
+  comment: string | null;
+  rated_by: string;
+  idempotency_key: string | null;
+  created_at: DefaultTimestamp;
 }
 
 export interface RectificationsTable {
   id: string;
   review_id: string;
   department: string;
-  status: ColumnType<'open' | 'closed', 'open' | 'closed' | undefined, 'open' | 'closed'>;
+  status: ColumnType<'open' | 'closed' | 'withdrawn', 'open' | 'closed' | 'withdrawn' | undefined, 'open' | 'closed' | 'withdrawn'>;
   /** Null (0004) until the rectification workflow has computed its clock. */
   deadline: Timestamp | null;
   card: 'yellow' | 'red' | 'overdue' | null;
@@ -166,6 +185,11 @@ export interface RectificationsTable {
   closed_by: string | null;
   callback_by: string | null;
   callback_note: string | null;
+  // 0010
+  /** The rating's version that opened it. */
+  review_version: Generated<number>;
+  /** When an amendment to a good level withdrew it. */
+  withdrawn_at: Timestamp | null;
 }
 
 export interface WebhookSubscriptionsTable {

@@ -144,7 +144,7 @@ export async function reviewStatistics(store: ReviewStore | undefined, bundleId?
 const NO_REVIEWS: ReviewCounts = {
   total: 0,
   byLevel: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
-  rectifications: { opened: 0, open: 0, overdue: 0, closed: 0, closedOnTime: 0, calledBack: 0 },
+  rectifications: { opened: 0, withdrawn: 0, open: 0, overdue: 0, closed: 0, closedOnTime: 0, calledBack: 0 },
 };
 
 function reviewFigures(counts: ReviewCounts): ReviewFigures {

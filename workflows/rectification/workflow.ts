@@ -10,16 +10,21 @@
  * department's notifications. The department closes it with the `closeRectification` Update; a
  * rectification closed late stays overdue (the on-time rate counts it so).
  *
- * A new workflow type: no history of an older version exists, so it needs no `patched()` yet; its
- * recorded history is replayed by test/integration/workflows/replay.test.ts.
+ * The applicant may amend the rating within the bundle's window; an amendment to a good level
+ * withdraws the rectification (the store marks it in the amendment's transaction) and signals
+ * `rectificationWithdrawn`: the cards stop, the department is told, and the workflow ends. The notice
+ * is a new command, behind the patch `rectification-withdrawal` (histories recorded before it never
+ * received the signal, so they replay as they ran); its recorded histories are replayed by
+ * test/integration/workflows/replay.test.ts.
  */
-import { allHandlersFinished, condition, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { laterCard, LEVEL_NAMES, type ReviewLevel } from '../../domain/reviews';
 import { computeItemClockLocally, clockView } from '../clock-activity';
 import {
   closeRectification,
   getRectification,
+  rectificationWithdrawn,
   type Card,
   type CloseRectificationRequest,
   type RectificationInput,
@@ -42,8 +47,14 @@ export async function rectificationWorkflow(input: RectificationInput): Promise<
   const state: RectificationState = { rectificationId: input.rectificationId, caseId: input.caseId, department: input.department, status: 'opening' };
   /** Set synchronously by the first close, so a second one is refused rather than run twice. */
   let closing = false;
+  /** Set by the withdrawal signal: the store already says so; the workflow stops and tells the department. */
+  let withdrawal: { withdrawnAt: string } | undefined;
 
   setHandler(getRectification, () => state);
+  setHandler(rectificationWithdrawn, (signal) => {
+    if (state.status === 'closed' || withdrawal) return; // closed first: the store kept the closing
+    withdrawal = { withdrawnAt: signal.withdrawnAt };
+  });
   setHandler(
     closeRectification,
     async (request) => {
@@ -63,6 +74,11 @@ export async function rectificationWorkflow(input: RectificationInput): Promise<
         closing = false; // not closed after all: another close may come
         throw err;
       });
+      if (closed.status === 'withdrawn') {
+        // The amendment's transaction won the race: its signal follows.
+        closing = false;
+        throw toFailure(illegalNow(`Rectification ${input.rectificationId} was withdrawn: the applicant amended the rating to a good level.`));
+      }
       Object.assign(state, { status: 'closed', measures, closedAt: closed.closedAt ?? closedAt, callback: closed.callback });
       await notifyOf('closed', [`applicant:${input.subjectId}`], closedAt);
       return echo(state, request);
@@ -71,6 +87,7 @@ export async function rectificationWorkflow(input: RectificationInput): Promise<
   );
 
   function validateClose({ actor, callback }: CloseRectificationRequest): void {
+    if (withdrawal || state.status === 'withdrawn') throw toFailure(illegalNow(`Rectification ${input.rectificationId} was withdrawn: the applicant amended the rating to a good level.`));
     if (closing || state.status === 'closed') throw toFailure(illegalNow(`Rectification ${input.rectificationId} is already closed.`));
     if (actor.department !== input.department) throw wrongDepartment(input.department, actor.department, `Rectification ${input.rectificationId}`);
     if (callback.at !== undefined) {
@@ -80,7 +97,7 @@ export async function rectificationWorkflow(input: RectificationInput): Promise<
     }
   }
 
-  async function notifyOf(event: 'opened' | CardEvent | 'closed', to: string[], at: string): Promise<void> {
+  async function notifyOf(event: 'opened' | CardEvent | 'closed' | 'withdrawn', to: string[], at: string): Promise<void> {
     const level = LEVEL_NAMES[input.level as ReviewLevel] ?? LEVEL_NAMES[1];
     const deadline = state.clock?.deadline ?? '';
     const texts: Record<typeof event, { zh: string; en: string }> = {
@@ -89,6 +106,7 @@ export async function rectificationWorkflow(input: RectificationInput): Promise<
       red: { zh: `差评整改即将到期（红牌），期限 ${deadline}`, en: `Rectification close to its deadline ${deadline} (red card)` },
       overdue: { zh: `差评整改已超期，期限 ${deadline}`, en: `Rectification overdue since ${deadline}` },
       closed: { zh: '您的差评已整改并回访，感谢您的评价', en: 'Your bad rating was rectified and you were called back; thank you' },
+      withdrawn: { zh: '申请人已将差评修改为满意，整改撤销', en: 'The applicant amended the bad rating to a good one: the rectification is withdrawn' },
     };
     await notify({
       key: `rectification-${input.rectificationId}-${event}`,
@@ -115,7 +133,7 @@ export async function rectificationWorkflow(input: RectificationInput): Promise<
     ['overdue', clock.deadline!],
   ];
   for (const [card, at] of events) {
-    const closedFirst = await condition(() => closing || state.status !== 'open', Math.max(1, Date.parse(at) - Date.now()));
+    const closedFirst = await condition(() => closing || withdrawal !== undefined || state.status !== 'open', Math.max(1, Date.parse(at) - Date.now()));
     if (closedFirst) break;
     if (!laterCard(state.clock!.card, card)) continue;
     state.clock = { ...state.clock!, card };
@@ -123,7 +141,11 @@ export async function rectificationWorkflow(input: RectificationInput): Promise<
     await markRectificationCard({ rectificationId: input.rectificationId, card });
     await notifyOf(card, [`department:${input.department}`], at);
   }
-  await condition(() => state.status === 'closed');
+  await condition(() => state.status === 'closed' || (withdrawal !== undefined && !closing));
+  if (state.status !== 'closed' && withdrawal) {
+    state.status = 'withdrawn';
+    if (patched('rectification-withdrawal')) await notifyOf('withdrawn', [`department:${input.department}`], withdrawal.withdrawnAt);
+  }
   await condition(allHandlersFinished);
   return state;
 }

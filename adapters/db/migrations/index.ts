@@ -13,6 +13,7 @@ import * as caseNumbers from './0006-case-numbers';
 import * as openItems from './0007-open-items';
 import * as stepRole from './0008-step-role';
 import * as itemUrges from './0009-item-urges';
+import * as reviewAmendments from './0010-review-amendments';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-stores': stores,
@@ -24,4 +25,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007-open-items': openItems,
   '0008-step-role': stepRole,
   '0009-item-urges': itemUrges,
+  '0010-review-amendments': reviewAmendments,
 };

@@ -22,6 +22,7 @@ const NEXT = [
   'read_cases',
   'read_items',
   'rectifications',
+  'review_versions',
   'reviews',
   'webhook_deliveries',
   'webhook_subscriptions',

@@ -2,11 +2,12 @@
  * The 好差评 store's contract on the database, on PGlite and on a PostgreSQL server: one rating per
  * case and per item whatever the retries and races (一次一评, 一事一评), a bad rating's rectification
  * in the same transaction, the workflow's writes idempotent (clock once, cards only forward, closed
- * once), keyset pages, and the counts statistics publish.
+ * once), keyset pages, and the counts statistics publish; amendments within the window by the
+ * database's clock, every version kept, retries by key, and what they do to rectifications.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PostgresReviewStore } from '../../../adapters/db/reviews';
-import type { NewReview, RectificationClosing } from '../../../adapters/reviews';
+import type { NewReview, RectificationClosing, ReviewAmendment } from '../../../adapters/reviews';
 import type { ReviewLevel } from '../../../domain/reviews';
 import { testDatabases } from '../../helpers/databases';
 
@@ -20,6 +21,15 @@ const review = (caseId: string, level: ReviewLevel, extra: Partial<NewReview> = 
   ratedBy: 'wang-xiaoming',
   level,
   indicators: { efficiency: level },
+  amendWithinHours: 24,
+  ...extra,
+});
+const amendment = (reviewId: string, level: ReviewLevel, extra: Partial<ReviewAmendment> = {}): ReviewAmendment => ({
+  reviewId,
+  level,
+  indicators: { efficiency: level },
+  ratedBy: 'wang-xiaoming',
+  rectification: { id: `ra${++ids}`, calendar: 'cn', days: 15 },
   ...extra,
 });
 const clock = { openedAt: '2026-12-01T02:00:00.000Z', deadline: '2026-12-22T16:00:00.000Z', yellowAt: '2026-12-10T04:00:00.000Z', redAt: '2026-12-19T16:00:00.000Z', estimated: false };
@@ -142,12 +152,107 @@ describe.each(testDatabases())('PostgresReviewStore on %s', (backend, database) 
     expect(all).toEqual({
       total: 5,
       byLevel: { 1: 2, 2: 1, 3: 1, 4: 0, 5: 1 },
-      rectifications: { opened: 3, open: 1, overdue: 1, closed: 2, closedOnTime: 1, calledBack: 1 },
+      rectifications: { opened: 3, withdrawn: 0, open: 1, overdue: 1, closed: 2, closedOnTime: 1, calledBack: 1 },
     });
     expect(byDepartment.map((d) => [d.department, d.total, d.rectifications.opened])).toEqual([
       ['fire-rescue', 2, 2],
       ['market-regulation', 3, 1],
     ]);
     expect((await store.counts()).all.total).toBe(6);
+  });
+  it('amends a rating within its window: a new version each time, every version kept, the current one counted', async () => {
+    const rated = await store.rate(review('a1', 4, { comment: '还行' }));
+    expect(rated.review).toMatchObject({ version: 1, level: 4 });
+    expect(Date.parse(rated.review.amendableUntil!) - Date.parse(rated.review.createdAt)).toBe(24 * 3_600_000);
+    expect(rated.review.amendedAt).toBeUndefined();
+
+    const first = await store.amend(amendment(rated.review.id, 5, { comment: '其实很好' }));
+    expect(first.outcome).toBe('amended');
+    if (first.outcome !== 'amended') throw new Error('not amended');
+    expect(first.review).toMatchObject({ version: 2, level: 5, comment: '其实很好', amendableUntil: rated.review.amendableUntil, createdAt: rated.review.createdAt });
+    expect(first.previous).toMatchObject({ version: 1, level: 4, comment: '还行' });
+    expect(first.withdrawn ?? first.opened).toBeUndefined();
+    expect((await store.amend(amendment(rated.review.id, 3))).outcome).toBe('amended');
+
+    const versions = await store.versions(rated.review.id);
+    expect(versions.map((v) => [v.version, v.level, v.comment ?? null])).toEqual([[1, 4, '还行'], [2, 5, '其实很好'], [3, 3, null]]);
+    expect(versions[0]!.createdAt).toBe(rated.review.createdAt);
+    for (let i = 1; i < versions.length; i++) expect(Date.parse(versions[i]!.createdAt)).toBeGreaterThanOrEqual(Date.parse(versions[i - 1]!.createdAt));
+    expect((await store.review(rated.review.id))).toMatchObject({ version: 3, level: 3, amendedAt: versions[2]!.createdAt });
+    expect((await store.counts()).all.byLevel).toEqual({ 1: 0, 2: 0, 3: 1, 4: 0, 5: 0 });
+
+    // The current content again writes nothing.
+    expect((await store.amend(amendment(rated.review.id, 3))).outcome).toBe('unchanged');
+    expect(await store.versions(rated.review.id)).toHaveLength(3);
+    expect((await store.amend(amendment('no-such', 3))).outcome).toBe('not-found');
+  });
+
+  it('refuses an amendment once the window has closed, by the database clock', async () => {
+    const closed = await store.rate(review('a2', 2, { amendWithinHours: 0 }), { id: 'ra2', calendar: 'cn', days: 15 });
+    const refused = await store.amend(amendment(closed.review.id, 5));
+    expect(refused).toMatchObject({ outcome: 'window-closed', review: { version: 1, level: 2, amendableUntil: closed.review.createdAt } });
+    expect(await store.versions(closed.review.id)).toHaveLength(1);
+    expect((await store.rectification('ra2'))!.status).toBe('open');
+
+    const short = await store.rate(review('a3', 4, { amendWithinHours: 1 / 3_600 })); // one second
+    expect((await store.amend(amendment(short.review.id, 5))).outcome).toBe('amended');
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect((await store.amend(amendment(short.review.id, 1))).outcome).toBe('window-closed');
+    expect((await store.review(short.review.id))!.level).toBe(5);
+  });
+
+  it('is idempotent by key: the same request again is replayed, another under the same key refused', async () => {
+    const rated = await store.rate(review('a4', 3));
+    const first = await store.amend(amendment(rated.review.id, 4, { idempotencyKey: 'k1' }));
+    expect(first.outcome).toBe('amended');
+    await store.amend(amendment(rated.review.id, 5)); // a later amendment without a key
+    const retry = await store.amend(amendment(rated.review.id, 4, { idempotencyKey: 'k1' }));
+    expect(retry).toMatchObject({ outcome: 'replayed', review: { version: 3, level: 5 } });
+    expect((await store.amend(amendment(rated.review.id, 1, { idempotencyKey: 'k1' }))).outcome).toBe('key-reused');
+    expect(await store.versions(rated.review.id)).toHaveLength(3);
+  });
+
+  it('withdraws the open rectification when amended from bad to good, opens one from good to bad, at most one open; statistics count them apart', async () => {
+    const rated = await store.rate(review('a5', 1, { department: 'market-regulation' }), { id: 'ra5', calendar: 'cn', days: 15 });
+    await store.startClock('ra5', clock);
+    await store.markCard('ra5', 'yellow');
+
+    const better = await store.amend(amendment(rated.review.id, 4));
+    if (better.outcome !== 'amended') throw new Error(better.outcome);
+    expect(better.withdrawn).toMatchObject({ id: 'ra5', status: 'withdrawn', reviewVersion: 1, card: 'yellow' });
+    expect(better.withdrawn!.withdrawnAt).toBeDefined();
+    expect(await store.markCard('ra5', 'red')).toBe(false); // withdrawn: no more cards
+    expect((await store.close('ra5', closing('2026-12-10T00:00:00.000Z')))!.status).toBe('withdrawn'); // nor a closing
+
+    let counts = (await store.counts()).all;
+    expect(counts.byLevel).toEqual({ 1: 0, 2: 0, 3: 0, 4: 1, 5: 0 });
+    expect(counts.rectifications).toEqual({ opened: 1, withdrawn: 1, open: 0, overdue: 0, closed: 0, closedOnTime: 0, calledBack: 0 });
+
+    const worse = await store.amend(amendment(rated.review.id, 2, { rectification: { id: 'ra5b', calendar: 'cn', days: 15 } }));
+    if (worse.outcome !== 'amended') throw new Error(worse.outcome);
+    expect(worse.opened).toMatchObject({ id: 'ra5b', status: 'open', reviewVersion: 3, level: 2, department: 'market-regulation' });
+    expect(worse.review).toMatchObject({ version: 3, rectificationId: 'ra5b' });
+    // Bad to bad: the open one goes on; nothing new opens.
+    const stillBad = await store.amend(amendment(rated.review.id, 1, { rectification: { id: 'ra5c', calendar: 'cn', days: 15 } }));
+    expect(stillBad).toMatchObject({ outcome: 'amended', review: { level: 1, rectificationId: 'ra5b' } });
+    expect(await store.rectification('ra5c')).toBeUndefined();
+    expect((await store.rectification('ra5b'))!.level).toBe(1);
+
+    counts = (await store.counts()).all;
+    expect(counts.total).toBe(1);
+    expect(counts.rectifications).toMatchObject({ opened: 2, withdrawn: 1, open: 1 });
+    expect((await store.listRectifications({ pageSize: 10, status: 'withdrawn' })).items.map((r) => r.id)).toEqual(['ra5']);
+  });
+
+  it('orders racing amendments of one rating: each writes its own version', async () => {
+    const rated = await store.rate(review('a6', 3));
+    const levels: ReviewLevel[] = [1, 2, 4, 5, 1, 2, 4, 5];
+    const results = await Promise.all(levels.map((level, i) => store.amend(amendment(rated.review.id, level, { idempotencyKey: `race${i}` }))));
+    expect(results.every((r) => r.outcome === 'amended' || r.outcome === 'unchanged')).toBe(true);
+    const versions = await store.versions(rated.review.id);
+    expect(versions.map((v) => v.version)).toEqual(Array.from({ length: versions.length }, (_, i) => i + 1));
+    expect((await store.review(rated.review.id))!.version).toBe(versions.length);
+    // Never two open rectifications of one rating.
+    expect((await store.listRectifications({ pageSize: 50, status: 'open' })).items.length).toBeLessThanOrEqual(1);
   });
 });

@@ -3,12 +3,27 @@
  * and a closing may say, and the published rates computed from counts.
  */
 import { describe, expect, it } from 'vitest';
-import { caseHasEnded, CloseRectificationBody, isBadRating, isSatisfied, laterCard, reviewRates, ReviewRequest, type ReviewCounts } from '../../../domain/reviews';
+import {
+  AmendReviewRequest,
+  amendableUntil,
+  amendmentEffect,
+  caseHasEnded,
+  CloseRectificationBody,
+  DEFAULT_AMEND_WITHIN_HOURS,
+  isBadRating,
+  isSatisfied,
+  laterCard,
+  reviewRates,
+  ReviewRequest,
+  withinAmendWindow,
+  type ReviewCounts,
+} from '../../../domain/reviews';
+import { ReviewSettings } from '../../../definitions/schema';
 
 const counts = (byLevel: ReviewCounts['byLevel'], r: Partial<ReviewCounts['rectifications']> = {}): ReviewCounts => ({
   total: Object.values(byLevel).reduce((a, b) => a + b, 0),
   byLevel,
-  rectifications: { opened: 0, open: 0, overdue: 0, closed: 0, closedOnTime: 0, calledBack: 0, ...r },
+  rectifications: { opened: 0, withdrawn: 0, open: 0, overdue: 0, closed: 0, closedOnTime: 0, calledBack: 0, ...r },
 });
 
 describe('ratings', () => {
@@ -62,7 +77,59 @@ describe('reviewRates', () => {
     });
   });
 
+  it('leaves withdrawn rectifications out of the rectification rate, and out of the on-time rate', () => {
+    const rates = reviewRates(counts({ 1: 1, 2: 0, 3: 1, 4: 1, 5: 1 }, { opened: 3, withdrawn: 1, open: 0, closed: 2, closedOnTime: 1, calledBack: 2 }));
+    expect(rates.rectificationRate).toBe(1); // 2 closed of 3 opened less 1 withdrawn
+    expect(rates.onTimeRate).toBe(0.5); // 1 of 2 closed; the withdrawn one is neither on time nor late
+  });
+
   it('answers 0, not NaN, when nothing is counted', () => {
     expect(reviewRates(counts({ 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 }))).toEqual({ satisfactionRate: 0, meanLevel: 0, rectificationRate: 0, onTimeRate: 0, callbackRate: 0 });
+  });
+});
+
+describe('the amendment window', () => {
+  const ratedAt = '2026-12-01T02:00:00.000Z';
+
+  it('lasts the hours the definition states from the first rating, 24 by default, fractions allowed', () => {
+    expect(DEFAULT_AMEND_WITHIN_HOURS).toBe(24);
+    expect(amendableUntil(ratedAt)).toBe('2026-12-02T02:00:00.000Z');
+    expect(amendableUntil(ratedAt, 2)).toBe('2026-12-01T04:00:00.000Z');
+    expect(amendableUntil(ratedAt, 0.5)).toBe('2026-12-01T02:30:00.000Z');
+    expect(amendableUntil(ratedAt, 0)).toBe(ratedAt);
+  });
+
+  it('admits an amendment up to and including its last instant, none after, and none without a window', () => {
+    const until = amendableUntil(ratedAt, 24);
+    expect(withinAmendWindow(until, new Date(ratedAt))).toBe(true);
+    expect(withinAmendWindow(until, new Date('2026-12-02T01:59:59.999Z'))).toBe(true);
+    expect(withinAmendWindow(until, new Date(until))).toBe(true);
+    expect(withinAmendWindow(until, new Date('2026-12-02T02:00:00.001Z'))).toBe(false);
+    expect(withinAmendWindow(undefined, new Date(ratedAt))).toBe(false);
+  });
+
+  it('withdraws the rectification from bad to good, opens one from good to bad, and leaves it otherwise', () => {
+    expect(amendmentEffect(1, 3)).toBe('withdraw');
+    expect(amendmentEffect(2, 5)).toBe('withdraw');
+    expect(amendmentEffect(4, 2)).toBe('open');
+    expect(amendmentEffect(3, 1)).toBe('open');
+    expect(amendmentEffect(1, 2)).toBe('none');
+    expect(amendmentEffect(5, 3)).toBe('none');
+  });
+
+  it('takes an amendment without an item (the item rated stays the same)', () => {
+    expect(AmendReviewRequest.parse({ level: 4, comment: '改为满意' })).toEqual({ level: 4, indicators: {}, comment: '改为满意' });
+    expect(() => AmendReviewRequest.parse({ level: 4, itemId: 'food-permit' })).toThrow();
+  });
+
+  it('is stated in the definition as reviews.amendWithinHours: at most a week, not negative', () => {
+    const reviews = (value: unknown) => ReviewSettings.optional().safeParse(value).success;
+    expect(reviews({ amendWithinHours: 24 })).toBe(true);
+    expect(reviews({ amendWithinHours: 0.5 })).toBe(true);
+    expect(reviews({})).toBe(true);
+    expect(reviews(undefined)).toBe(true);
+    expect(reviews({ amendWithinHours: -1 })).toBe(false);
+    expect(reviews({ amendWithinHours: 169 })).toBe(false);
+    expect(reviews({ amendWithin: 24 })).toBe(false);
   });
 });
