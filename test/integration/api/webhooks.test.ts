@@ -5,15 +5,15 @@
  * delivered once per webhook-id and in case order; a receiver down past the retry window ends in the
  * dead-letter list, and a replay delivers it; a rotated secret signs beside the old one.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseProgress } from '../../../workflows/contract';
 import { restaurantApplication } from '../../fixtures/applications';
+import { freePort } from '../../helpers/processes';
 import { eventually, startStack, type Stack } from '../../helpers/stack';
 import { createDevServerEnv } from '../../helpers/temporal-env';
+import { startReceiver, webhookHeaders, type Receiver } from '../../helpers/webhook-receiver';
 
 let env: TestWorkflowEnvironment;
 let stack: Stack;
@@ -28,65 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
   await env?.teardown();
-});
-
-// --- a receiver -----------------------------------------------------------------------------------
-
-interface Received {
-  id: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-  /** What the receiver answered. */
-  status: number;
-}
-
-interface Receiver {
-  url: string;
-  port: number;
-  received: Received[];
-  /** The 2xx answers, in the order they were given. */
-  accepted(): Received[];
-  close(): Promise<void>;
-}
-
-/** An HTTP receiver on 127.0.0.1 that answers each request with `answer(webhook-id, attempt of that id)`. */
-async function startReceiver(answer: (id: string, attempt: number) => number, port = 0): Promise<Receiver> {
-  const received: Received[] = [];
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const id = String(request.headers['webhook-id']);
-      const status = answer(id, received.filter((r) => r.id === id).length + 1);
-      received.push({ id, headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), status });
-      response.writeHead(status).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const bound = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${bound}/hooks/yijianshi`,
-    port: bound,
-    received,
-    accepted: () => received.filter((r) => r.status < 300),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** A port nothing listens on (yet). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** The headers the official package verifies (it wants plain strings). */
-const webhookHeaders = (h: IncomingHttpHeaders) => ({
-  'webhook-id': String(h['webhook-id']),
-  'webhook-timestamp': String(h['webhook-timestamp']),
-  'webhook-signature': String(h['webhook-signature']),
 });
 
 // --- the API ------------------------------------------------------------------------------------
