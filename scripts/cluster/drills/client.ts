@@ -37,10 +37,12 @@ export interface Tally {
   fiveHundredsByRoute: Record<string, number>;
   /** When the last 500 was answered (epoch ms), 0 if none. */
   lastFiveHundredAt: number;
+  /** When the last 502/503/504 was answered or a connection was refused or cut (epoch ms), 0 if none: the end of an outage as clients saw it. */
+  lastUnavailableAt: number;
 }
 
 export class DrillClient {
-  readonly tally: Tally = { statuses: {}, retries: 0, cutWrites: 0, errors: [], fiveHundredsByRoute: {}, lastFiveHundredAt: 0 };
+  readonly tally: Tally = { statuses: {}, retries: 0, cutWrites: 0, errors: [], fiveHundredsByRoute: {}, lastFiveHundredAt: 0, lastUnavailableAt: 0 };
   /** Requests that change something, in flight now, per node. */
   readonly writesInFlight = [0, 0];
   private readonly tokens: Record<string, string> = {};
@@ -112,6 +114,7 @@ export class DrillClient {
         answer = { status: response.status, body, node };
         this.count(String(response.status));
         const unexpected = response.status === 500 || (response.status > 500 && !retryOn.includes(response.status));
+        if ([502, 503, 504].includes(response.status)) this.tally.lastUnavailableAt = Date.now();
         if (response.status === 500) {
           this.tally.lastFiveHundredAt = Date.now();
           const route = `${method} ${path.replace(/\/[0-9a-f]{24}(?=\/|$)/g, '/:caseId')}`;
@@ -123,6 +126,7 @@ export class DrillClient {
       } catch (err) {
         const refused = (err as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED';
         this.count(refused ? 'refused' : 'network');
+        this.tally.lastUnavailableAt = Date.now();
         if (write && !refused) this.tally.cutWrites++;
       } finally {
         if (write) this.writesInFlight[node]!--;

@@ -88,6 +88,9 @@ export const postgresRestart: Drill = {
         casesPerMinute: Math.round((outcomes.length / elapsed) * 60 * 10) / 10,
         fiveHundredsByRoute: client.tally.fiveHundredsByRoute,
         lastFiveHundredAfterPostgresUpMs: client.tally.lastFiveHundredAt ? client.tally.lastFiveHundredAt - upAt : null,
+        // How long after PostgreSQL was back the last 503 (or refused connection) was answered: the
+        // app's recovery as clients saw it; 0 when every one came while it was still down.
+        apiRecoveredAfterPostgresUpMs: client.tally.lastUnavailableAt ? Math.max(0, client.tally.lastUnavailableAt - upAt) : 0,
         statuses: client.tally.statuses,
         retriedRequests: client.tally.retries,
         ...verification.counts,
