@@ -55,6 +55,8 @@ export interface ClusterOptions {
 
 export interface Cluster {
   dir: string;
+  /** The source tree the app processes run from (a drill's snapshot of HEAD, or this repository). */
+  appRoot: string;
   ports: ClusterPorts;
   namespace: string;
   /** `127.0.0.1:<frontend>`. */
@@ -266,6 +268,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 
   const cluster: Cluster = {
     dir,
+    appRoot,
     ports,
     namespace,
     temporalAddress,

@@ -4,19 +4,19 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../../runtime/config';
 import type { DrillClient } from './client';
 
-async function restaurant(): Promise<any> {
-  return JSON.parse(await readFile(join(PROJECT_ROOT, 'definitions', 'bundles', 'open-restaurant.json'), 'utf8'));
+/** The restaurant bundle of the tree the app runs from (`Cluster.appRoot`), not of the working tree. */
+async function restaurant(appRoot: string): Promise<any> {
+  return JSON.parse(await readFile(join(appRoot, 'definitions', 'bundles', 'open-restaurant.json'), 'utf8'));
 }
 
 /**
  * `drill-timers`: every item of the restaurant bundle approved by default when its limit passes
  * (超时默认), so that cases complete by their timers alone.
  */
-export async function timersBundle(): Promise<any> {
-  const definition = await restaurant();
+export async function timersBundle(appRoot: string): Promise<any> {
+  const definition = await restaurant(appRoot);
   return {
     ...definition,
     id: 'drill-timers',

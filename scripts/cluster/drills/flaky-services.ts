@@ -14,7 +14,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WebhookEventType } from '../../../domain/webhooks';
-import { PROJECT_ROOT } from '../../../runtime/config';
 import { TEST_CLOCK_CONSENT } from '../../../runtime/test-clock';
 import { verifyCases } from './checks';
 import { AFTER_LICENCE, DrillClient, pool, restaurantApplication, serverErrors, sleep } from './client';
@@ -96,7 +95,8 @@ export const flakyServices: Drill = {
 
     // A broken commitment is told to the applicant, the window and the departments whose results it
     // revokes (the licence's): by SMS to those of them the sample contacts give a phone number.
-    const contacts = JSON.parse(await readFile(join(PROJECT_ROOT, 'adapters', 'data', 'contacts.json'), 'utf8')).contacts as Record<string, { phone?: string }>;
+    // The sample contacts the app runs with (its snapshot's), not the working tree's.
+    const contacts = JSON.parse(await readFile(join(cluster.appRoot, 'adapters', 'data', 'contacts.json'), 'utf8')).contacts as Record<string, { phone?: string }>;
     const told = ['applicant:420104199003071234', 'department:gov-service', 'department:market-regulation'];
     const smsPerBroken = told.filter((recipient) => contacts[recipient]?.phone).length;
     const kept = outcomes.filter((o) => o.kept);

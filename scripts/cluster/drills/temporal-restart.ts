@@ -24,7 +24,7 @@ export const temporalRestart: Drill = {
   async run({ cluster, cases, log, run }) {
     const client = new DrillClient(cluster, run);
     await client.mintKeys();
-    const bundle = await timersBundle();
+    const bundle = await timersBundle(cluster.appRoot);
     await publish(client, bundle);
 
     // Open cases: started and accepted; the business licence is dispatched with its clock.
