@@ -3,7 +3,8 @@
  * `test/fixtures/record-histories.ts`: defaults, escalation, a broken commitment, a rejection; as the
  * workflows ran before patch `lean-case`, and as lean cases, `lean-*`; and rectifications of bad ratings,
  * `rectification-*`, one closed with its call-back and one overdue and open, recorded from
- * test/integration/workflows/rectification.test.ts) must replay against the current workflow code
+ * test/integration/workflows/rectification.test.ts, and one withdrawn by an amendment of the rating, recorded
+ * from test/integration/api/review-amendments.test.ts with YJS_RECORD_HISTORIES=1) must replay against the current workflow code
  * without non-determinism. A change that fails here needs `patched()`, not new fixtures.
  */
 import { readdir, readFile } from 'node:fs/promises';
