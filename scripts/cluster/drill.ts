@@ -51,11 +51,14 @@ let outcome: { problems: string[]; numbers: Record<string, unknown> } = { proble
 let crashed: Error | undefined;
 const load: number[] = [loadavg()[0]!];
 
-// Ctrl-C or a kill: the cluster's processes are detached, so stop them before going.
+// Ctrl-C or a kill: the cluster's processes are detached, so stop them before going, and remove its
+// folder (a database and logs under /tmp) unless --keep.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log(`${signal}: stopping the drill's cluster`);
     void stopCluster(dir, log)
+      .catch(() => undefined)
+      .then(() => (keep ? log(`cluster folder kept: ${dir}`) : rm(dir, { recursive: true, force: true })))
       .catch(() => undefined)
       .finally(() => process.exit(130));
   });
