@@ -72,11 +72,23 @@ describe.skipIf(skipBrowser)('a restaurant case through the screens', () => {
     await page.getByLabel('是否销售卷烟').check();
     await tobaccoDistance.fill('120');
 
+    // The upload rules at the material, as the API answers them to the multipart form: a text file is
+    // not a format it accepts (415), a sign design over its 5 MiB is too large (413).
+    const rulesUpload = page.locator('li[data-material="food-safety-rules"]');
+    await page.getByLabel('食品安全管理制度', { exact: false }).setInputFiles({ name: 'rules.txt', mimeType: 'text/plain', buffer: Buffer.from('no PDF') });
+    await poll(() => rulesUpload.getByRole('alert').textContent()).toContain('文件格式不符合要求');
+    expect(await rulesUpload.getByRole('alert').textContent()).toContain('text/plain');
+    const signUpload = page.locator('li[data-material="sign-design"]');
+    await page.getByLabel('招牌设计效果图及安全承诺书', { exact: false }).setInputFiles({ name: 'sign.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([PDF.buffer, Buffer.alloc(5 * 1024 * 1024)]) });
+    await poll(() => signUpload.getByRole('alert').textContent()).toContain('文件太大');
+    await checkPage(wang, 'applicant-upload-refused');
+
     // Every material but the sign design (tolerable: promised within 7 working days).
     for (const material of ['经营场所使用证明（租赁合同或产权证明）', '经营场所和设备布局、操作流程平面图', '食品安全管理制度', '场所平面布置图和消防设施检测报告']) {
       await page.getByLabel(material, { exact: false }).setInputFiles({ name: `${material}.pdf`, ...PDF });
     }
     await poll(() => page.getByText(/已上传/).count()).toBe(4);
+    expect(await rulesUpload.getByRole('alert').count()).toBe(0); // the accepted upload replaced the refusal
 
     // A wrong phone number is shown at its field, and nothing is submitted.
     await page.getByRole('button', { name: '提交申请' }).click();
@@ -172,8 +184,14 @@ describe.skipIf(skipBrowser)('a restaurant case through the screens', () => {
     await page.setViewportSize(PHONE);
     await page.goto(`${b.baseUrl}/`);
     await checkPage(applicant, 'phone-home');
+    // Her cases come from the API, not from this browser's storage.
+    await page.evaluate(() => localStorage.clear());
     await page.getByRole('main').getByRole('link', { name: '我的办件' }).click();
-    await page.getByRole('link', { name: '开办餐饮店一件事' }).click();
+    const tile = page.locator(`li[data-case="${caseId}"]`);
+    await poll(() => tile.textContent()).toContain('开办餐饮店一件事');
+    expect(await page.locator('li[data-case]').count()).toBe(1);
+    await checkPage(applicant, 'phone-my-cases');
+    await tile.getByRole('link', { name: '开办餐饮店一件事' }).click();
     const licence = page.locator('tr[data-item="business-licence"]');
     await poll(() => licence.textContent()).toContain('已批准');
     await poll(() => page.getByRole('region', { name: '告知承诺' }).textContent()).toContain('承诺已履行');
