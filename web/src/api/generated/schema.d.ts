@@ -895,9 +895,49 @@ export interface paths {
         put?: never;
         /**
          * Rate an ended case, or one of its items (好差评: 一次一评, 一事一评); a bad rating opens a rectification
-         * @description Only the applicant themself, signed in (an access token naming their subject), on their own case once it has ended (completed, rejected, withdrawn, refused or terminated). Levels: 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意; a 2 or 1 opens a rectification for the department rated (the item’s, or the window’s for the whole case), due in 15 working days. Once per case and once per item: a second, different rating answers 409; the same one again answers 200 with the stored rating (a retry).
+         * @description Only the applicant themself, signed in (an access token naming their subject), on their own case once it has ended (completed, rejected, withdrawn, refused or terminated). Levels: 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意; a 2 or 1 opens a rectification for the department rated (the item’s, or the window’s for the whole case), due in 15 working days. Once per case and once per item: a second, different rating answers 409 (amend it with PUT within its window instead); the same one again answers 200 with the stored rating (a retry).
          */
         post: operations["rateCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{caseId}/reviews/{reviewId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change one's rating within the bundle's window; every version is kept
+         * @description Only the applicant who rated, signed in, until the review’s amendableUntil (the bundle definition’s reviews.amendWithinHours after the first rating, 24 hours when it says nothing); after it 409, naming when the window closed. Officers, supervisors, integrators and other applicants: 403. The new version is what statistics count; from 不满意/非常不满意 to 基本满意 or better it withdraws the open rectification (counted as withdrawn, neither on time nor late), from a good level to a bad one it opens a rectification. The same body again, or a retry with the same Idempotency-Key, writes nothing and answers 200 with idempotent-replayed: true.
+         */
+        put: operations["amendReview"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{caseId}/reviews/{reviewId}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A rating and every version of it: the original and each amendment, with their times
+         * @description For those who follow the case, as its ratings.
+         */
+        get: operations["reviewHistory"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1181,6 +1221,25 @@ export interface components {
             };
             comment?: string;
         };
+        AmendReviewRequestInput: {
+            /** @description Overall satisfaction (整体满意度): 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意. */
+            level: number;
+            /**
+             * @description The online indicators of GB/T 39734 besides overall satisfaction, each on the five levels.
+             * @default {}
+             */
+            indicators: {
+                /** @description 办事效率, 1–5. */
+                efficiency?: number;
+                /** @description 办事指南精确度, 1–5. */
+                guideAccuracy?: number;
+                /** @description 办事便捷度, 1–5. */
+                convenience?: number;
+                /** @description 平台操作性, 1–5. */
+                usability?: number;
+            };
+            comment?: string;
+        };
         CallbackInput: {
             /**
              * @description satisfied, basically-satisfied, unsatisfied, or unreachable (the applicant could not be reached).
@@ -1250,11 +1309,12 @@ export interface components {
          *     case.completed: Every result was issued together (一次办结).
          *     case.withdrawn: The applicant withdrew the case (撤回申请).
          *     review.received: The applicant rated the case (好差评).
+         *     review.amended: The applicant changed their rating within the bundle's window (`data.previousLevel`, `data.level`, `data.version`).
          *     rectification.due: A rectification opened by a bad rating is due soon or overdue.
          *     rectification.closed: A rectification was closed with its call-back (回访).
          * @enum {string}
          */
-        WebhookEventTypeInput: "case.accepted" | "case.refused" | "item.step_completed" | "item.decided" | "item.supplement_requested" | "item.supplement_provided" | "item.defaulted" | "item.escalated" | "item.urged" | "commitment.fulfilled" | "commitment.broken" | "case.completed" | "case.withdrawn" | "review.received" | "rectification.due" | "rectification.closed";
+        WebhookEventTypeInput: "case.accepted" | "case.refused" | "item.step_completed" | "item.decided" | "item.supplement_requested" | "item.supplement_provided" | "item.defaulted" | "item.escalated" | "item.urged" | "commitment.fulfilled" | "commitment.broken" | "case.completed" | "case.withdrawn" | "review.received" | "review.amended" | "rectification.due" | "rectification.closed";
         NewWebhookSubscriptionInput: {
             /** @description Where events are POSTed (http or https). */
             url: string;
@@ -1961,8 +2021,39 @@ export interface components {
             };
             comment?: string;
             createdAt: string;
-            /** @description The rectification a bad rating (不满意, 非常不满意) opened. */
+            /** @description The rectification a bad rating (不满意, 非常不满意) opened; the latest when amendments opened several. */
             rectificationId?: string;
+            /** @description The current version: 1 as first given, one more per amendment. Statistics count the current one. */
+            version: number;
+            /** @description When the applicant last amended it. */
+            amendedAt?: string;
+            /** @description Until when the applicant may amend it (the bundle's reviews.amendWithinHours after the first rating); absent: never. */
+            amendableUntil?: string;
+        };
+        ReviewVersion: {
+            reviewId: string;
+            version: number;
+            level: number;
+            /** @description The online indicators of GB/T 39734 besides overall satisfaction, each on the five levels. */
+            indicators: {
+                /** @description 办事效率, 1–5. */
+                efficiency?: number;
+                /** @description 办事指南精确度, 1–5. */
+                guideAccuracy?: number;
+                /** @description 办事便捷度, 1–5. */
+                convenience?: number;
+                /** @description 平台操作性, 1–5. */
+                usability?: number;
+            };
+            comment?: string;
+            ratedBy: string;
+            /** @description When this version was given. */
+            createdAt: string;
+        };
+        ReviewHistory: {
+            review: components["schemas"]["Review"];
+            /** @description Every version, the original first. */
+            versions: components["schemas"]["ReviewVersion"][];
         };
         Rectification: {
             id: string;
@@ -1975,8 +2066,14 @@ export interface components {
             subjectId: string;
             level: number;
             comment?: string;
-            /** @enum {string} */
-            status: "open" | "closed";
+            /**
+             * @description withdrawn: the applicant amended the rating to a good level before it was closed (counted apart).
+             * @enum {string}
+             */
+            status: "open" | "closed" | "withdrawn";
+            /** @description The rating's version that opened it. */
+            reviewVersion: number;
+            withdrawnAt?: string;
             calendar: string;
             /** @description The limit in working days of the calendar. */
             days: number;
@@ -2008,6 +2105,13 @@ export interface components {
             review: components["schemas"]["Review"];
             rectification?: components["schemas"]["Rectification"];
         };
+        AmendmentReceipt: {
+            review: components["schemas"]["Review"];
+            /** @description The rectification the amendment withdrew (from a bad level to a good one). */
+            withdrawn?: components["schemas"]["Rectification"];
+            /** @description The rectification the amendment opened (from a good level to a bad one). */
+            opened?: components["schemas"]["Rectification"];
+        };
         CaseReviews: {
             reviews: components["schemas"]["Review"][];
         };
@@ -2037,12 +2141,14 @@ export interface components {
             bad: number;
             rectifications: {
                 opened: number;
+                /** @description Withdrawn by an amendment of the rating to a good level: neither on time nor late. */
+                withdrawn: number;
                 open: number;
                 overdue: number;
                 closed: number;
                 closedOnTime: number;
                 calledBack: number;
-                /** @description 差评整改率: closed / opened. */
+                /** @description 差评整改率: closed / (opened − withdrawn). */
                 rectificationRate: number;
                 /** @description 按时整改率: closed by the deadline / (closed + open past the deadline). */
                 onTimeRate: number;
@@ -2066,12 +2172,14 @@ export interface components {
                 bad: number;
                 rectifications: {
                     opened: number;
+                    /** @description Withdrawn by an amendment of the rating to a good level: neither on time nor late. */
+                    withdrawn: number;
                     open: number;
                     overdue: number;
                     closed: number;
                     closedOnTime: number;
                     calledBack: number;
-                    /** @description 差评整改率: closed / opened. */
+                    /** @description 差评整改率: closed / (opened − withdrawn). */
                     rectificationRate: number;
                     /** @description 按时整改率: closed by the deadline / (closed + open past the deadline). */
                     onTimeRate: number;
@@ -2096,11 +2204,12 @@ export interface components {
          *     case.completed: Every result was issued together (一次办结).
          *     case.withdrawn: The applicant withdrew the case (撤回申请).
          *     review.received: The applicant rated the case (好差评).
+         *     review.amended: The applicant changed their rating within the bundle's window (`data.previousLevel`, `data.level`, `data.version`).
          *     rectification.due: A rectification opened by a bad rating is due soon or overdue.
          *     rectification.closed: A rectification was closed with its call-back (回访).
          * @enum {string}
          */
-        WebhookEventType: "case.accepted" | "case.refused" | "item.step_completed" | "item.decided" | "item.supplement_requested" | "item.supplement_provided" | "item.defaulted" | "item.escalated" | "item.urged" | "commitment.fulfilled" | "commitment.broken" | "case.completed" | "case.withdrawn" | "review.received" | "rectification.due" | "rectification.closed";
+        WebhookEventType: "case.accepted" | "case.refused" | "item.step_completed" | "item.decided" | "item.supplement_requested" | "item.supplement_provided" | "item.defaulted" | "item.escalated" | "item.urged" | "commitment.fulfilled" | "commitment.broken" | "case.completed" | "case.withdrawn" | "review.received" | "review.amended" | "rectification.due" | "rectification.closed";
         NotificationDelivery: {
             notificationId: string;
             caseId: string;
@@ -8066,6 +8175,231 @@ export interface operations {
             };
         };
     };
+    amendReview: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key have the effect of one request (IETF draft-ietf-httpapi-idempotency-key-header). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                caseId: string;
+                reviewId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AmendReviewRequestInput"];
+            };
+        };
+        responses: {
+            /** @description Change one's rating within the bundle's window; every version is kept */
+            200: {
+                headers: {
+                    /** @description "true" when an earlier request with the same Idempotency-Key already did this: the response repeats its outcome. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentReceipt"];
+                };
+            };
+            /** @description The request is malformed (/problems/malformed-request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required (/problems/unauthenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this principal (/problems/forbidden); Another department is responsible (/problems/wrong-department). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (/problems/not-found); The case has no such item (/problems/unknown-item). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state (/problems/illegal-transition); This version is already published with different content (/problems/version-conflict). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large (/problems/payload-too-large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request (/problems/idempotency-key-reused); The bundle definition is invalid (/problems/invalid-definition); The application is invalid (/problems/invalid-application); The request cannot be carried out as given (/problems/invalid-request); The applicant is not eligible (/problems/not-eligible). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (/problems/internal). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reviewHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                reviewId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A rating and every version of it: the original and each amendment, with their times */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewHistory"];
+                };
+            };
+            /** @description The request is malformed (/problems/malformed-request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required (/problems/unauthenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this principal (/problems/forbidden); Another department is responsible (/problems/wrong-department). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (/problems/not-found); The case has no such item (/problems/unknown-item). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (/problems/internal). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listReviews: {
         parameters: {
             query?: {
@@ -8155,7 +8489,7 @@ export interface operations {
             query?: {
                 /** @description A department officer's own by default; supervisors every department's. */
                 department?: string;
-                status?: "open" | "closed";
+                status?: "open" | "closed" | "withdrawn";
                 card?: "none" | "yellow" | "red" | "overdue";
                 pageSize?: number;
                 pageToken?: string;
