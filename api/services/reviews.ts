@@ -124,9 +124,11 @@ export class ReviewService {
    */
   async amend(caseId: string, reviewId: string, rater: Rater, request: AmendReviewRequest, key?: IdempotencyKey): Promise<AmendOutcome> {
     const { progress } = await this.cases.readProgress(caseId);
+    // Another applicant learns nothing of the case's reviews, not even which exist.
+    if (progress.applicant.subjectId !== rater.subjectId) throw new NotYourCaseError();
     const stored = await this.store.review(reviewId);
     if (!stored || stored.caseId !== caseId) throw new UnknownReviewError(caseId, reviewId);
-    if (progress.applicant.subjectId !== rater.subjectId || stored.subjectId !== rater.subjectId) throw new NotYourCaseError();
+    if (stored.subjectId !== rater.subjectId) throw new NotYourCaseError();
     const { plan } = this.registry.get(progress.bundleId, progress.bundleVersion);
     const result = await this.store.amend({
       reviewId,

@@ -179,7 +179,8 @@ describe('amending a rating (好差评)', () => {
     expect(history.review).toMatchObject({ level: 5, version: 1 });
     // Another applicant is refused as before, not told about the window.
     expect((await call(company, 'PUT', `/cases/${caseId}/reviews/${review.id}`, { level: 1 })).status).toBe(403);
-    // A review of another case is not found under this one.
+    // A review that is not the case's is not found under it; another applicant learns not even that.
     expect((await call(wang, 'PUT', `/cases/${caseId}/reviews/nosuchreview`, { level: 1 })).status).toBe(404);
+    expect((await call(company, 'PUT', `/cases/${caseId}/reviews/nosuchreview`, { level: 1 })).status).toBe(403);
   }, 120_000);
 });
