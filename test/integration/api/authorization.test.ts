@@ -138,6 +138,8 @@ const EXPECTED: Record<string, number[]> = {
   // 好差评: only the applicant themself rates (test/integration/workflows/rectification.test.ts signs in as one).
   rateCase: PEOPLE_ONLY,
   listCaseReviews: CASE_READ,
+  amendReview: PEOPLE_ONLY, // and the applicant who rated: test/integration/api/review-amendments.test.ts
+  reviewHistory: CASE_READ,
   listReviews: /*               */ [401, 403, 403, 403, 200, 200, 403, 403, 403],
   listRectifications: /*        */ [401, 403, 403, 403, 200, 200, 200, 403, 403],
   getRectification: /*          */ [401, 403, 403, 403, 200, 200, 200, 403, 403],
@@ -248,6 +250,8 @@ const CALLS: Record<string, Call> = {
   listWindowApplications: { fixture: 'none', params: { department: 'gov-service' } },
   rateCase: { fixture: 'ended', payload: { level: 1, itemId: ITEM, comment: '太慢' } },
   listCaseReviews: { fixture: 'in-review' },
+  amendReview: { fixture: 'rectification', payload: { level: 4 } }, // no API key may: it would withdraw the rectification
+  reviewHistory: { fixture: 'rectification' },
   listReviews: { fixture: 'none', query: { level: '1' } },
   listRectifications: { fixture: 'none', query: { department: 'market-regulation' } },
   getRectification: { fixture: 'rectification' },
@@ -291,7 +295,7 @@ async function fixture(kind: Fixture): Promise<Target> {
     if (kind === 'ended') return { caseId };
     // Rated by its applicant through the service (this matrix has API keys only; the route's own test signs in).
     const { rectification } = await stack.app.reviews.rate(caseId!, { principalId: 'applicant', subjectId: SUBJECT }, { level: 1, itemId: ITEM, indicators: {} });
-    return { caseId, params: { rectificationId: rectification!.id } };
+    return { caseId, params: { rectificationId: rectification!.id, reviewId: rectification!.reviewId } };
   }
   if (kind === 'subscription') {
     const created = await ok(stack.as('integrator', { method: 'POST', url: '/webhooks/subscriptions', payload: CALLS.createWebhookSubscription!.payload as object }), 201);
