@@ -22,6 +22,7 @@ import { InboxPage } from './workbench/inbox-page';
 import { ItemPage } from './workbench/item-page';
 import { SupervisionPage } from './supervision/supervision-page';
 import { NoticesPage } from './notices/notices-page';
+import { RectificationsPage } from './supervision/rectifications-page';
 
 const StudioPage = lazy(() => import('./studio/studio-page'));
 
@@ -58,6 +59,7 @@ export function App() {
               )}
             </Route>
             <Route path="/supervision-desk">{() => <RequirePerson allow={['supervisor']}>{(s) => <SupervisionPage session={s} />}</RequirePerson>}</Route>
+            <Route path="/rectifications-desk">{() => <RequirePerson allow={['department', 'supervisor']}>{(s) => <RectificationsPage session={s} />}</RequirePerson>}</Route>
             <Route path="/studio">{() => <RequirePerson allow={['designer']}>{() => <StudioPage />}</RequirePerson>}</Route>
             <Route component={NotFoundPage} />
           </Switch>

@@ -21,7 +21,7 @@ export function Layout({ children }: { children: ReactNode }) {
     links.push({ href: PATHS.notices, label: unread > 0 ? t('nav.noticesUnread', { count: unread }) : t('nav.notices') });
   }
   if (hasRole(session, 'window')) links.push({ href: PATHS.window, label: t('nav.window') });
-  if (hasRole(session, 'department')) links.push({ href: PATHS.workbench, label: t('nav.workbench') });
+  if (hasRole(session, 'department')) links.push({ href: PATHS.workbench, label: t('nav.workbench') }, { href: PATHS.rectifications, label: t('nav.rectifications') });
   if (hasRole(session, 'supervisor')) links.push({ href: PATHS.supervision, label: t('nav.supervision') });
   if (hasRole(session, 'designer')) links.push({ href: PATHS.studio, label: t('nav.studio') });
   return (

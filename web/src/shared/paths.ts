@@ -11,5 +11,6 @@ export const PATHS = {
   workbench: '/workbench',
   item: (caseId: string, itemId: string) => `/workbench/${encodeURIComponent(caseId)}/${encodeURIComponent(itemId)}`,
   supervision: '/supervision-desk',
+  rectifications: '/rectifications-desk',
   studio: '/studio',
 } as const;

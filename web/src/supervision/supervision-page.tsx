@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
@@ -12,18 +13,32 @@ import { formatDate, formatPercent } from '../shared/format';
 import { PATHS } from '../shared/paths';
 import { BarChart } from './bar-chart';
 import { TableWrap } from '../shared/table-wrap';
+import { DefaultNotice } from './default-notice';
+import { Rectifications } from './rectifications';
+import { ReviewCharts } from './review-charts';
 
 const CARDS = ['red', 'overdue', 'yellow'] as const;
-type Tab = (typeof CARDS)[number] | 'defaulted' | 'all';
+type Tab = (typeof CARDS)[number] | 'defaulted' | 'escalated' | 'all';
 
-/** The API's filter for a tab: a card, a status, or none. */
+/** The API's filter for a tab: a card, a status, escalated items, or none. */
 function filterOf(tab: Tab) {
   if (tab === 'all') return {};
   if (tab === 'defaulted') return { status: 'defaulted' as const };
+  if (tab === 'escalated') return { escalated: 'true' as const };
   return { card: tab };
 }
 
-/** 电子监察: items by card across departments, defaulted items, and the statistics as charts. */
+function tabName(tab: Tab, t: TFunction): string {
+  if (tab === 'defaulted') return t('status.defaulted');
+  if (tab === 'escalated') return t('supervision.escalated');
+  if (tab === 'all') return t('supervision.all');
+  return t(`card.${tab}`);
+}
+
+/**
+ * 电子监察: items by card across departments, defaulted items with their sealed notices, escalated
+ * items, urges, the rectifications of bad ratings (差评整改), and the statistics (好差评 too) as charts.
+ */
 export function SupervisionPage(_: { session: Session }) {
   const { t } = useTranslation();
   const [card, setCard] = useState<Tab>('red');
@@ -64,7 +79,7 @@ export function SupervisionPage(_: { session: Session }) {
     <section aria-labelledby="supervision-title">
       <h1 id="supervision-title">{t('supervision.title')}</h1>
       <div role="tablist" aria-label={t('supervision.cards')} className="tabs">
-        {[...CARDS, 'defaulted' as const, 'all' as const].map((c) => (
+        {[...CARDS, 'defaulted' as const, 'escalated' as const, 'all' as const].map((c) => (
           <button
             key={c}
             role="tab"
@@ -76,7 +91,7 @@ export function SupervisionPage(_: { session: Session }) {
               setPages([]);
             }}
           >
-            {c === 'defaulted' ? t('status.defaulted') : c === 'all' ? t('supervision.all') : t(`card.${c}`)}
+            {tabName(c, t)}
           </button>
         ))}
       </div>
@@ -108,12 +123,16 @@ export function SupervisionPage(_: { session: Session }) {
                     <th scope="row">
                       <Link href={PATHS.item(item.caseId, item.itemId)}>{item.title ? localized(item.title) : item.itemId}</Link>
                     </th>
-                    <td>{item.department}</td>
+                    <td>
+                      {item.department}
+                      {item.escalatedFrom && <div className="muted">{t('supervision.escalatedFrom', { from: item.escalatedFrom.join('、') })}</div>}
+                    </td>
                     <td>
                       <code>{item.caseId}</code>
                     </td>
                     <td>
                       <StatusBadge status={item.status} />
+                      {item.status === 'defaulted' && <DefaultNotice caseId={item.caseId} itemId={item.itemId} label={item.title ? localized(item.title) : item.itemId} />}
                     </td>
                     <td>{item.deadline ? formatDate(item.deadline) : '—'}</td>
                     <td>
@@ -153,6 +172,8 @@ export function SupervisionPage(_: { session: Session }) {
         </nav>
       </div>
 
+      <Rectifications />
+
       <section aria-labelledby="stats-title">
         <h2 id="stats-title">{t('supervision.statistics')}</h2>
         <label htmlFor="stats-bundle">{t('supervision.bundle')}</label>{' '}
@@ -183,6 +204,7 @@ export function SupervisionPage(_: { session: Session }) {
               title={t('supervision.cases')}
               bars={Object.entries(s.cases).map(([status, count]) => ({ label: t(`status.${status}`, { defaultValue: status }), value: count, text: String(count) }))}
             />
+            <ReviewCharts reviews={s.reviews} />
             <p className="muted">
               {t('supervision.handling', { mean: s.handlingWorkingDays.mean.toFixed(1), median: s.handlingWorkingDays.median.toFixed(1), limit: s.handlingWorkingDays.meanPromisedLimit.toFixed(1) })}
             </p>
