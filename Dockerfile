@@ -1,6 +1,17 @@
 # The yijianshi app image: one image, two roles chosen by the command (see temporal-docker.yml):
 #   worker: npx tsx runtime/worker-main.ts     api: npx tsx runtime/api-main.ts
+# The API also serves the web screens, signing people in at YJS_OIDC_ISSUER (the screens' client: YJS_OIDC_CLIENT_ID).
 # Both need TEMPORAL_ADDRESS and DATABASE_URL; the image carries no Temporal server or binaries (.tools/ is not copied).
+
+# The web screens, built with the dev dependencies (Vite, React) in a stage of their own; only the
+# built files (web/dist) reach the image, where the API serves them on its origin (api/web.ts).
+FROM node:20-slim AS screens
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci || npm install --no-save
+COPY . .
+RUN npx tsx scripts/build-web.ts --force
+
 FROM node:20-slim
 
 ENV NODE_ENV=production \
@@ -23,6 +34,7 @@ RUN npm ci --omit=dev \
     && npm cache clean --force
 
 COPY --chown=node:node . .
+COPY --from=screens --chown=node:node /build/web/dist ./web/dist
 RUN mkdir -p /app/.data && chown node:node /app/.data
 VOLUME ["/app/.data"]
 

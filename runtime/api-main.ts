@@ -5,7 +5,7 @@
  */
 import { ApiKeyAuthenticator } from '../api/auth';
 import { buildApp } from '../api/app';
-import { apiKeysLocation, onShutdown, openAppDatabase, openCertificates, openClient, openKeys, openRegistry, openStores } from './components';
+import { apiKeysLocation, onShutdown, openAppDatabase, openCertificates, openClient, openKeys, openRegistry, openStores, openWebScreens } from './components';
 import { loadConfig } from './config';
 import { openIdentity } from './identity';
 import { serverDatabaseUrl } from './database';
@@ -58,6 +58,8 @@ const app = await buildApp({
   temporalTimeoutMs: config.temporalTimeoutMs,
   progressFallbackMs: config.progressFallbackMs,
   sealVerifyRatePerMinute: config.sealVerifyRatePerMinute,
+  // The screens, when built (the image builds them), signing people in at the cluster's issuer.
+  web: openWebScreens(config, identity.issuer),
   // Subscriptions, dead-letter replays, in-app notices and failed deliveries; the worker delivers.
   ...pick(openDelivery(database.db)),
 });

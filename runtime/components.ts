@@ -2,6 +2,7 @@
  * The parts every process of the deployment opens the same way: the database and its stores, the
  * registry, seal keys, credit, clients.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
@@ -28,7 +29,8 @@ import { keyStoreFromEnv, type KeyStore } from '../adapters/keystore';
 import type { Outbox } from '../adapters/outbox';
 import { S3BlobBytes } from '../adapters/s3-blobs';
 import { DefinitionRegistry, type RegistryStore } from '../definitions/registry';
-import type { Config } from './config';
+import type { WebOptions } from '../api/web';
+import { PROJECT_ROOT, type Config } from './config';
 import { openDatabase, type AppDatabase } from './database';
 
 /** The database of the config (`DATABASE_URL`, else PGlite in `<data>/pglite`), migrated. */
@@ -138,4 +140,15 @@ export function onShutdown(stop: () => Promise<void>): void {
       );
     });
   }
+}
+
+/**
+ * The web screens when they are built (web/dist: `npm start`'s prestart, the image's build stage), on
+ * the API's own origin, signing people in at `issuer` with the screens' public client; undefined when
+ * there is no build (the API alone).
+ */
+export function openWebScreens(config: Config, issuer: string | undefined): WebOptions | undefined {
+  const root = join(PROJECT_ROOT, 'web', 'dist');
+  if (!existsSync(join(root, 'index.html'))) return undefined;
+  return { root, ...(issuer ? { oidc: { issuer, clientId: config.oidc.embedded.clientId } } : {}) };
 }

@@ -4,7 +4,6 @@
  * dev server with its web UI), loads the bundles, runs the worker and the API, prints URLs.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { ApiKeyAuthenticator } from '../api/auth';
 import { buildApp } from '../api/app';
 import { fileLayoutOf } from '../adapters/db/import-files';
@@ -14,6 +13,7 @@ import {
   departmentsOf,
   onShutdown,
   openAppDatabase,
+  openWebScreens,
   openCertificates,
   openClient,
   openCredit,
@@ -22,7 +22,7 @@ import {
   openStores,
   openWorkerConnection,
 } from './components';
-import { loadConfig, PROJECT_ROOT } from './config';
+import { loadConfig } from './config';
 import { openIdentity } from './identity';
 import { provisionTemporal } from './temporal';
 import { createWorker, stopWorker } from './worker';
@@ -57,10 +57,7 @@ if (devKeys) mintDevKeysOnPublish(registry, stores.apiKeys, config.devTokensFile
 // People sign in at the embedded OIDC provider (or YJS_OIDC_ISSUER's); integrators keep their API keys.
 const identity = await openIdentity(config.oidc, new ApiKeyAuthenticator(stores.apiKeys));
 // The web screens, built by `npm start`'s prestart step (scripts/build-web.ts), signing people in at the same issuer.
-const webRoot = join(PROJECT_ROOT, 'web', 'dist');
-const web = existsSync(join(webRoot, 'index.html'))
-  ? { root: webRoot, ...(identity.issuer ? { oidc: { issuer: identity.issuer, clientId: config.oidc.embedded.clientId } } : {}) }
-  : undefined;
+const web = openWebScreens(config, identity.issuer);
 const app = await buildApp({
   client,
   namespace: temporal.namespace,

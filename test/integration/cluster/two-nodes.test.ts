@@ -160,6 +160,18 @@ describe('two API nodes and two workers on one database and one Temporal', () =>
   const uploads = new Set<string>();
   let v2Winner = '';
 
+  it('serves the web screens on each API node (npm test builds them first), never over an API route', async () => {
+    for (const base of nodes) {
+      const page = await fetch(`${base}/workbench`, { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await page.text()).toContain('id="yjs-config"');
+      const api = await fetch(`${base}/no-such-route`, { headers: { accept: 'application/json' } });
+      expect(api.status).toBe(404);
+      expect(api.headers.get('content-type')).toMatch(/problem\+json/);
+    }
+  });
+
   it('mints API keys on both nodes at once: distinct default ids, one of two racing explicit ids, every key valid on both nodes', async () => {
     const principals = [
       { roles: ['integrator'] },
