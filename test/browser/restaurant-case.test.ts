@@ -185,7 +185,7 @@ describe.skipIf(skipBrowser)('a restaurant case through the screens', () => {
     await page.goto(`${b.baseUrl}/`);
     await checkPage(applicant, 'phone-home');
     // Her cases come from the API, not from this browser's storage.
-    await page.evaluate(() => localStorage.clear());
+    await page.evaluate('localStorage.clear()');
     await page.getByRole('main').getByRole('link', { name: '我的办件' }).click();
     const tile = page.locator(`li[data-case="${caseId}"]`);
     await poll(() => tile.textContent()).toContain('开办餐饮店一件事');
