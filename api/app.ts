@@ -49,7 +49,7 @@ import { materialRoutes } from './routes/applicant/materials';
 import { myCaseRoutes } from './routes/applicant/my-cases';
 import { supplementRoutes } from './routes/applicant/supplements';
 import { withdrawalRoutes } from './routes/applicant/withdrawal';
-import { caseFileRoutes } from './routes/department/case-files';
+import { caseFileRoutes, materialLinkRoutes } from './routes/department/case-files';
 import { commitmentRoutes } from './routes/department/commitments';
 import { inboxRoutes } from './routes/department/inbox';
 import { itemRoutes } from './routes/department/items';
@@ -164,6 +164,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.web) await app.register(webScreens, options.web);
   await app.register(metaRoutes);
   if (options.keys) await app.register(sealRoutes, { verifyRatePerMinute: options.sealVerifyRatePerMinute });
+  // A material link's sealed token is its permission: a browser tab opens it without a key.
+  await app.register(materialLinkRoutes, { blobs: options.blobs });
   await app.register(async (secured) => {
     await secured.register(authentication);
     await secured.register(temporalDeadlines, { timeoutMs: options.temporalTimeoutMs });

@@ -27,7 +27,7 @@ type Operation = {
 };
 
 /** Routes anyone may call without a key (registered outside the authenticated scope in `app.ts`). */
-export const PUBLIC_ROUTES: readonly RegExp[] = [/^\/health$/, /^\/definitions\/schema$/, /^\/lifecycle$/, /^\/problems\//, /^\/seals\//];
+export const PUBLIC_ROUTES: readonly RegExp[] = [/^\/health$/, /^\/definitions\/schema$/, /^\/lifecycle$/, /^\/problems\//, /^\/seals\//, /^\/material-links$/];
 
 /** Tags of the operations that need Temporal: they answer 503 when it (or the worker) is unreachable. */
 const TEMPORAL_TAGS = new Set(['cases', 'window', 'departments', 'supervision']);
@@ -66,6 +66,12 @@ const SUCCESS: Record<string, Record<string, { description: string; headers?: Re
       headers: { ETag: header('The sha256 of the bytes, quoted.'), 'Content-Disposition': header('inline, with the material\'s name as filename*.') },
     },
   },
+  openMaterialLink: {
+    '200': {
+      description: "The bytes, as their upload's media type; inline, sandboxed (Content-Security-Policy: sandbox), never sniffed.",
+      headers: { ETag: header('The sha256 of the bytes, quoted.'), 'Content-Disposition': header('inline, with the material\'s name as filename*.') },
+    },
+  },
 };
 
 /** Operations that produce another media type than JSON. */
@@ -74,6 +80,7 @@ const MEDIA_TYPES: Record<string, string> = {
   getDefinitionSchema: 'application/schema+json',
   getFormTypes: 'application/typescript',
   getCaseMaterialContent: 'application/octet-stream', // in truth the upload's own media type (PDF, JPEG, PNG…)
+  openMaterialLink: 'application/octet-stream',
 };
 
 /** Summaries for operations whose route declares none. */

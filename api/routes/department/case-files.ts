@@ -6,8 +6,16 @@
  * (`assertCaseRead`); everyone else is refused before anything about the case is told.
  *
  * One form is shared by design (一表申请): a department sees the whole form, as it sees every material.
+ *
+ * A browser tab cannot send the person's token in a header, and bytes fetched by the screens and
+ * opened as a blob URL would keep the screens' own Content-Security-Policy (a PDF viewer or an image
+ * document then breaks). So the screens ask for a link instead (`POST …/links`, checked as above): a
+ * short-lived URL, its token sealed by this API (a MAC, as page tokens are) and naming the bytes,
+ * which the tab opens at `GET /material-links?token=…` without a key, answered with the same
+ * sandboxed headers as `…/content`.
  */
 import { isDeepStrictEqual } from 'node:util';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { BlobStore } from '../../../adapters/blobs';
@@ -17,6 +25,7 @@ import { prefill } from '../../../forms/prefill';
 import type { CaseInput, CaseProgress, MaterialRef } from '../../../workflows/contract';
 import { applicabilityOf, assertCaseRead } from '../../access';
 import { principalOf } from '../../auth';
+import { openPageToken, sealPageToken } from '../../page-token';
 import { HttpProblem, ProblemSchema } from '../../problems';
 import { CaseParams } from '../../schemas';
 import type { CaseService } from '../../services/case-service';
@@ -94,6 +103,69 @@ export function currentMaterial(input: CaseInput, progress: CaseProgress, materi
   return later.at(-1)?.ref ?? input.application.materials.find((m) => m.id === material);
 }
 
+/** How long a material link opens its bytes: enough for a tab to load them, too short to pass around. */
+export const MATERIAL_LINK_TTL_SECONDS = 120;
+
+const LINK_SCOPE = 'material-link';
+
+interface LinkClaims {
+  /** The bytes (sha256), the material's id and name, and when the link stops working (epoch seconds). */
+  sha256: string;
+  material: string;
+  name?: string;
+  expires: number;
+}
+
+export function sealMaterialLink(claims: LinkClaims): string {
+  return sealPageToken(LINK_SCOPE, Buffer.from(JSON.stringify(claims)));
+}
+
+/** The claims of a link this API sealed and that has not expired; undefined for anything else. */
+export function openMaterialLink(token: string, nowSeconds: number): LinkClaims | undefined {
+  const bytes = openPageToken(LINK_SCOPE, token);
+  if (!bytes) return undefined;
+  try {
+    const claims = JSON.parse(bytes.toString('utf8')) as LinkClaims;
+    return typeof claims.sha256 === 'string' && typeof claims.material === 'string' && claims.expires > nowSeconds ? claims : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The bytes with their media type, inline and sandboxed, never sniffed, the sha256 as ETag; 304 when the client has them. */
+async function sendContent(request: FastifyRequest, reply: FastifyReply, blobs: BlobStore | undefined, sha256: string, material: string, name: string | undefined) {
+  if (!blobs) throw new HttpProblem('unavailable', 'No upload store is configured.');
+  const etag = `"${sha256}"`;
+  if (matchesEtag(request.headers['if-none-match'], etag)) return reply.status(304).header('etag', etag).send(null);
+  const stored = await blobs.get(sha256);
+  if (!stored) throw new HttpProblem('not-found', `The upload of material "${material}" is not in the store.`);
+  return (
+    reply
+      .status(200)
+      .header('content-type', stored.blob.mediaType)
+      .header('content-disposition', contentDisposition(material, name, stored.blob.mediaType))
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', CONTENT_CSP)
+      .header('etag', etag)
+      // Fastify sends a Buffer as it is, never through the response schema (which documents the bytes as a string).
+      .send(stored.bytes as unknown as string)
+  );
+}
+
+/** The uploaded bytes of a material of the case (the last supplied), or a 404 problem saying why there are none. */
+function uploadOf(caseInput: CaseInput, progress: CaseProgress, material: string): { sha256: string; name?: string } {
+  const ref = currentMaterial(caseInput, progress, material);
+  if (!ref) throw new HttpProblem('not-found', `Case "${caseInput.caseId}" has no material "${material}".`);
+  if (!ref.sha256) {
+    // 免证明: the state fetched it from the licence library; there are no bytes to show.
+    if (ref.ref?.startsWith('licence:')) {
+      throw new HttpProblem('not-found', `Material "${material}" is an electronic licence (${ref.ref.slice('licence:'.length)}) from the licence library: nothing was uploaded.`);
+    }
+    throw new HttpProblem('not-found', `Material "${material}" was declared without an upload: there are no bytes to show.`);
+  }
+  return { sha256: ref.sha256, name: caseInput.plan.materials.find((m) => m.id === material)?.name.zh };
+}
+
 /** Reads the case once for both the access check and the route: the progress, and the input it started with. */
 async function readable(cases: CaseService, request: Parameters<typeof principalOf>[0], caseId: string): Promise<{ input: () => Promise<CaseInput>; progress: CaseProgress }> {
   const progress = await cases.progress(caseId);
@@ -102,6 +174,14 @@ async function readable(cases: CaseService, request: Parameters<typeof principal
   await assertCaseRead(principalOf(request), progress, applicabilityOf(input));
   return { input, progress };
 }
+
+const MaterialLinkResponse = z
+  .object({
+    url: z.string().meta({ description: 'Where a browser tab opens the bytes, without a key: GET /material-links?token=….' }),
+    expiresAt: z.string().meta({ description: 'When the link stops working (an ISO instant).' }),
+    sha256: z.string(),
+  })
+  .meta({ id: 'MaterialLink' });
 
 export const caseFileRoutes: FastifyPluginAsyncZod<CaseFileRoutesOptions> = async (app, { registry, blobs, certificates }) => {
   const { cases } = app;
@@ -154,30 +234,51 @@ export const caseFileRoutes: FastifyPluginAsyncZod<CaseFileRoutesOptions> = asyn
     async (request, reply) => {
       const { caseId, material } = request.params;
       const { input, progress } = await readable(cases, request, caseId);
-      const caseInput = await input();
-      const ref = currentMaterial(caseInput, progress, material);
-      if (!ref) throw new HttpProblem('not-found', `Case "${caseId}" has no material "${material}".`);
-      if (!ref.sha256) {
-        // 免证明: the state fetched it from the licence library; there are no bytes to show.
-        if (ref.ref?.startsWith('licence:')) {
-          throw new HttpProblem('not-found', `Material "${material}" is an electronic licence (${ref.ref.slice('licence:'.length)}) from the licence library: nothing was uploaded.`);
-        }
-        throw new HttpProblem('not-found', `Material "${material}" was declared without an upload: there are no bytes to show.`);
-      }
-      if (!blobs) throw new HttpProblem('unavailable', 'No upload store is configured.');
-      const etag = `"${ref.sha256}"`;
-      if (matchesEtag(request.headers['if-none-match'], etag)) return reply.status(304).header('etag', etag).send(null);
-      const stored = await blobs.get(ref.sha256);
-      if (!stored) throw new HttpProblem('not-found', `The upload of material "${material}" is not in the store.`);
-      const name = caseInput.plan.materials.find((m) => m.id === material)?.name.zh;
-      return reply
-        .header('content-type', stored.blob.mediaType)
-        .header('content-disposition', contentDisposition(material, name, stored.blob.mediaType))
-        .header('x-content-type-options', 'nosniff')
-        .header('content-security-policy', CONTENT_CSP)
-        .header('etag', etag)
-        // Fastify sends a Buffer as it is, never through the response schema (which documents the bytes as a string).
-        .send(stored.bytes as unknown as string);
+      const { sha256, name } = uploadOf(await input(), progress, material);
+      return sendContent(request, reply, blobs, sha256, material, name);
+    },
+  );
+
+  app.post(
+    '/cases/:caseId/materials/:material/links',
+    {
+      schema: {
+        tags: ['cases'],
+        operationId: 'createMaterialLink',
+        summary: 'A short-lived link that opens the uploaded bytes of a material in a browser tab (no key needed to follow it)',
+        params: MaterialContentParams,
+        response: { 201: MaterialLinkResponse, ...READ_PROBLEMS },
+      },
+    },
+    async (request, reply) => {
+      const { caseId, material } = request.params;
+      const { input, progress } = await readable(cases, request, caseId);
+      const { sha256, name } = uploadOf(await input(), progress, material);
+      const expires = Math.floor(Date.now() / 1000) + MATERIAL_LINK_TTL_SECONDS;
+      const url = `/material-links?token=${sealMaterialLink({ sha256, material, ...(name ? { name } : {}), expires })}`;
+      return reply.status(201).send({ url, expiresAt: new Date(expires * 1000).toISOString(), sha256 });
+    },
+  );
+};
+
+/** `GET /material-links?token=…`: outside the authenticated scope, the sealed token is the permission. */
+export const materialLinkRoutes: FastifyPluginAsyncZod<{ blobs?: BlobStore }> = async (app, { blobs }) => {
+  app.get(
+    '/material-links',
+    {
+      schema: {
+        tags: ['forms'],
+        operationId: 'openMaterialLink',
+        summary: 'The bytes a material link names, as GET /cases/{caseId}/materials/{material}/content answers them, until the link expires',
+        querystring: z.object({ token: z.string().min(1).max(2000) }),
+        headers: z.object({ 'if-none-match': z.string().max(1000).optional() }),
+        response: { 200: z.string(), 304: z.null().meta({ description: 'The client holds these bytes (If-None-Match).' }), 400: ProblemSchema, 404: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const claims = openMaterialLink(request.query.token, Date.now() / 1000);
+      if (!claims) throw new HttpProblem('not-found', 'This link is not one this API made, or it has expired: open the material again from its page.');
+      return sendContent(request, reply, blobs, claims.sha256, claims.material, claims.name);
     },
   );
 };

@@ -105,6 +105,8 @@ const EXPECTED: Record<string, number[]> = {
   listCaseDocuments: CASE_READ,
   getCaseForm: CASE_READ,
   getCaseMaterialContent: CASE_READ,
+  createMaterialLink: /*        */ [401, 201, 201, 403, 201, 201, 201, 403, 403],
+  openMaterialLink: ANY, // the sealed token is the permission (minted for whom may read the case)
   acceptCase: WINDOW_ACT,
   refuseCase: WINDOW_ACT,
   withdrawCase: APPLICANT_SIDE, // and the applicant themself: test/integration/api/withdrawal.test.ts
@@ -163,12 +165,14 @@ const EXPECTED: Record<string, number[]> = {
 
 // --- what each operation is sent -----------------------------------------------------------------
 
-type Fixture = 'none' | 'submitted' | 'in-review' | 'uploaded' | 'supplementing' | 'special-step' | 'commitment' | 'commitment-supplied' | 'api-key' | 'ended' | 'rectification' | 'subscription';
+type Fixture = 'none' | 'submitted' | 'in-review' | 'uploaded' | 'material-link' | 'supplementing' | 'special-step' | 'commitment' | 'commitment-supplied' | 'api-key' | 'ended' | 'rectification' | 'subscription';
 
 /** What a fixture made: the case, or path parameters (an API key's id). */
 interface Target {
   caseId?: string;
   params?: Record<string, string>;
+  /** Query parameters the fixture made (a material link's token). */
+  query?: Record<string, string>;
 }
 
 interface Call {
@@ -215,6 +219,8 @@ const CALLS: Record<string, Call> = {
   refuseCase: { fixture: 'submitted', mutates: true, payload: { reasons: ['经营场所与营业执照地址不一致'] } },
   getCaseForm: { fixture: 'in-review' },
   getCaseMaterialContent: { fixture: 'uploaded', params: { material: 'premises-proof' } },
+  createMaterialLink: { fixture: 'uploaded', params: { material: 'premises-proof' } },
+  openMaterialLink: { fixture: 'material-link' },
   withdrawCase: { fixture: 'in-review', mutates: true, payload: { reason: '不再开店' } },
   approveItem: { fixture: 'in-review', mutates: true, payload: {} },
   rejectItem: { fixture: 'in-review', mutates: true, payload: { reason: '材料不全' } },
@@ -297,6 +303,11 @@ async function fixture(kind: Fixture): Promise<Target> {
     const { rectification } = await stack.app.reviews.rate(caseId!, { principalId: 'applicant', subjectId: SUBJECT }, { level: 1, itemId: ITEM, indicators: {} });
     return { caseId, params: { rectificationId: rectification!.id, reviewId: rectification!.reviewId } };
   }
+  if (kind === 'material-link') {
+    const { caseId } = await fixture('uploaded');
+    const link = await ok(stack.as('supervisor', { method: 'POST', url: `/cases/${caseId}/materials/premises-proof/links` }), 201);
+    return { query: { token: link.url.split('=').pop() } };
+  }
   if (kind === 'subscription') {
     const created = await ok(stack.as('integrator', { method: 'POST', url: '/webhooks/subscriptions', payload: CALLS.createWebhookSubscription!.payload as object }), 201);
     return { params: { subscriptionId: created.id } };
@@ -307,7 +318,7 @@ async function fixture(kind: Fixture): Promise<Target> {
   }
   const commitment = kind === 'commitment' || kind === 'commitment-supplied';
   // 'uploaded': in review, its premises proof an upload with bytes (the other fixtures declare their materials).
-  const uploads = kind === 'uploaded' ? { 'premises-proof': (await ok(stack.as('integrator', { method: 'POST', url: `/definitions/${BUNDLE}/materials/premises-proof/uploads`, payload: PNG, headers: { 'content-type': 'image/png' } }), 201)).sha256 } : {};
+  const uploads: Record<string, string> = kind === 'uploaded' ? { 'premises-proof': (await ok(stack.as('integrator', { method: 'POST', url: `/definitions/${BUNDLE}/materials/premises-proof/uploads`, payload: PNG, headers: { 'content-type': 'image/png' } }), 201)).sha256 } : {};
   const started = await ok(stack.as('integrator', { method: 'POST', url: '/cases', payload: application({ without: commitment ? ['sign-design'] : [], uploads }) }), 201);
   const caseId: string = started.caseId;
   if (kind === 'submitted') return { caseId };
@@ -372,7 +383,7 @@ function request(operation: Operation, call: Call, target: Target, principal: st
   const options: InjectOptions = {
     method: operation.method as InjectOptions['method'],
     url,
-    ...(call.query ? { query: call.query } : {}),
+    ...(call.query || target.query ? { query: { ...call.query, ...target.query } } : {}),
     ...(payload !== undefined ? { payload: payload as InjectOptions['payload'] } : {}),
     headers: call.contentType ? { 'content-type': call.contentType } : {},
   };

@@ -7,6 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Of } from '../../../adapters/blobs';
 import { BearerAuthenticator, JwtAuthenticator } from '../../../api/oidc';
+import { MATERIAL_LINK_TTL_SECONDS, openMaterialLink, sealMaterialLink } from '../../../api/routes/department/case-files';
 import { restaurantApplication } from '../../fixtures/applications';
 import { signIn, startTestOidc, type TestOidc } from '../../helpers/oidc';
 import { eventually, startStack, type Stack } from '../../helpers/stack';
@@ -134,6 +135,10 @@ describe('GET /cases/:caseId/materials/:material/content', () => {
     expect(missing.json().detail).toContain('has no material');
   });
 
+  it('answers 401 without a key', async () => {
+    expect((await stack.app.inject({ method: 'GET', url: url() })).statusCode).toBe(401);
+  });
+
   it('serves the bytes supplied last: a supplement replaces the application\'s upload', async () => {
     await eventually(() => get('supervisor', `/cases/${caseId}`).then((r) => r.json()), (p) => p.items.find((i: { id: string }) => i.id === 'business-licence')?.status === 'in-review', 'dispatch');
     const asked = await stack.as('officer-market-regulation', {
@@ -152,5 +157,50 @@ describe('GET /cases/:caseId/materials/:material/content', () => {
     expect(r.headers['content-type']).toBe('application/pdf');
     expect(r.headers.etag).toBe(`"${sha256}"`);
     expect(r.rawPayload.equals(PDF)).toBe(true);
+  });
+});
+
+describe('POST /cases/:caseId/materials/:material/links', () => {
+  const mint = (who: string, material = 'premises-proof') =>
+    who.startsWith('token:')
+      ? stack.app.inject({ method: 'POST', url: `/cases/${caseId}/materials/${material}/links`, headers: { authorization: `Bearer ${who.slice(6)}` } })
+      : stack.as(who, { method: 'POST', url: `/cases/${caseId}/materials/${material}/links` });
+
+  it('makes a link a browser tab opens without a key: the same bytes and sandboxed headers, for two minutes', async () => {
+    const before = Date.now();
+    const minted = await mint('officer-market-regulation');
+    expect(minted.statusCode, minted.body).toBe(201);
+    const link = minted.json();
+    expect(link.url).toMatch(/^\/material-links\?token=[A-Za-z0-9_-]+$/);
+    expect(Date.parse(link.expiresAt) - before).toBeLessThanOrEqual(MATERIAL_LINK_TTL_SECONDS * 1000 + 1000);
+    const opened = await stack.app.inject({ method: 'GET', url: link.url }); // no authorization header
+    expect(opened.statusCode, opened.body).toBe(200);
+    const direct = await get('officer-market-regulation', `/cases/${caseId}/materials/premises-proof/content`);
+    expect(opened.rawPayload.equals(direct.rawPayload)).toBe(true);
+    expect(opened.headers.etag).toBe(`"${link.sha256}"`);
+    for (const header of ['content-type', 'content-disposition', 'x-content-type-options', 'content-security-policy']) expect(opened.headers[header], header).toBe(direct.headers[header]);
+    expect((await stack.app.inject({ method: 'GET', url: link.url, headers: { 'if-none-match': `"${link.sha256}"` } })).statusCode).toBe(304);
+  });
+
+  it('refuses a link to whom may not read the case (403), and for a licence material (404)', async () => {
+    for (const who of [company, 'officer-public-security', 'officer-tobacco']) expect((await mint(who)).statusCode, who.slice(0, 20)).toBe(403);
+    expect((await mint(wang)).statusCode).toBe(201);
+    expect((await mint('officer-market-regulation', 'applicant-id-card')).statusCode).toBe(404);
+  });
+
+  it('opens no link it did not make, none altered, and none expired (404)', async () => {
+    const { url: link } = (await mint('supervisor')).json();
+    const token: string = link.split('=').pop();
+    const altered = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
+    for (const bad of [altered, 'x', 'A'.repeat(200)]) {
+      const r = await stack.app.inject({ method: 'GET', url: `/material-links?token=${bad}` });
+      expect(r.statusCode, bad.slice(0, 10)).toBe(404);
+      expect(r.headers['content-type']).toContain('application/problem+json');
+    }
+    const now = Date.now() / 1000;
+    expect(openMaterialLink(token, now)).toMatchObject({ material: 'premises-proof' });
+    expect(openMaterialLink(token, now + MATERIAL_LINK_TTL_SECONDS + 1)).toBeUndefined();
+    const expired = sealMaterialLink({ sha256: sha256Of(PNG), material: 'premises-proof', expires: Math.floor(now) - 1 });
+    expect((await stack.app.inject({ method: 'GET', url: `/material-links?token=${expired}` })).statusCode).toBe(404);
   });
 });

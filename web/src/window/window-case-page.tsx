@@ -13,14 +13,17 @@ import { formatDateTime } from '../shared/format';
 import { useIdempotencyKey } from '../shared/idempotency';
 import { PATHS } from '../shared/paths';
 import { MaterialUploads, type Uploaded } from '../applicant/material-uploads';
+import { MaterialView } from '../shared/material-view';
+import { SubmittedForm } from '../shared/submitted-form';
 import { TableWrap } from '../shared/table-wrap';
 
 type Act = 'accept' | 'commitment' | 'refuse';
 
 /**
  * One application at the window: the material check — what the licence library supplied, what was
- * uploaded, what is missing and whether it may be promised (容缺) — then accept, accept on the
- * applicant's commitment (the API checks their credit and says why not), or refuse with reasons.
+ * uploaded (each upload viewable), what is missing and whether it may be promised (容缺) — and the one
+ * form as submitted; then accept, accept on the applicant's commitment (the API checks their credit
+ * and says why not), or refuse with reasons.
  */
 export function WindowCasePage({ caseId }: { session: Session; caseId: string }) {
   const { t } = useTranslation();
@@ -132,6 +135,12 @@ export function WindowCasePage({ caseId }: { session: Session; caseId: string })
                     <td>
                       <span className={`badge source-${source}`}>{t(`window.sources.${source}`)}</span>
                       {got?.sha256 && <code className="muted"> {got.sha256.slice(0, 12)}…</code>}
+                      {got?.sha256 && (
+                        <>
+                          {' '}
+                          <MaterialView caseId={caseId} material={m.id} name={localized(m.name)} />
+                        </>
+                      )}
                     </td>
                     <td>{m.tolerable ? t('notice.tolerable', { days: m.commitmentDays }) : t('window.core')}</td>
                   </tr>
@@ -141,6 +150,7 @@ export function WindowCasePage({ caseId }: { session: Session; caseId: string })
           </table>
         </TableWrap>
       </section>
+      {p && <SubmittedForm caseId={caseId} bundleId={p.bundleId} version={p.bundleVersion} />}
       {waiting && (
         <section aria-labelledby="decide-title" className="actions">
           <h2 id="decide-title">{t('window.decide')}</h2>

@@ -4,13 +4,17 @@
  * says why not), and its typed API call. A new act of the API is one more entry here and its words in
  * the i18n files.
  */
+import { mayPauseClock } from '../../../definitions/special-steps';
 import { workStepsOf, type WorkStep } from '../../../domain/work-steps';
 import { api, data, type ProgressItem } from '../api/client';
 import type { Item } from '../api/definitions';
 import type { Person } from '../auth/session';
 
-/** What an act asks for: an opinion (审查意见), a reason, materials to supplement, an officer's id, an earlier step, a note. */
-export type Input = 'opinion' | 'comment' | 'reason' | 'materials' | 'officer' | 'earlierStep' | 'note';
+/** What an act asks for: an opinion (审查意见), a reason, materials to supplement, an officer's id, an earlier step, a note, a special step. */
+export type Input = 'opinion' | 'comment' | 'reason' | 'materials' | 'officer' | 'earlierStep' | 'note' | 'specialStep';
+
+/** Inputs chosen from a list, never empty: they start at the list's first entry. */
+export const CHOSEN_INPUTS: ReadonlySet<Input> = new Set(['earlierStep', 'specialStep']);
 
 export interface ItemActionContext {
   caseId: string;
@@ -29,13 +33,19 @@ export interface ItemState {
   current?: WorkStep;
   /** Steps before the current one (send back targets). */
   earlier: WorkStep[];
+  /**
+   * The item's special steps (hearing, inspection, testing, appraisal, expert review declared
+   * `countsTowardLimit: false`): started and ended by the department, their time leaves the limit.
+   */
+  special: Item['steps'];
 }
 
 export function itemState(item: ProgressItem, planned: Item | undefined): ItemState {
   const steps = planned ? workStepsOf(planned.steps.map((s) => ({ ...s, countsTowardLimit: s.countsTowardLimit ?? true }))) : [];
   // Until its first act the case has not heard from the item's steps: work starts at the first one.
   const index = item.step ? steps.findIndex((s) => s.id === item.step) : 0;
-  return { item, planned, steps, current: index >= 0 ? steps[index] : undefined, earlier: index > 0 ? steps.slice(0, index) : [] };
+  const special = (planned?.steps ?? []).filter((s) => s.countsTowardLimit === false && !s.duration && mayPauseClock(s.kind));
+  return { item, planned, steps, current: index >= 0 ? steps[index] : undefined, earlier: index > 0 ? steps.slice(0, index) : [], special };
 }
 
 export interface ItemAction {
@@ -163,6 +173,22 @@ export const ITEM_ACTIONS: ItemAction[] = [
     tone: 'danger',
     offered: (s, p) => open(s) && officer(s, p) && s.steps.length === 0,
     run: (c) => data(api.POST('/cases/{caseId}/items/{itemId}/reject', { params: item(c), headers: headers(c, 'reject'), body: { reason: c.values.reason } })),
+  },
+  // 特别程序 (Administrative Licensing Law art. 45): the clock stops while it runs, not during a timed step.
+  {
+    id: 'startSpecialStep',
+    inputs: ['specialStep'],
+    tone: 'plain',
+    offered: (s, p) => open(s) && officer(s, p) && s.special.length > 0 && !s.item.timedStep,
+    run: (c) =>
+      data(api.POST('/cases/{caseId}/items/{itemId}/special-step/start', { params: item(c), headers: headers(c, 'special-start'), body: { step: c.values.specialStep } })),
+  },
+  {
+    id: 'endSpecialStep',
+    inputs: [],
+    tone: 'primary',
+    offered: (s, p) => s.item.status === 'special-step' && officer(s, p),
+    run: (c) => data(api.POST('/cases/{caseId}/items/{itemId}/special-step/end', { params: item(c), headers: headers(c, 'special-end') })),
   },
   {
     id: 'urge',

@@ -13,9 +13,11 @@ import { ErrorMessage } from '../shared/error-message';
 import { formatDate, formatDateTime } from '../shared/format';
 import { useIdempotencyKey } from '../shared/idempotency';
 import { PATHS } from '../shared/paths';
-import { ITEM_ACTIONS, itemState, type Input, type ItemAction } from './item-actions';
+import { MaterialView } from '../shared/material-view';
+import { SubmittedForm } from '../shared/submitted-form';
+import { CHOSEN_INPUTS, ITEM_ACTIONS, itemState, type Input, type ItemAction } from './item-actions';
 
-/** An item of a case at the department: its clock and card, its steps, the materials, the timeline and the acts. */
+/** An item of a case at the department: its clock and card, its steps, the one form and the materials as submitted, the timeline and the acts. */
 export function ItemPage({ session, caseId, itemId }: { session: Session; caseId: string; itemId: string }) {
   const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
@@ -26,14 +28,20 @@ export function ItemPage({ session, caseId, itemId }: { session: Session; caseId
   const planned = definition?.items.find((i) => i.id === itemId);
   const materials = useQuery({ queryKey: ['case-materials', caseId], queryFn: () => data(api.GET('/cases/{caseId}/materials', { params: { path: { caseId } } })) });
   const [chosen, setChosen] = useState<ItemAction>();
-  const [values, setValues] = useState<Record<Input, string>>({ opinion: '', comment: '', reason: '', materials: '', officer: '', earlierStep: '', note: '' });
+  const [values, setValues] = useState<Record<Input, string>>({ opinion: '', comment: '', reason: '', materials: '', officer: '', earlierStep: '', note: '', specialStep: '' });
   const [key, nextKey] = useIdempotencyKey();
   const state = item ? itemState(item, planned) : undefined;
   const currentStep = item?.status === 'in-review' ? state?.current?.id : undefined;
 
   const act = useMutation({
     mutationFn: (action: ItemAction) =>
-      action.run({ caseId, itemId, step: state?.current?.id ?? '', values: { ...values, earlierStep: values.earlierStep || state?.earlier[0]?.id || '' }, idempotencyKey: key }),
+      action.run({
+        caseId,
+        itemId,
+        step: state?.current?.id ?? '',
+        values: { ...values, earlierStep: values.earlierStep || state?.earlier[0]?.id || '', specialStep: values.specialStep || state?.special[0]?.id || '' },
+        idempotencyKey: key,
+      }),
     onSuccess: () => {
       nextKey();
       setChosen(undefined);
@@ -43,7 +51,7 @@ export function ItemPage({ session, caseId, itemId }: { session: Session; caseId
     },
   });
   const offered = state ? ITEM_ACTIONS.filter((a) => a.offered(state, session.person)) : [];
-  const ready = (a: ItemAction) => a.inputs.every((input) => a.optional?.includes(input) || input === 'earlierStep' || values[input].trim().length > 0);
+  const ready = (a: ItemAction) => a.inputs.every((input) => a.optional?.includes(input) || CHOSEN_INPUTS.has(input) || values[input].trim().length > 0);
   const set = (input: Input) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [input]: event.target.value }));
   const stepTitle = (id: string | undefined) => localized(planned?.steps.find((s) => s.id === id)?.title) || id || '';
 
@@ -73,7 +81,7 @@ export function ItemPage({ session, caseId, itemId }: { session: Session; caseId
             <dt>{t('progress.deadline')}</dt>
             <dd>
               {item.clock?.deadline ? formatDate(item.clock.deadline) : '—'}
-              {item.clock?.paused && <span className="muted"> {t('item.paused')}</span>}
+              {item.clock?.paused && <span className="muted"> {t(item.status === 'special-step' ? 'item.specialStepPaused' : 'item.paused')}</span>}
             </dd>
             {planned && (
               <>
@@ -107,14 +115,21 @@ export function ItemPage({ session, caseId, itemId }: { session: Session; caseId
                 .map((m) => {
                   const name = definition?.materials.find((d) => d.id === m.material)?.name;
                   return (
-                    <li key={m.material}>
+                    <li key={m.material} data-material={m.material}>
                       {name ? localized(name) : m.material}{' '}
                       <span className="muted">{m.ref?.startsWith('licence:') ? t('window.sources.licence') : m.sha256 ? `${t('window.sources.upload')} ${m.sha256.slice(0, 12)}…` : t('window.sources.declared')}</span>
+                      {m.sha256 && (
+                        <>
+                          {' '}
+                          <MaterialView caseId={caseId} material={m.material} name={name ? localized(name) : m.material} />
+                        </>
+                      )}
                     </li>
                   );
                 })}
             </ul>
           </section>
+          <SubmittedForm caseId={caseId} bundleId={p.bundleId} version={p.bundleVersion} />
           {item.supplements && item.supplements.length > 0 && (
             <section aria-labelledby="supplements-title">
               <h2 id="supplements-title">{t('item.supplements')}</h2>
@@ -157,6 +172,14 @@ export function ItemPage({ session, caseId, itemId }: { session: Session; caseId
                         {state?.earlier.map((s) => (
                           <option key={s.id} value={s.id}>
                             {stepTitle(s.id)}
+                          </option>
+                        ))}
+                      </select>
+                    ) : input === 'specialStep' ? (
+                      <select id="act-specialStep" value={values.specialStep || state?.special[0]?.id} onChange={set('specialStep')}>
+                        {state?.special.map((s) => (
+                          <option key={s.id} value={s.id}>
+                            {localized(s.title)}
                           </option>
                         ))}
                       </select>
