@@ -106,6 +106,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/material-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The bytes a material link names, as GET /cases/{caseId}/materials/{material}/content answers them, until the link expires */
+        get: operations["openMaterialLink"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/definitions": {
         parameters: {
             query?: never;
@@ -393,6 +410,23 @@ export interface paths {
         get: operations["getCaseMaterialContent"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{caseId}/materials/{material}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A short-lived link that opens the uploaded bytes of a material in a browser tab (no key needed to follow it) */
+        post: operations["createMaterialLink"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2347,6 +2381,13 @@ export interface components {
                 };
             };
         };
+        MaterialLink: {
+            /** @description Where a browser tab opens the bytes, without a key: GET /material-links?token=…. */
+            url: string;
+            /** @description When the link stops working (an ISO instant). */
+            expiresAt: string;
+            sha256: string;
+        };
         /** @description The verdict; department, time, appliedBy and key as the seal states them. */
         SealVerificationReport: {
             /** @enum {string} */
@@ -2698,6 +2739,81 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SealPublicKey"][];
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (/problems/internal). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    openMaterialLink: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: {
+                "if-none-match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bytes, as their upload's media type; inline, sandboxed (Content-Security-Policy: sandbox), never sniffed. */
+            200: {
+                headers: {
+                    /** @description The sha256 of the bytes, quoted. */
+                    ETag?: string;
+                    /** @description inline, with the material's name as filename*. */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description The client holds these bytes (If-None-Match). */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description The request is malformed (/problems/malformed-request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (/problems/not-found); The case has no such item (/problems/unknown-item). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Too many requests (/problems/too-many-requests). */
@@ -4364,6 +4480,96 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": string;
+                };
+            };
+            /** @description The request is malformed (/problems/malformed-request). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required (/problems/unauthenticated). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this principal (/problems/forbidden); Another department is responsible (/problems/wrong-department). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (/problems/not-found); The case has no such item (/problems/unknown-item). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (/problems/internal). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service is unavailable (/problems/unavailable); The workflow service (Temporal) is not answering; retry later (/problems/temporal-unavailable); No workflow worker is answering; retry later (/problems/worker-unavailable); The application database is not answering; retry later (/problems/database-unavailable). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createMaterialLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                material: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A short-lived link that opens the uploaded bytes of a material in a browser tab (no key needed to follow it) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaterialLink"];
                 };
             };
             /** @description The request is malformed (/problems/malformed-request). */
