@@ -8,8 +8,8 @@
  * One form is shared by design (一表申请): a department sees the whole form, as it sees every material.
  *
  * A browser tab cannot send the person's token in a header, and bytes fetched by the screens and
- * opened as a blob URL would keep the screens' own Content-Security-Policy (a PDF viewer or an image
- * document then breaks). So the screens ask for a link instead (`POST …/links`, checked as above): a
+ * opened as a blob URL would keep the screens' own Content-Security-Policy instead of this sandbox
+ * (Chromium then refuses even an image document's own styles). So the screens ask for a link instead (`POST …/links`, checked as above): a
  * short-lived URL, its token sealed by this API (a MAC, as page tokens are) and naming the bytes,
  * which the tab opens at `GET /material-links?token=…` without a key, answered with the same
  * sandboxed headers as `…/content`.
