@@ -55,7 +55,7 @@ afterAll(async () => {
   await b?.close();
 });
 
-describe.skipIf(skipBrowser)('the supervision desk', () => {
+describe.skipIf(skipBrowser)('the supervision desk and the applicant’s notices', () => {
   it('shows a defaulted item with its sealed notice, verified, and an escalated item', async () => {
     await eventually(() => progress(restaurant), (p) => p.items.some((i) => i.id === 'business-licence' && i.status === 'defaulted'), 'the business licence defaulted', 60_000);
     await eventually(() => progress(enterprise), (p) => p.items.some((i) => i.id === 'bank-account' && i.department === 'pboc'), 'the bank account escalated', 60_000);
@@ -83,7 +83,7 @@ describe.skipIf(skipBrowser)('the supervision desk', () => {
     await supervisor.context.close();
   });
 
-  it('shows a bad rating’s rectification overdue; the department closes it with a call-back, the statistics count it and the applicant reads the notice', async () => {
+  it('shows the rectification a 非常不满意 rating opened, turning overdue', async () => {
     const wangAs = { authorization: `Bearer ${wang}` };
     const withdrawn = await b.stack.app.inject({ method: 'POST', url: `/cases/${restaurant}/withdraw`, headers: wangAs, payload: { reason: '不再开店' } });
     expect(withdrawn.statusCode, withdrawn.body).toBe(200);
@@ -105,7 +105,10 @@ describe.skipIf(skipBrowser)('the supervision desk', () => {
     expect(await open.getByRole('button', { name: /办结/ }).count()).toBe(0); // supervisors watch, the department closes
     await poll(() => open.textContent()).toContain('超期');
     await checkPage(supervisor, 'supervision-rectification-overdue');
+    await supervisor.context.close();
+  });
 
+  it('lets the department close the rectification with a call-back, counted in the 好差评 charts', async () => {
     // The department's officer closes it on their rectifications page, with the call-back.
     const officer = await signedIn(b, 'market-regulation-handler');
     const { page } = officer;
@@ -124,13 +127,16 @@ describe.skipIf(skipBrowser)('the supervision desk', () => {
     await officer.context.close();
 
     // 好差评 statistics on the desk: one rating, not satisfied; rectified, late, called back.
-    await supervisor.page.reload();
+    const supervisor = await signedIn(b, 'supervision-officer');
+    await supervisor.page.getByRole('navigation').getByRole('link', { name: '电子监察' }).click();
     const rates = supervisor.page.getByRole('img', { name: /^好差评/ });
     await poll(() => rates.getAttribute('aria-label')).toMatch(/满意率 0%; 差评整改率 100%; 按时整改率 0%; 回访率 100%/);
     expect(await supervisor.page.getByRole('img', { name: /^各等级评价数/ }).getAttribute('aria-label')).toContain('非常不满意 1');
     await checkPage(supervisor, 'supervision-review-statistics');
     await supervisor.context.close();
+  });
 
+  it('shows the applicant the in-app notice of the call-back, counted in the navigation until read', async () => {
     // The applicant's in-app notice of the call-back: counted in the navigation, read, marked read.
     const applicant = await signedIn(b, 'wang-xiaoming', { width: 390, height: 844 });
     const nav = applicant.page.getByRole('navigation');
