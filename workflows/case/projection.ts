@@ -1,17 +1,18 @@
 /**
  * The case's projection into the read model (`domain/read-model.ts`): after every workflow task that
- * changed what progress shows, one local activity writes the case and its items at the next revision.
- * Changes within one task are written together; the write is in the task's history as one marker, so
- * a replay does not write again, and a retried write of the same revision changes nothing.
+ * changed what progress shows, one activity writes the case and its items at the next revision (a
+ * local activity for cases started before patch `read-model-activity`). Changes made while a write is
+ * under way are written together by the next; the write's result is in the history, so a replay does
+ * not write again, and a retried write of the same revision changes nothing.
  *
  * Cases started before patch `read-model` are not projected; `yijianshi db rebuild-read-model` writes
  * them from Temporal.
  */
-import { CancellationScope, condition } from '@temporalio/workflow';
+import { CancellationScope, condition, patched } from '@temporalio/workflow';
 import { evaluateCondition } from '../../definitions/condition';
 import type { CaseProjection, ItemProjection } from '../../domain/read-model';
 import { caseWorkflowId, itemWorkflowId, type ItemProgress } from '../contract';
-import { projectCaseLocally } from './activities';
+import { projectCase, projectCaseLocally } from './activities';
 import type { CaseRun } from './state';
 
 /**
@@ -89,6 +90,8 @@ export class Projector {
   revision = 0;
   private dirty = true; // the submitted case is written in its first task
   private writing = false;
+  /** Patch `read-model-activity`: written by an activity, not a local activity (see `activities.ts`). */
+  private readonly write = patched('read-model-activity') ? projectCase : projectCaseLocally;
 
   constructor(
     run: CaseRun,
@@ -111,7 +114,7 @@ export class Projector {
       this.dirty = false;
       this.writing = true;
       // Written even while the case is being cancelled: the read model must show how it ended.
-      await CancellationScope.nonCancellable(() => projectCaseLocally(this.projection.at(++this.revision)));
+      await CancellationScope.nonCancellable(() => this.write(this.projection.at(++this.revision)));
       this.writing = false;
     }
   }

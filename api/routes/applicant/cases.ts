@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { applicabilityOf, assertCaseRead } from '../../access';
+import { assertCaseRead } from '../../access';
 import { principalOf, requireRoleOrApplicant, type Principal } from '../../auth';
 import {
   CaseParams,
@@ -108,7 +108,11 @@ export const caseRoutes: FastifyPluginAsyncZod<{ registry: DefinitionRegistry }>
   );
 };
 
-/** Reads of a case's data: for whom `assertCaseRead` allows, checked before anything is read. */
+/**
+ * Reads of a case's data: for whom `assertCaseRead` allows, checked before anything is read, on the
+ * case's progress as `GET /cases/:id` reads it (the read model's copy when the worker is slow to answer).
+ */
 async function authorizeCaseRead(cases: CaseService, principal: Principal, caseId: string): Promise<void> {
-  await assertCaseRead(principal, await cases.progress(caseId), applicabilityOf(() => cases.inputOf(caseId)));
+  const { progress, applicability } = await cases.readProgress(caseId);
+  await assertCaseRead(principal, progress, applicability);
 }

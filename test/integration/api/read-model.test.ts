@@ -80,15 +80,19 @@ describe('the read model written by the case workflow', () => {
     const row = await stored(caseId);
     expect(answered.revision).toBe(row!.revision);
     expect(answered.progress).toEqual(row!.progress);
-    // Each revision is one local activity recorded in the case's history: a replay reads the marker
-    // and writes nothing; a retry of the same revision is refused by the store (its contract test).
+    // Each revision is one projectCase activity in the case's history (patch read-model-activity): a
+    // replay reads its result and writes nothing; a retry of the same revision is refused by the store
+    // (its contract test). No write is a local activity held inside a workflow task any more.
     const history = await handle.fetchHistory();
-    const writes = (history.events ?? []).filter((e) => {
+    const events = history.events ?? [];
+    const writes = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'projectCase');
+    const localWrites = events.filter((e) => {
       const marker = e.markerRecordedEventAttributes;
       if (marker?.markerName !== 'core_local_activity') return false;
       const data = marker.details?.data?.payloads?.[0]?.data;
       return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: string }).activity_type === 'projectCase' : false;
     });
+    expect(localWrites).toHaveLength(0);
     expect(writes).toHaveLength(answered.revision);
   });
 

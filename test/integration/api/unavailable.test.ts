@@ -165,6 +165,12 @@ describe('no worker polling', () => {
       (p: { items: Array<{ id: string; status: string }> }) => p.items.some((i) => i.id === 'business-licence' && i.status === 'in-review'),
       'the licence check to be dispatched',
     );
+    // ...and written to the read model, by the projectCase activity that follows the change.
+    await eventually(
+      () => stack.readModel.caseProgress(caseId),
+      (stored) => (stored?.progress as { items: Array<{ id: string; status: string }> } | undefined)?.items.some((i) => i.id === 'business-licence' && i.status === 'in-review') ?? false,
+      'the dispatched licence check in the read model',
+    );
     stack.worker.shutdown();
     await eventually(async () => stack.worker.getState(), (state) => state === 'STOPPED', 'the worker to stop');
 
