@@ -41,6 +41,15 @@ export interface ItemQuery {
   after?: PageKey;
 }
 
+/** How many items match a query (its card aside), in all and by card: the inbox's counts per card. */
+export interface CardCounts {
+  total: number;
+  none: number;
+  yellow: number;
+  red: number;
+  overdue: number;
+}
+
 /** The last row of a page, in the inbox's order: deadline (none sorts last), dispatch, workflow id. */
 export interface PageKey {
   deadline: string | null;
@@ -120,6 +129,8 @@ export interface ReadModelStore {
   /** Writes the case and its items unless a newer revision is there; whether it wrote. */
   write(projection: CaseProjection, measures: ReadonlyMap<string, ItemMeasures>, options?: WriteOptions): Promise<boolean>;
   listItems(query: ItemQuery): Promise<ItemPage>;
+  /** The items `listItems` would list for the query (every page, any card), counted by card. */
+  countItems(query: Omit<ItemQuery, 'card' | 'pageSize' | 'after'>): Promise<CardCounts>;
   /** An applicant's cases, newest first, a keyset page at a time. */
   listCases(query: CaseQuery): Promise<CasePage>;
   caseProgress(caseId: string): Promise<StoredProgress | undefined>;

@@ -163,6 +163,21 @@ export const SupervisionQuery = z.object({
 });
 
 
+/** The counts' filters: the listing's, without card and paging. */
+export const InboxCountsQuery = InboxQuery.omit({ card: true, pageSize: true, pageToken: true });
+export const SupervisionCountsQuery = SupervisionQuery.omit({ card: true, pageSize: true, pageToken: true });
+
+/** How many items the listing holds for a filter (every page), in all and per card. */
+export const CardCounts = z
+  .object({
+    total: z.number().int().min(0),
+    none: z.number().int().min(0).meta({ description: 'Items without a card (before 50% of their limit).' }),
+    yellow: z.number().int().min(0),
+    red: z.number().int().min(0),
+    overdue: z.number().int().min(0),
+  })
+  .meta({ id: 'CardCounts' });
+
 /** What the inbox and the supervision desk list: one page of items. */
 export type InboxPage = z.infer<typeof InboxResponse>;
 export type InboxEntry = InboxPage['items'][number];

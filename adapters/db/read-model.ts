@@ -6,7 +6,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CaseProjection, ItemMeasures, ItemProjection } from '../../domain/read-model';
 import { DECIDED_ITEM_STATUSES } from '../../domain/read-model';
-import type { CasePage, CaseQuery, ItemPage, ItemQuery, ReadCase, ReadItem, ReadModelAggregates, ReadModelStore, StoredProgress, WriteOptions } from '../read-model';
+import type { CardCounts, CasePage, CaseQuery, ItemPage, ItemQuery, ReadCase, ReadItem, ReadModelAggregates, ReadModelStore, StoredProgress, WriteOptions } from '../read-model';
 import type { Database, ReadItemsTable } from './schema';
 
 /** The inbox's sort key: items without a deadline last. */
@@ -72,19 +72,9 @@ export class PostgresReadModel implements ReadModelStore {
   }
 
   async listItems(query: ItemQuery): Promise<ItemPage> {
-    let select = this.db.selectFrom('read_items').selectAll().where('dispatched_at', 'is not', null);
-    if (query.department) select = select.where('department', '=', query.department);
-    if (query.person) {
-      const { id, role } = query.person;
-      select = select.where((eb) => eb.or([eb('holder', '=', id), eb.and([eb('holder', 'is', null), eb.or([eb('step_role', '=', role), eb('step_role', 'is', null)])])]));
-    }
-    // Open items unless a status is asked for: decided ones have the earliest deadlines and would fill
-    // every page before them (migration 0007 indexes the open ones in this order).
-    if (query.status) select = select.where('status', '=', query.status);
-    else select = select.where(sql<boolean>`status IN ('in-review', 'supplementing', 'special-step')`);
+    let select = this.itemsMatching(query).selectAll();
     if (query.card === 'none') select = select.where('card', 'is', null);
     else if (query.card) select = select.where('card', '=', query.card as 'yellow' | 'red' | 'overdue');
-    if (query.escalated) select = select.where(sql<boolean>`cardinality(escalated_from) > 0`);
     if (query.after) {
       const { deadline, dispatchedAt, workflowId } = query.after;
       select = select.where(
@@ -104,6 +94,36 @@ export class PostgresReadModel implements ReadModelStore {
       items: page.map(toReadItem),
       ...(rows.length > query.pageSize && last ? { next: { deadline: last.deadline?.toISOString() ?? null, dispatchedAt: last.dispatched_at!.toISOString(), workflowId: last.workflow_id } } : {}),
     };
+  }
+
+  async countItems(query: Omit<ItemQuery, 'card' | 'pageSize' | 'after'>): Promise<CardCounts> {
+    const rows = await this.itemsMatching(query)
+      .select(['card', sql<string>`count(*)`.as('n')])
+      .groupBy('card')
+      .execute();
+    const counts: CardCounts = { total: 0, none: 0, yellow: 0, red: 0, overdue: 0 };
+    for (const row of rows) {
+      const n = Number(row.n);
+      counts[row.card ?? 'none'] += n;
+      counts.total += n;
+    }
+    return counts;
+  }
+
+  /** The dispatched items a query names, its card and page aside: the inbox's and its counts' filter. */
+  private itemsMatching(query: Omit<ItemQuery, 'card' | 'pageSize' | 'after'>) {
+    let select = this.db.selectFrom('read_items').where('dispatched_at', 'is not', null);
+    if (query.department) select = select.where('department', '=', query.department);
+    if (query.person) {
+      const { id, role } = query.person;
+      select = select.where((eb) => eb.or([eb('holder', '=', id), eb.and([eb('holder', 'is', null), eb.or([eb('step_role', '=', role), eb('step_role', 'is', null)])])]));
+    }
+    // Open items unless a status is asked for: decided ones have the earliest deadlines and would fill
+    // every page before them (migration 0007 indexes the open ones in this order).
+    if (query.status) select = select.where('status', '=', query.status);
+    else select = select.where(sql<boolean>`status IN ('in-review', 'supplementing', 'special-step')`);
+    if (query.escalated) select = select.where(sql<boolean>`cardinality(escalated_from) > 0`);
+    return select;
   }
 
   async listCases(query: CaseQuery): Promise<CasePage> {

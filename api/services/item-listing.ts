@@ -10,10 +10,10 @@ import fp from 'fastify-plugin';
 import { openPageToken, sealPageToken } from '../page-token';
 import { temporalOutage } from '../problems';
 import { InvalidPageTokenError } from './errors';
-import type { PageKey, ReadModelStore } from '../../adapters/read-model';
+import type { CardCounts, PageKey, ReadModelStore } from '../../adapters/read-model';
 import type { InboxEntry, InboxPage } from '../schemas';
 
-export type { InboxEntry, InboxPage };
+export type { CardCounts, InboxEntry, InboxPage };
 
 export interface ItemFilter {
   department?: string;
@@ -35,7 +35,13 @@ export interface ItemListingOptions {
 export interface ItemListing {
   /** One page of the items matching the filter; `nextPageToken` pages on, for this filter only. */
   list(filter: ItemFilter): Promise<InboxPage>;
+  /** How many items the filter lists on every page, in all and per card (the card's filter aside). */
+  count(filter: CountFilter): Promise<CardCounts>;
 }
+
+export type CountFilter = Omit<ItemFilter, 'card' | 'pageSize' | 'pageToken'>;
+
+const CARDS = ['yellow', 'red', 'overdue'] as const;
 
 /** From the read model: keyset pages in the inbox's order (nearest deadline first). */
 export class ReadModelItemListing implements ItemListing {
@@ -53,6 +59,11 @@ export class ReadModelItemListing implements ItemListing {
     const page = await this.readModel.listItems({ department, status, card, pageSize, ...(escalated ? { escalated } : {}), ...(person ? { person } : {}), ...(after ? { after } : {}) });
     const token = page.next ? sealPageToken(scope, Buffer.from(JSON.stringify(page.next))) : undefined;
     return { items: page.items, ...(token ? { nextPageToken: token } : {}) };
+  }
+
+  count(filter: CountFilter): Promise<CardCounts> {
+    const { department, status, escalated, person } = filter;
+    return this.readModel.countItems({ department, status, ...(escalated ? { escalated } : {}), ...(person ? { person } : {}) });
   }
 }
 
@@ -92,6 +103,19 @@ export class VisibilityItemListing implements ItemListing {
     const items = (response.executions ?? []).map(toEntry);
     const token = response.nextPageToken && response.nextPageToken.length > 0 ? sealPageToken(query, response.nextPageToken) : undefined;
     return { items, ...(token ? { nextPageToken: token } : {}) };
+  }
+
+  /** Counted by visibility, one count per card (the person's and escalated filters are the read model's). */
+  async count(filter: CountFilter): Promise<CardCounts> {
+    const clauses = [`WorkflowType = 'itemWorkflow'`];
+    if (filter.department) clauses.push(`Department = '${filter.department}'`);
+    if (filter.status) clauses.push(`ItemStatus = '${filter.status}'`);
+    const base = clauses.join(' AND ');
+    const countOf = async (query: string) =>
+      Number((await this.options.client.workflowService.countWorkflowExecutions({ namespace: this.options.namespace, query })).count ?? 0);
+    const [total, ...perCard] = await Promise.all([countOf(base), ...CARDS.map((card) => countOf(`${base} AND Card = '${card}'`))]);
+    const [yellow, red, overdue] = perCard as [number, number, number];
+    return { total, yellow, red, overdue, none: Math.max(0, total - yellow - red - overdue) };
   }
 }
 

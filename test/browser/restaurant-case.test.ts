@@ -137,7 +137,11 @@ describe.skipIf(skipBrowser)('a restaurant case through the screens', () => {
       const row = page.locator(`tr[data-case="${caseId}"][data-item="business-licence"]`);
       await poll(() => row.count()).toBe(1);
       await poll(() => row.textContent()).toContain('待我办理'); // the step is theirs (its role, or they hold it)
-      if (shots) await checkPage(officer, 'workbench-inbox');
+      if (shots) {
+        // Exact counts per card (GET .../inbox/counts), never "100+".
+        for (const card of ['yellow', 'red', 'overdue']) await poll(() => page.getByTestId(`count-${card}`).textContent()).toMatch(/^\d+$/);
+        await checkPage(officer, 'workbench-inbox');
+      }
       await row.getByRole('link').click();
       await poll(() => page.getByTestId('item-status').textContent()).toContain('审查中');
       await page.getByRole('button', { name: action, exact: true }).click();

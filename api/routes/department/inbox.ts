@@ -4,9 +4,9 @@
  * department's. Supervisors and a department's system (an API key) see the whole department's.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { maySeeDepartment, principalOf } from '../../auth';
+import { maySeeDepartment, principalOf, type Principal } from '../../auth';
 import { HttpProblem, ProblemSchema } from '../../problems';
-import { DepartmentParams, InboxQuery, InboxResponse } from '../../schemas';
+import { CardCounts, DepartmentParams, InboxCountsQuery, InboxQuery, InboxResponse } from '../../schemas';
 
 export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -28,8 +28,36 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
         throw new HttpProblem('forbidden', `Only department "${department}" and supervisors see this inbox.`);
       }
       const { all, ...query } = request.query;
-      const own = principal.person && principal.departmentRole && principal.department === department && all !== true;
-      return app.itemListing.list({ ...query, department, ...(own ? { person: { id: principal.id, role: principal.departmentRole! } } : {}) });
+      return app.itemListing.list({ ...query, department, ...ownInbox(principal, department, all) });
+    },
+  );
+
+  app.get(
+    '/departments/:department/inbox/counts',
+    {
+      schema: {
+        tags: ['departments'],
+        operationId: 'countInbox',
+        summary: "How many items the inbox holds on every page, in all and per card (黄牌, 红牌, 超期), for the same filters",
+        params: DepartmentParams,
+        querystring: InboxCountsQuery,
+        response: { 200: CardCounts, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const { department } = request.params;
+      const principal = principalOf(request);
+      if (!maySeeDepartment(principal, department)) {
+        throw new HttpProblem('forbidden', `Only department "${department}" and supervisors see this inbox.`);
+      }
+      const { all, ...query } = request.query;
+      return app.itemListing.count({ ...query, department, ...ownInbox(principal, department, all) });
     },
   );
 };
+
+/** A signed-in officer's own inbox unless they ask for all of it; supervisors and API keys see the department's. */
+function ownInbox(principal: Principal, department: string, all: boolean | undefined): { person?: { id: string; role: string } } {
+  const own = principal.person && principal.departmentRole && principal.department === department && all !== true;
+  return own ? { person: { id: principal.id, role: principal.departmentRole! } } : {};
+}

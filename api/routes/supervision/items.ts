@@ -5,7 +5,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireRole } from '../../auth';
 import { ProblemSchema } from '../../problems';
-import { InboxResponse, SupervisionQuery } from '../../schemas';
+import { CardCounts, InboxResponse, SupervisionCountsQuery, SupervisionQuery } from '../../schemas';
 
 export const supervisedItemRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -22,6 +22,23 @@ export const supervisedItemRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       requireRole(request, 'supervisor');
       return app.itemListing.list(request.query);
+    },
+  );
+
+  app.get(
+    '/supervision/items/counts',
+    {
+      schema: {
+        tags: ['supervision'],
+        operationId: 'countSupervisedItems',
+        summary: 'How many open items (or items of a status) there are, across departments or in one, in all and per card',
+        querystring: SupervisionCountsQuery,
+        response: { 200: CardCounts, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'supervisor');
+      return app.itemListing.count(request.query);
     },
   );
 };

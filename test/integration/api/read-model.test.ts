@@ -49,7 +49,7 @@ async function completedCase(): Promise<string> {
 }
 
 describe('the read model written by the case workflow', () => {
-  it('follows a case through acceptance and decisions, one recorded local activity per revision', async () => {
+  it('follows a case through acceptance and decisions, one recorded projectCase activity per revision', async () => {
     const started = await stack.as('integrator', { method: 'POST', url: '/cases', payload: restaurantApplication() });
     const caseId = started.json().caseId as string;
     const submitted = await eventually(() => stored(caseId), (s) => s !== undefined, 'the submitted case in the read model');
@@ -67,6 +67,15 @@ describe('the read model written by the case workflow', () => {
       deadline: expect.any(String),
       startedAt: expect.any(String),
     });
+
+    // The counts per card are of every page of the same listing, for the inbox and the supervision desk.
+    const counts = (await stack.as('officer-market-regulation', { method: 'GET', url: '/departments/market-regulation/inbox/counts?status=in-review' })).json();
+    expect(counts.total).toBe(listed.items.length);
+    expect(counts.none).toBe((listed.items as Array<{ card?: string }>).filter((i) => !i.card || i.card === 'none').length);
+    expect(counts.total).toBe(counts.none + counts.yellow + counts.red + counts.overdue);
+    const desk = (await stack.as('supervisor', { method: 'GET', url: '/supervision/items/counts?department=market-regulation&status=in-review' })).json();
+    expect(desk).toEqual(counts);
+    expect((await stack.as('officer-market-regulation', { method: 'GET', url: '/supervision/items/counts' })).statusCode).toBe(403);
 
     const handle = env.client.workflow.getHandle(caseWorkflowId(caseId));
     const approved = await stack.as('officer-market-regulation', { method: 'POST', url: `/cases/${caseId}/items/business-licence/approve`, payload: {} });

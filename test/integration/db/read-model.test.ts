@@ -131,6 +131,24 @@ describe.each(testDatabases())('PostgresReadModel on %s', (_backend, database) =
     expect((await store.listItems({ status: 'approved', pageSize: 100 })).items).toHaveLength(30);
   });
 
+  it('counts what the inbox lists on every page, per card, with the same filters (department, person, status, escalated)', async () => {
+    const cards = ['red', 'red', 'yellow', 'overdue', undefined, undefined, undefined] as const;
+    for (const [i, card] of cards.entries()) {
+      await write(projection(`c${i}`, 1, [item(`c${i}`, 'licence', { ...(card ? { card } : {}), ...(i === 0 ? { holder: 'officer-li', stepRole: 'handler' } : { stepRole: i % 2 ? 'handler' : 'reviewer' }) })]));
+    }
+    await write(projection('fire', 1, [item('fire', 'fire-check', { department: 'fire-rescue', card: 'red', escalatedFrom: ['district-fire'] })]));
+    await write(projection('done', 1, [item('done', 'licence', { status: 'approved', card: 'overdue', decidedAt: '2026-03-03T02:00:00.000Z' })]));
+    expect(await store.countItems({ department: 'market-regulation' })).toEqual({ total: 7, none: 3, yellow: 1, red: 2, overdue: 1 });
+    expect(await store.countItems({})).toEqual({ total: 8, none: 3, yellow: 1, red: 3, overdue: 1 });
+    expect(await store.countItems({ status: 'approved' })).toEqual({ total: 1, none: 0, yellow: 0, red: 0, overdue: 1 });
+    expect(await store.countItems({ escalated: true })).toEqual({ total: 1, none: 0, yellow: 0, red: 1, overdue: 0 });
+    // A person's inbox: what they hold, and what nobody holds at their role's step.
+    const mine = await store.countItems({ department: 'market-regulation', person: { id: 'officer-li', role: 'reviewer' } });
+    const listed = await store.listItems({ department: 'market-regulation', person: { id: 'officer-li', role: 'reviewer' }, pageSize: 100 });
+    expect(mine.total).toBe(listed.items.length);
+    expect(mine).toEqual({ total: 4, none: 2, yellow: 1, red: 1, overdue: 0 });
+  });
+
   it('aggregates statistics over every decided item: counts, working days (nearest rank), on time, same day, instant', async () => {
     // Mon 2 March 2026, 09:00 Beijing time: decided the same day, after 1, 2 … working days.
     const decided = (caseId: string, itemId: string, decidedAt: string, patch: Partial<ItemProjection> = {}) =>

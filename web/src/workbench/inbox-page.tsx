@@ -17,8 +17,6 @@ const STATUSES = ['in-review', 'supplementing', 'special-step', 'pending', 'appr
 const CARDS = ['yellow', 'red', 'overdue'] as const;
 type Status = (typeof STATUSES)[number];
 type Card = (typeof CARDS)[number];
-/** Counts per card are read as one page each; past this many the card shows "n+". */
-const COUNT_PAGE = 100;
 
 /**
  * 待办: the department's inbox, nearest deadline first — each item's step, holder, deadline and card,
@@ -43,13 +41,12 @@ export function InboxPage({ session }: { session: Session }) {
         }),
       ),
   });
-  const counts = useQueries({
-    queries: CARDS.map((c) => ({
-      queryKey: ['inbox-count', department, c],
-      enabled: Boolean(department),
-      refetchInterval: 10_000,
-      queryFn: () => data(api.GET('/departments/{department}/inbox', { params: { path: { department }, query: { card: c, pageSize: COUNT_PAGE } } })),
-    })),
+  // Exact counts per card of every open item in this inbox (one count query, not a page per card).
+  const counts = useQuery({
+    queryKey: ['inbox-counts', department],
+    enabled: Boolean(department),
+    refetchInterval: 10_000,
+    queryFn: () => data(api.GET('/departments/{department}/inbox/counts', { params: { path: { department } } })),
   });
   // Whose turn it is: the step's role (from the bundle's definition) and its holder. A hint for the
   // officer; the API decides when they act.
@@ -80,9 +77,8 @@ export function InboxPage({ session }: { session: Session }) {
       <h1 id="inbox-title">{t('inbox.title')}</h1>
       <p>{t('inbox.intro', { name: session.person.name, role: t(`departmentRole.${session.person.departmentRole ?? 'none'}`), department })}</p>
       <ul className="card-counts" aria-label={t('inbox.cardCounts')}>
-        {CARDS.map((c, i) => {
-          const page = counts[i]?.data;
-          const count = page ? `${page.items.length}${page.nextPageToken ? '+' : ''}` : '…';
+        {CARDS.map((c) => {
+          const count = counts.data ? String(counts.data[c]) : '…';
           return (
             <li key={c}>
               <button type="button" className={`count card-${c}`} aria-pressed={card === c} onClick={() => filter(() => setCard(card === c ? '' : c))}>
