@@ -106,7 +106,7 @@ describe.skipIf(skipBrowser)('a restaurant case to its end', () => {
 
     // 好差评: she rates the service once, on five levels.
     const rating = page.getByRole('region', { name: '服务评价' });
-    await rating.getByRole('radio', { name: '非常满意' }).check();
+    await rating.getByRole('group', { name: '您对本次办事服务满意吗？' }).getByRole('radio', { name: '非常满意', exact: true }).check();
     await rating.getByLabel('意见建议（可选）').fill('一次办成，很方便');
     await rating.getByRole('button', { name: '提交评价' }).click();
     await poll(() => rating.getByRole('status').textContent()).toContain('非常满意');

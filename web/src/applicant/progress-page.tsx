@@ -9,6 +9,7 @@ import { formatDate, formatDateTime } from '../shared/format';
 import { SealCheck } from './seal-check';
 import { Withdraw } from './withdraw';
 import { Rating } from './rating';
+import { ItemRatings } from './item-ratings';
 import { isApplicant, useSession } from '../auth/use-session';
 
 /** 进度查询: the case's status, each department's, commitments, results with their seals, and the events. */
@@ -127,7 +128,8 @@ export function ProgressPage({ caseId }: { caseId: string }) {
           )}
           <EventTimeline progress={p} definition={definition} />
           {mayWithdraw && <Withdraw caseId={caseId} />}
-          {mayRate && <Rating caseId={caseId} />}
+          {mayRate && <Rating progress={p} definition={definition} />}
+          {mayRate && <ItemRatings progress={p} definition={definition} />}
         </>
       )}
     </article>
