@@ -159,7 +159,8 @@ export async function checkPage(person: Person, name: string): Promise<void> {
   await page.waitForLoadState('networkidle').catch(() => undefined);
   const failed = page.getByTestId('screen-failed');
   // Its text read only when it is there: textContent() waits for the element (30 s on a page that did not fail).
-  if ((await failed.count()) > 0) expect.fail(`the screen failed on ${name}: ${await failed.first().textContent()}`);
+  const failures = await failed.count();
+  expect(failures, failures ? `the screen failed on ${name}: ${await failed.first().textContent()}` : name).toBe(0);
   shot += 1;
   await page.screenshot({ path: join(SCREENS_DIR, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
   // Evaluated through the DevTools protocol, so the page's CSP (scripts from its origin only) does not stop it.
