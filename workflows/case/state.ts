@@ -46,6 +46,8 @@ export class CaseRun {
   acceptedBy: Actor | undefined;
   /** Bumped when the commitment or the issued results change, to wake the commitment watcher. */
   commitmentRevision = 0;
+  /** The results granted on the commitment were sealed as issued on it (patch `conditional-at-issue`, `completion.ts`). */
+  conditionalAtIssue = false;
 
   /**
    * @param lean Cases started under patch `lean-case`: each item's clock computed at dispatch and
