@@ -26,6 +26,11 @@ export interface IssueResultsInput {
     decidedAt: string;
     /** The officer who decided (absent for a default, or a department's system). */
     decidedBy?: { department: string; officer?: string; name?: string; role?: string };
+    /**
+     * Granted on the strength of a commitment still open (告知承诺): the result says so in its sealed
+     * body, so it verifies as conditional from the moment it exists (patch `conditional-at-issue`).
+     */
+    issuedOnCommitment?: { letterDocumentId: string };
   }>;
 }
 
@@ -51,6 +56,12 @@ export interface ResultDocument {
   decidedAt: string;
   /** Who decided: the officer (id, name, department role), so the seal names the person it was applied for. */
   decidedBy?: { department: string; officer?: string; name?: string; role?: string };
+  /**
+   * Granted on a commitment (告知承诺) open when it was issued, named by its sealed letter: signed, so
+   * it cannot be stripped. Verifiers see such a result as conditional until the issuer records that
+   * the commitment was kept (`verifySealed`).
+   */
+  issuedOnCommitment?: { letterDocumentId: string };
   issuedAt: string;
 }
 
@@ -68,7 +79,8 @@ export const resultKey = (caseId: string, itemId: string): string => `${caseId}/
 /**
  * Issues and seals every result, each once: a retry (or a crash in between) resumes where it stopped
  * and returns the documents and certificate numbers made the first time. A result decided by default
- * carries a seal applied by default.
+ * carries a seal applied by default. A result issued on an open commitment is conditional in the
+ * document itself (`issuedOnCommitment`): there is no moment at which it verifies unconditional.
  */
 export async function issueAll(sealer: Sealer, input: IssueResultsInput): Promise<IssuedResult[]> {
   const { issuedAt } = input;
@@ -99,6 +111,7 @@ export async function issueAll(sealer: Sealer, input: IssueResultsInput): Promis
       decision: item.decision,
       decidedAt: item.decidedAt,
       ...(item.decidedBy ? { decidedBy: item.decidedBy } : {}),
+      ...(item.issuedOnCommitment ? { issuedOnCommitment: { letterDocumentId: item.issuedOnCommitment.letterDocumentId } } : {}),
       issuedAt,
       }),
     });

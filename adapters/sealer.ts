@@ -103,7 +103,10 @@ async function revocationOf(documents: DocumentStore, documentId: string): Promi
   return (await documents.get<Revocation>(revocationKey(documentId)))?.body;
 }
 
-/** A result's condition at one point of its commitment's life; verifiers read the latest. */
+/**
+ * A result's condition at one point of its commitment's life; verifiers read the latest. A result
+ * issued on an open commitment (`issuedOnCommitment` in its body) is conditional without a record.
+ */
 export interface ConditionRecord {
   documentId: string;
   state: 'conditional' | 'unconditional';
@@ -163,7 +166,9 @@ export interface SealVerificationReport {
  * input: anything unreadable is `invalid` with reason `malformed`; a key the store does not have is
  * `unknown-key`; a valid signature by a key of another department than the seal names is
  * `department-mismatch`; a valid seal whose `document.documentId` has a revocation in `documents` is
- * `revoked`. Throws only when a store itself fails (e.g. an unreadable key file).
+ * `revoked`; a valid one is `conditional` when its latest condition record says so or, without a
+ * record, when it is a result issued on a commitment (checked only with `documents`). Throws only
+ * when a store itself fails (e.g. an unreadable key file).
  */
 export async function verifySealed(keys: KeyStore, documents: DocumentStore | undefined, input: unknown): Promise<SealVerificationReport> {
   if (!isRecord(input) || !isRecord(input.seal)) return { status: 'invalid', reason: 'malformed' };
@@ -188,8 +193,19 @@ export async function verifySealed(keys: KeyStore, documents: DocumentStore | un
   const revocation = documents && facts.documentId ? await revocationOf(documents, facts.documentId) : undefined;
   if (revocation) return report('revoked', { revoked: { at: revocation.at, reason: revocation.reason } });
   const condition = documents && facts.documentId ? await latestCondition(documents, facts.documentId) : undefined;
-  if (condition?.state === 'conditional') return report('valid', { conditional: { since: condition.at, reason: condition.reason } });
+  if (condition) return condition.state === 'conditional' ? report('valid', { conditional: { since: condition.at, reason: condition.reason } }) : report('valid');
+  // A result issued on an open commitment says so in its signed body: conditional from its first
+  // moment, until the issuer records otherwise (the commitment kept).
+  const letter = documents ? commitmentLetterOf(document) : undefined;
+  if (letter && facts.signedAt) return report('valid', { conditional: { since: facts.signedAt, reason: `commitment open (letter ${letter})` } });
   return report('valid');
+}
+
+/** The commitment letter a result document states it was issued on, if it does. */
+function commitmentLetterOf(document: unknown): string | undefined {
+  if (!isRecord(document) || document.type !== 'result' || !isRecord(document.issuedOnCommitment)) return undefined;
+  const { letterDocumentId } = document.issuedOnCommitment;
+  return typeof letterDocumentId === 'string' ? letterDocumentId : undefined;
 }
 
 /** What the seal and document state about themselves, where those fields are readable. */

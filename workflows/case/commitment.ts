@@ -40,12 +40,18 @@ export function sendBack(run: CaseRun, request: RejectCommitmentMaterialRequest)
  * only when the last deadline has passed, or the case ended without results.
  */
 export async function watchCommitment(run: CaseRun): Promise<void> {
-  // What verifiers see of the granted results; without a condition record they are unconditional.
+  // What verifiers see of the granted results; without a condition record they are unconditional,
+  // unless sealed as issued on the commitment (patch `conditional-at-issue`): then conditional already.
   let published: 'conditional' | 'unconditional' = 'unconditional';
+  let adopted = false;
   let seq = 0;
   for (;;) {
     const c = run.commitment!;
     const granted = run.results.filter((r) => c.grants.includes(r.itemId));
+    if (!adopted && granted.length > 0 && run.conditionalAtIssue) {
+      published = 'conditional';
+      adopted = true;
+    }
     const wanted = c.status === 'open' ? 'conditional' : 'unconditional';
     if (granted.length > 0 && c.status !== 'broken' && wanted !== published) {
       await recordConditions({ documentIds: granted.map((r) => r.documentId), state: wanted, at: now(), reason: `commitment ${c.status}`, seq: ++seq });
