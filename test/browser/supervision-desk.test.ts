@@ -103,7 +103,9 @@ describe.skipIf(skipBrowser)('the supervision desk and the applicant’s notices
     const open = rectifications.locator(`tr[data-case="${restaurant}"]`);
     await poll(() => open.textContent()).toContain('非常不满意');
     expect(await open.getByRole('button', { name: /办结/ }).count()).toBe(0); // supervisors watch, the department closes
-    await poll(() => open.textContent()).toContain('超期');
+    // The card's badge, not the row's text: the applicant's comment says 超期 too.
+    await poll(() => open.locator('.badge.card-overdue').count()).toBe(1);
+    expect(await open.locator('.badge.card-overdue').textContent()).toBe('超期');
     await checkPage(supervisor, 'supervision-rectification-overdue');
     await supervisor.context.close();
   });
