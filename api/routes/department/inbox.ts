@@ -3,6 +3,7 @@
  * role acts on, those they hold, and those decided at once (no steps); `all=true` shows the whole
  * department's. Supervisors and a department's system (an API key) see the whole department's.
  */
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { maySeeDepartment, principalOf, type Principal } from '../../auth';
 import { HttpProblem, ProblemSchema } from '../../problems';
@@ -23,10 +24,7 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { department } = request.params;
-      const principal = principalOf(request);
-      if (!maySeeDepartment(principal, department)) {
-        throw new HttpProblem('forbidden', `Only department "${department}" and supervisors see this inbox.`);
-      }
+      const principal = inboxReader(request, department);
       const { all, ...query } = request.query;
       return app.itemListing.list({ ...query, department, ...ownInbox(principal, department, all) });
     },
@@ -46,15 +44,19 @@ export const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { department } = request.params;
-      const principal = principalOf(request);
-      if (!maySeeDepartment(principal, department)) {
-        throw new HttpProblem('forbidden', `Only department "${department}" and supervisors see this inbox.`);
-      }
+      const principal = inboxReader(request, department);
       const { all, ...query } = request.query;
       return app.itemListing.count({ ...query, department, ...ownInbox(principal, department, all) });
     },
   );
 };
+
+/** Who asks for the department's inbox (or its counts): the department itself and supervisors only. */
+function inboxReader(request: FastifyRequest, department: string): Principal {
+  const principal = principalOf(request);
+  if (!maySeeDepartment(principal, department)) throw new HttpProblem('forbidden', `Only department "${department}" and supervisors see this inbox.`);
+  return principal;
+}
 
 /** A signed-in officer's own inbox unless they ask for all of it; supervisors and API keys see the department's. */
 function ownInbox(principal: Principal, department: string, all: boolean | undefined): { person?: { id: string; role: string } } {
