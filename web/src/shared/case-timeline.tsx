@@ -5,6 +5,7 @@ import { localized } from '../i18n';
 import { CardBadge, StatusBadge } from './badges';
 import { formatDate, formatDateTime } from './format';
 import { TableWrap } from './table-wrap';
+import { engineNote } from './engine-words';
 
 /** Each department's item of a case: status, step, deadline and card, who decided and when. */
 export function ItemsProgress({ progress, definition }: { progress: CaseProgress; definition?: BundleDefinition }) {
@@ -30,7 +31,7 @@ export function ItemsProgress({ progress, definition }: { progress: CaseProgress
               <td>
                 <StatusBadge status={item.status} /> {item.clock && item.clock.card !== 'none' && <CardBadge card={item.clock.card} />}
                 {item.status === 'in-review' && item.step && <div className="muted">{t('progress.atStep', { step: t(`stepName.${item.step}`, { defaultValue: item.step }) })}</div>}
-                {item.reason && <div className="muted">{item.reason}</div>}
+                {item.reason && <div className="muted">{engineNote(t, item.reason)}</div>}
               </td>
               <td>{item.clock?.deadline ? formatDate(item.clock.deadline) : '—'}</td>
               <td>{item.decidedAt ? formatDateTime(item.decidedAt) : '—'}</td>
@@ -56,7 +57,7 @@ export function EventTimeline({ progress, definition }: { progress: CaseProgress
             <span>{t(`event.${event.type}`, { defaultValue: event.type })}</span>
             {event.item && <span> · {itemTitle(event.item)}</span>}
             {event.department && !event.item && <span> · {departmentName(definition, event.department, i18n.language)}</span>}
-            {event.detail && <span className="muted"> · {event.detail}</span>}
+            {event.detail && <span className="muted"> · {engineNote(t, event.detail)}</span>}
           </li>
         ))}
       </ol>
